@@ -1,0 +1,72 @@
+# heapgraph - one hand-written GNU Makefile.
+#   make              build ./heapgraph (installs missing Debian packages first)
+#   make check        build and run every test (SANITIZE=1: under ASan/UBSan)
+#   make demo         make a core of samples/leaky.py and show what heapgraph sees
+#   make install PREFIX=/usr/local
+
+PREFIX ?= /usr/local
+CC ?= cc
+PKGS = libgvc libxml-2.0 zlib libzstd jansson
+B = build
+
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_FILE_OFFSET_BITS=64 \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ifeq ($(SANITIZE),1)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
+B = build-san
+endif
+
+LIB_SRC = $(wildcard common/*.c formats/*.c analyzer/*.c render/*.c)
+CLI_SRC = $(wildcard cli/*.c)
+UNIT_SRC = $(wildcard tests/unit/test-*.c)
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+DEPS_STAMP = $(B)/.deps-build
+
+all: heapgraph
+
+$(DEPS_STAMP): scripts/install-deps.sh
+	@mkdir -p $(B)
+	@sh scripts/install-deps.sh $@
+
+$(B)/.deps-test: scripts/install-deps.sh
+	@mkdir -p $(B)
+	@HG_DEPS=test sh scripts/install-deps.sh $@
+
+$(B)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libheapgraph.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+heapgraph: $(CLI_OBJ) $(B)/libheapgraph.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libheapgraph.a $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libheapgraph.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libheapgraph.a $(LDLIBS)
+
+check: heapgraph $(UNIT_BIN) $(B)/.deps-test
+	@echo "== unit tests"
+	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; [ $$fail = 0 ]
+	@echo "== end-to-end tests"
+	@HEAPGRAPH=$(CURDIR)/heapgraph sh tests/t/run.sh
+
+demo: heapgraph $(B)/.deps-test
+	@sh samples/demo.sh $(CURDIR)/heapgraph
+
+install: heapgraph
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 heapgraph $(DESTDIR)$(PREFIX)/bin/heapgraph
+	install -m 644 docs/heapgraph.1 $(DESTDIR)$(PREFIX)/share/man/man1/heapgraph.1
+
+clean:
+	rm -rf build build-san heapgraph
+
+.PHONY: all check demo install clean
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,32 @@
+/*
+ * cli.h - what the command files share: the one place that prints errors
+ * and warnings, and option helpers.  Only cli/ prints or exits.
+ */
+#ifndef HG_CLI_H
+#define HG_CLI_H
+
+#include <stdio.h>
+#include "../common/error.h"
+
+#define HG_VERSION "0.1.0"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;	/* after "heapgraph NAME " */
+	const char *summary;
+	const char *help;	/* the options, one per line */
+};
+
+extern const struct cmd hg_commands[];
+
+/* Prints "heapgraph: MSG" on stderr and returns the exit code for err. */
+int cli_fail(const struct hg_error *err);
+/* Prints a usage error for command name and returns 2. */
+int cli_usage(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_print_warnings(const struct hg_warnings *w);
+/* Prints the help of one command on f. */
+void cli_command_help(FILE *f, const struct cmd *c);
+const struct cmd *cli_find_command(const char *name);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * main.c - the command table and dispatch.  Each command lives in its own
+ * cmd-NAME.c, parses its options, calls the library and prints.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+int cmd_info(int argc, char **argv);
+
+const struct cmd hg_commands[] = {
+	{ "info", cmd_info, "DUMP [--json] [--sysroot DIR]",
+	  "what the dump is: format, process, threads, mapped files, Python version",
+	  "  --json          one JSON object instead of text\n"
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+const struct cmd *cli_find_command(const char *name)
+{
+	for (const struct cmd *c = hg_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+int cli_fail(const struct hg_error *err)
+{
+	fprintf(stderr, "heapgraph: %s\n", err->msg[0] ? err->msg : "failed");
+	return err->code ? err->code : HG_EFORMAT;
+}
+
+int cli_usage(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "heapgraph %s: ", name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see 'heapgraph help %s')\n", name);
+	return HG_EUSAGE;
+}
+
+void cli_print_warnings(const struct hg_warnings *w)
+{
+	for (size_t i = 0; i < w->nr; i++)
+		fprintf(stderr, "heapgraph: warning: %s\n", w->line[i]);
+}
+
+void cli_command_help(FILE *f, const struct cmd *c)
+{
+	fprintf(f, "usage: heapgraph %s %s\n\n%s\n\n%s", c->name, c->usage, c->summary, c->help);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: heapgraph COMMAND [DUMP] [options]\n"
+		"       heapgraph help [COMMAND]\n"
+		"       heapgraph --version\n\n"
+		"heapgraph reads a core dump of a CPython 3.8-3.13 process offline.\n\n"
+		"commands:\n");
+	for (const struct cmd *c = hg_commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nexit codes: 0 success, 1 not found, 2 usage error, 3 unreadable or malformed input,\n"
+		"            4 unsupported, 5 failure while writing output\n");
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		usage(stderr);
+		return HG_EUSAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("heapgraph %s\n", HG_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		if (argc > 2) {
+			c = cli_find_command(argv[2]);
+			if (!c) {
+				fprintf(stderr, "heapgraph: no command '%s' (see 'heapgraph help')\n", argv[2]);
+				return HG_EUSAGE;
+			}
+			cli_command_help(stdout, c);
+			return 0;
+		}
+		usage(stdout);
+		return 0;
+	}
+	c = cli_find_command(argv[1]);
+	if (!c) {
+		fprintf(stderr, "heapgraph: no command '%s' (see 'heapgraph help')\n", argv[1]);
+		return HG_EUSAGE;
+	}
+	return c->fn(argc - 1, argv + 1);
+}

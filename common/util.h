@@ -1,0 +1,60 @@
+/*
+ * util.h - allocation that cannot fail (it aborts), a growable string buffer,
+ * and little-endian loads.  Every module uses these; none of them knows what
+ * a core or a Python object is.
+ */
+#ifndef HG_UTIL_H
+#define HG_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Out of memory is not an error the caller can handle: these abort with a message. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow array p (of nr used, alloc allocated elements) so that it holds at least n. */
+#define HG_GROW(p, n, alloc) do { \
+		if ((size_t)(n) > (alloc)) { \
+			size_t hg_new_ = (alloc) ? (alloc) * 2 : 16; \
+			if (hg_new_ < (size_t)(n)) \
+				hg_new_ = (n); \
+			(p) = xrealloc((p), hg_new_ * sizeof(*(p))); \
+			(alloc) = hg_new_; \
+		} \
+	} while (0)
+
+#define HG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A NUL-terminated string that grows; buf is never NULL after strbuf_init. */
+struct strbuf {
+	char *buf;
+	size_t len, alloc;
+};
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, int c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_reset(struct strbuf *sb);
+/* Hands the buffer to the caller, who frees it; sb is re-initialised. */
+char *strbuf_detach(struct strbuf *sb);
+
+static inline uint16_t hg_le16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint32_t hg_le32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint64_t hg_le64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+/* a + b without wrapping: returns 0 and stores the sum, or -1 on overflow. */
+static inline int hg_add_ok(uint64_t a, uint64_t b, uint64_t *sum)
+{
+	return __builtin_add_overflow(a, b, sum) ? -1 : 0;
+}
+
+#endif

@@ -1,0 +1,676 @@
+/*
+ * core.c - ELF core files: notes, mapped files and the memory accessor.
+ *
+ * Facts: Linux fs/binfmt_elf.c (note order and layouts: NT_PRSTATUS,
+ * NT_PRPSINFO, NT_SIGINFO, NT_AUXV, NT_FILE), gdb's gcore (same notes, no
+ * read-only file mappings), reference/cpython-layouts.md section 1.2 (reading
+ * pages the core left out from the mapped files).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "core.h"
+#include "../common/util.h"
+
+#ifndef NT_FILE
+#define NT_FILE 0x46494c45
+#endif
+#ifndef NT_SIGINFO
+#define NT_SIGINFO 0x53494749
+#endif
+
+#define PRPSINFO_SIZE 136
+#define PR_REG_OFFSET 112
+
+const char *hg_file_status_name(enum hg_file_status s)
+{
+	switch (s) {
+	case HG_FILE_OK: return "ok";
+	case HG_FILE_UNVERIFIED: return "unverified";
+	case HG_FILE_MISSING: return "missing";
+	case HG_FILE_MISMATCH: return "mismatch";
+	}
+	return "?";
+}
+
+/* ---- notes ---- */
+
+static void note_prstatus(struct hg_core *c, const struct hg_note *n)
+{
+	struct hg_core_thread *t;
+	size_t nregs;
+
+	if (n->descsz < PR_REG_OFFSET + 8) {
+		hg_warnf(&c->warnings, "%s: NT_PRSTATUS note too short (%u bytes); thread skipped",
+			 c->path, n->descsz);
+		c->incomplete = 1;
+		return;
+	}
+	c->threads = xrealloc(c->threads, (c->nthreads + 1) * sizeof(*c->threads));
+	t = &c->threads[c->nthreads++];
+	memset(t, 0, sizeof(*t));
+	t->tid = (int)hg_le32(n->desc + 32);
+	t->signo = hg_le16(n->desc + 12);
+	nregs = (n->descsz - PR_REG_OFFSET) / 8;
+	if (nregs > c->arch->nregs)
+		nregs = c->arch->nregs;
+	if (nregs > HG_ARRAY_SIZE(t->regs))
+		nregs = HG_ARRAY_SIZE(t->regs);
+	for (size_t i = 0; i < nregs; i++)
+		t->regs[i] = hg_le64(n->desc + PR_REG_OFFSET + 8 * i);
+	t->nregs = nregs;
+	if ((size_t)c->arch->pc < nregs)
+		t->pc = t->regs[c->arch->pc];
+	if ((size_t)c->arch->sp < nregs)
+		t->sp = t->regs[c->arch->sp];
+}
+
+static void copy_field(char *dst, size_t dstlen, const unsigned char *src, size_t n)
+{
+	size_t len = strnlen((const char *)src, n);
+
+	if (len >= dstlen)
+		len = dstlen - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+static void note_prpsinfo(struct hg_core *c, const struct hg_note *n)
+{
+	if (n->descsz < PRPSINFO_SIZE) {
+		hg_warnf(&c->warnings, "%s: NT_PRPSINFO note too short (%u bytes)", c->path, n->descsz);
+		c->incomplete = 1;
+		return;
+	}
+	c->have_prpsinfo = 1;
+	c->uid = (int)hg_le32(n->desc + 16);
+	c->pid = (int)hg_le32(n->desc + 24);
+	c->ppid = (int)hg_le32(n->desc + 28);
+	copy_field(c->fname, sizeof(c->fname), n->desc + 40, 16);
+	copy_field(c->psargs, sizeof(c->psargs), n->desc + 56, 80);
+}
+
+static size_t find_file(struct hg_core *c, const char *path)
+{
+	/* Mappings of one file are consecutive; look at the last file first. */
+	if (c->nfiles && !strcmp(c->files[c->nfiles - 1].path, path))
+		return c->nfiles - 1;
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (!strcmp(c->files[i].path, path))
+			return i;
+	c->files = xrealloc(c->files, (c->nfiles + 1) * sizeof(*c->files));
+	memset(&c->files[c->nfiles], 0, sizeof(*c->files));
+	c->files[c->nfiles].path = xstrdup(path);
+	c->files[c->nfiles].status = HG_FILE_MISSING;
+	return c->nfiles++;
+}
+
+static void note_file(struct hg_core *c, const struct hg_note *n)
+{
+	uint64_t count, page;
+	const char *s, *end;
+
+	if (c->mappings) {
+		hg_warnf(&c->warnings, "%s: second NT_FILE note ignored", c->path);
+		return;
+	}
+	if (n->descsz < 16)
+		goto bad;
+	count = hg_le64(n->desc);
+	page = hg_le64(n->desc + 8);
+	if (count > (n->descsz - 16) / 24 || page == 0)
+		goto bad;
+	s = (const char *)n->desc + 16 + count * 24;
+	end = (const char *)n->desc + n->descsz;
+	c->mappings = xcalloc(count ? count : 1, sizeof(*c->mappings));
+	for (uint64_t i = 0; i < count; i++) {
+		const unsigned char *e = n->desc + 16 + i * 24;
+		struct hg_core_mapping *m = &c->mappings[c->nmappings];
+		const char *nul = memchr(s, '\0', (size_t)(end - s));
+		uint64_t ofs;
+
+		if (!nul)
+			goto bad;
+		m->start = hg_le64(e);
+		m->end = hg_le64(e + 8);
+		ofs = hg_le64(e + 16);
+		if (m->end < m->start || __builtin_mul_overflow(ofs, page, &m->file_ofs)) {
+			s = nul + 1;
+			continue;
+		}
+		m->file = find_file(c, s);
+		c->nmappings++;
+		s = nul + 1;
+	}
+	return;
+bad:
+	hg_warnf(&c->warnings, "%s: NT_FILE note is damaged; mapped files after entry %zu are unknown",
+		 c->path, c->nmappings);
+	c->incomplete = 1;
+}
+
+static void note_auxv(struct hg_core *c, const struct hg_note *n)
+{
+	size_t pairs = n->descsz / 16;
+
+	free(c->auxv);
+	c->auxv = xmalloc((pairs ? pairs : 1) * 16);
+	for (size_t i = 0; i < pairs; i++) {
+		c->auxv[2 * i] = hg_le64(n->desc + 16 * i);
+		c->auxv[2 * i + 1] = hg_le64(n->desc + 16 * i + 8);
+	}
+	c->nauxv = pairs;
+}
+
+static void note_siginfo(struct hg_core *c, const struct hg_note *n)
+{
+	if (n->descsz < 24)
+		return;
+	c->signo = (int)hg_le32(n->desc);
+	c->si_code = (int)hg_le32(n->desc + 8);
+	c->si_addr = hg_le64(n->desc + 16);
+}
+
+static void parse_notes(struct hg_core *c)
+{
+	for (size_t i = 0; i < c->elf.nph; i++) {
+		const Elf64_Phdr *p = &c->elf.ph[i];
+		struct hg_note n;
+		size_t pos = 0, size;
+		int r;
+
+		if (p->p_type != PT_NOTE)
+			continue;
+		if (p->p_offset >= c->in.size) {
+			hg_warnf(&c->warnings, "%s: note segment lies past the end of the file (truncated?)", c->path);
+			c->incomplete = 1;
+			continue;
+		}
+		size = p->p_filesz;
+		if (size > c->in.size - p->p_offset) {
+			size = c->in.size - p->p_offset;
+			hg_warnf(&c->warnings, "%s: note segment is cut short (truncated?)", c->path);
+			c->incomplete = 1;
+		}
+		while ((r = hg_note_next(c->in.data + p->p_offset, size, &pos, &n)) == 1) {
+			int core = n.namesz == 5 && !memcmp(n.name, "CORE", 5);
+
+			if (core && n.type == NT_PRSTATUS)
+				note_prstatus(c, &n);
+			else if (core && n.type == NT_PRPSINFO)
+				note_prpsinfo(c, &n);
+			else if (core && n.type == NT_FILE)
+				note_file(c, &n);
+			else if (core && n.type == NT_AUXV)
+				note_auxv(c, &n);
+			else if (core && n.type == NT_SIGINFO)
+				note_siginfo(c, &n);
+		}
+		if (r < 0) {
+			hg_warnf(&c->warnings, "%s: a note's length runs past its segment; later notes ignored", c->path);
+			c->incomplete = 1;
+		}
+	}
+}
+
+/* ---- regions ---- */
+
+static int cmp_region(const void *a, const void *b)
+{
+	const struct hg_core_region *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static void add_region(struct hg_core *c, size_t *alloc, uint64_t start, uint64_t end,
+		       const unsigned char *data, int from_file, int writable)
+{
+	if (end <= start)
+		return;
+	HG_GROW(c->regions, c->nregions + 1, *alloc);
+	c->regions[c->nregions].start = start;
+	c->regions[c->nregions].end = end;
+	c->regions[c->nregions].data = data;
+	c->regions[c->nregions].from_file = from_file;
+	c->regions[c->nregions].writable = writable;
+	c->nregions++;
+}
+
+static void core_regions(struct hg_core *c, size_t *alloc)
+{
+	uint64_t lost = 0;
+
+	for (size_t i = 0; i < c->elf.nph; i++) {
+		const Elf64_Phdr *p = &c->elf.ph[i];
+		uint64_t avail, end;
+
+		if (p->p_type != PT_LOAD)
+			continue;
+		c->nsegments++;
+		if (!p->p_filesz)
+			continue;
+		avail = p->p_offset >= c->in.size ? 0 : c->in.size - p->p_offset;
+		if (avail > p->p_filesz)
+			avail = p->p_filesz;
+		if (avail < p->p_filesz)
+			lost += p->p_filesz - avail;
+		if (hg_add_ok(p->p_vaddr, avail, &end) < 0)
+			continue;
+		add_region(c, alloc, p->p_vaddr, end, c->in.data + p->p_offset, 0,
+			   (p->p_flags & PF_W) != 0);
+	}
+	if (lost) {
+		hg_warnf(&c->warnings, "%s: core is truncated: %llu bytes of process memory are missing",
+			 c->path, (unsigned long long)lost);
+		c->incomplete = 1;
+	}
+	qsort(c->regions, c->nregions, sizeof(*c->regions), cmp_region);
+	/* Overlapping segments would make lookups ambiguous: keep the first. */
+	for (size_t i = 1; i < c->nregions; i++)
+		if (c->regions[i].start < c->regions[i - 1].end) {
+			hg_warnf(&c->warnings, "%s: overlapping segments at 0x%llx", c->path,
+				 (unsigned long long)c->regions[i].start);
+			c->incomplete = 1;
+			memmove(&c->regions[i], &c->regions[i + 1], (c->nregions - i - 1) * sizeof(*c->regions));
+			c->nregions--;
+			i--;
+		}
+}
+
+const struct hg_core_region *hg_core_region_at(struct hg_core *c, uint64_t addr)
+{
+	size_t lo = 0, hi = c->nregions;
+
+	if (c->last_region < c->nregions) {
+		const struct hg_core_region *r = &c->regions[c->last_region];
+
+		if (addr >= r->start && addr < r->end)
+			return r;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->regions[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || addr >= c->regions[lo - 1].end)
+		return NULL;
+	c->last_region = lo - 1;
+	return &c->regions[lo - 1];
+}
+
+int hg_core_read(struct hg_core *c, uint64_t addr, void *buf, size_t len)
+{
+	unsigned char *out = buf;
+
+	while (len) {
+		const struct hg_core_region *r = hg_core_region_at(c, addr);
+		uint64_t n;
+
+		if (!r)
+			return -1;
+		n = r->end - addr;
+		if (n > len)
+			n = len;
+		memcpy(out, r->data + (addr - r->start), (size_t)n);
+		out += n;
+		len -= (size_t)n;
+		addr += n;
+		if (len && addr == 0)
+			return -1;
+	}
+	return 0;
+}
+
+int hg_core_read_u64(struct hg_core *c, uint64_t addr, uint64_t *v)
+{
+	const struct hg_core_region *r = hg_core_region_at(c, addr);
+
+	if (r && r->end - addr >= 8) {
+		*v = hg_le64(r->data + (addr - r->start));
+		return 0;
+	}
+	return hg_core_read(c, addr, v, 8);
+}
+
+const void *hg_core_ptr(struct hg_core *c, uint64_t addr, size_t len)
+{
+	const struct hg_core_region *r = hg_core_region_at(c, addr);
+
+	if (!r || r->end - addr < len)
+		return NULL;
+	return r->data + (addr - r->start);
+}
+
+long hg_core_read_cstr(struct hg_core *c, uint64_t addr, char *buf, size_t max)
+{
+	size_t i;
+
+	if (!max)
+		return -1;
+	for (i = 0; i + 1 < max; i++) {
+		const struct hg_core_region *r = hg_core_region_at(c, addr + i);
+		const unsigned char *p;
+		size_t n, k;
+		const void *nul;
+
+		if (!r)
+			break;
+		p = r->data + (addr + i - r->start);
+		n = (size_t)(r->end - (addr + i));
+		if (n > max - 1 - i)
+			n = max - 1 - i;
+		nul = memchr(p, '\0', n);
+		k = nul ? (size_t)((const unsigned char *)nul - p) : n;
+		memcpy(buf + i, p, k);
+		if (nul) {
+			buf[i + k] = '\0';
+			return (long)(i + k);
+		}
+		i += k - 1;
+	}
+	buf[i < max ? i : max - 1] = '\0';
+	return -1;
+}
+
+/* ---- mapped files ---- */
+
+static int map_file(const char *path, const unsigned char **data, size_t *size)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+		close(fd);
+		return -1;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -1;
+	*data = p;
+	*size = (size_t)st.st_size;
+	return 0;
+}
+
+/* Tries sysroot/path, sysroot/basename, then path itself when no sysroot is given. */
+static void open_file(struct hg_core *c, struct hg_core_file *f, const char *sysroot)
+{
+	char *clean = xstrdup(f->path), *cand[2] = { NULL, NULL };
+	size_t len = strlen(clean);
+	const char *del = " (deleted)";
+
+	if (len > strlen(del) && !strcmp(clean + len - strlen(del), del))
+		clean[len - strlen(del)] = '\0';
+	if (sysroot) {
+		const char *base = strrchr(clean, '/');
+
+		cand[0] = xasprintf("%s/%s", sysroot, clean[0] == '/' ? clean + 1 : clean);
+		cand[1] = xasprintf("%s/%s", sysroot, base ? base + 1 : clean);
+	} else {
+		cand[0] = xstrdup(clean);
+	}
+	for (int i = 0; i < 2 && cand[i]; i++)
+		if (map_file(cand[i], &f->data, &f->size) == 0) {
+			f->disk_path = cand[i];
+			cand[i] = NULL;
+			break;
+		}
+	free(cand[0]);
+	free(cand[1]);
+	free(clean);
+	(void)c;
+}
+
+/* Reads len bytes at addr from the core's own segments only (not from files). */
+static int read_core_only(struct hg_core *c, uint64_t addr, void *buf, size_t len)
+{
+	const struct hg_core_region *r = hg_core_region_at(c, addr);
+
+	if (!r || r->from_file || r->end - addr < len)
+		return -1;
+	memcpy(buf, r->data + (addr - r->start), len);
+	return 0;
+}
+
+/* The build-id from the copy of the file's first page that the core holds. */
+static void core_build_id(struct hg_core *c, struct hg_core_file *f, uint64_t map_len)
+{
+	Elf64_Ehdr eh;
+	unsigned char ident[EI_NIDENT];
+
+	if (read_core_only(c, f->base, ident, sizeof(ident)) < 0 ||
+	    memcmp(ident, ELFMAG, SELFMAG) != 0 || ident[EI_CLASS] != ELFCLASS64 ||
+	    read_core_only(c, f->base, &eh, sizeof(eh)) < 0 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 256)
+		return;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		unsigned char notes[4096];
+
+		if (read_core_only(c, f->base + eh.e_phoff + i * sizeof(ph), &ph, sizeof(ph)) < 0)
+			return;
+		if (ph.p_type != PT_NOTE || ph.p_filesz == 0 || ph.p_filesz > sizeof(notes) ||
+		    ph.p_offset + ph.p_filesz > map_len)
+			continue;
+		if (read_core_only(c, f->base + ph.p_offset, notes, ph.p_filesz) == 0 &&
+		    hg_note_build_id(notes, ph.p_filesz, f->build_id, sizeof(f->build_id)) == 0)
+			return;
+	}
+}
+
+static void check_files(struct hg_core *c, const char *sysroot)
+{
+	size_t missing = 0, mismatch = 0;
+
+	for (size_t i = 0; i < c->nfiles; i++) {
+		struct hg_core_file *f = &c->files[i];
+		uint64_t first_len = 0;
+		int have_base = 0;
+
+		for (size_t m = 0; m < c->nmappings; m++)
+			if (c->mappings[m].file == i && c->mappings[m].file_ofs == 0 && !have_base) {
+				f->base = c->mappings[m].start;
+				first_len = c->mappings[m].end - c->mappings[m].start;
+				have_base = 1;
+			}
+		if (have_base)
+			core_build_id(c, f, first_len);
+		open_file(c, f, sysroot);
+		if (!f->data) {
+			f->status = HG_FILE_MISSING;
+			missing++;
+			continue;
+		}
+		f->is_elf = hg_elf_parse(&f->elf, f->data, f->size, f->disk_path, NULL) == 0;
+		if (f->is_elf)
+			hg_elf_build_id(&f->elf, f->disk_build_id, sizeof(f->disk_build_id));
+		if (f->build_id[0] && strcmp(f->build_id, f->disk_build_id) != 0) {
+			f->status = HG_FILE_MISMATCH;
+			mismatch++;
+		} else {
+			/* A data file (locale archive, ...) has no build-id to compare. */
+			f->status = f->build_id[0] || !f->is_elf ? HG_FILE_OK : HG_FILE_UNVERIFIED;
+		}
+		if (f->is_elf) {
+			f->bias = f->base - hg_elf_link_base(&f->elf);
+			if (!have_base)
+				for (size_t m = 0; m < c->nmappings; m++) {
+					if (c->mappings[m].file != i)
+						continue;
+					for (size_t k = 0; k < f->elf.nph; k++) {
+						const Elf64_Phdr *p = &f->elf.ph[k];
+
+						if (p->p_type == PT_LOAD &&
+						    (p->p_offset & ~(uint64_t)0xfff) == c->mappings[m].file_ofs) {
+							f->bias = c->mappings[m].start - (p->p_vaddr & ~(uint64_t)0xfff);
+							f->base = f->bias + hg_elf_link_base(&f->elf);
+							have_base = 1;
+							break;
+						}
+					}
+					if (have_base)
+						break;
+				}
+		}
+	}
+	if (missing)
+		hg_warnf(&c->warnings, "%s: %zu mapped file%s not found%s; memory they held is unreadable",
+			 c->path, missing, missing == 1 ? "" : "s",
+			 sysroot ? " under the sysroot" : " (pass --sysroot DIR if the core comes from another machine)");
+	if (mismatch)
+		hg_warnf(&c->warnings, "%s: %zu mapped file%s differ from the ones the process used "
+			 "(build-id mismatch); not used", c->path, mismatch, mismatch == 1 ? "" : "s");
+}
+
+/* Is [a, b) inside a writable PT_LOAD?  Such memory must come from the core, never a file. */
+static int in_writable_segment(const struct hg_core *c, uint64_t a, uint64_t b)
+{
+	for (size_t i = 0; i < c->elf.nph; i++) {
+		const Elf64_Phdr *p = &c->elf.ph[i];
+
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_W) &&
+		    a < p->p_vaddr + p->p_memsz && b > p->p_vaddr)
+			return 1;
+	}
+	return 0;
+}
+
+static void file_regions(struct hg_core *c, size_t *alloc)
+{
+	size_t ncore = c->nregions;
+
+	for (size_t m = 0; m < c->nmappings; m++) {
+		const struct hg_core_mapping *map = &c->mappings[m];
+		const struct hg_core_file *f = &c->files[map->file];
+		uint64_t a = map->start;
+		size_t k = 0;
+
+		if (f->status != HG_FILE_OK && f->status != HG_FILE_UNVERIFIED)
+			continue;
+		/* Fill the gaps the core's segments leave in [start, end). */
+		while (a < map->end) {
+			uint64_t b = map->end, fo, avail;
+
+			while (k < ncore && c->regions[k].end <= a)
+				k++;
+			if (k < ncore && c->regions[k].start <= a) {
+				a = c->regions[k].end;
+				continue;
+			}
+			if (k < ncore && c->regions[k].start < b)
+				b = c->regions[k].start;
+			fo = map->file_ofs + (a - map->start);
+			if (fo < f->size && !in_writable_segment(c, a, b)) {
+				avail = f->size - fo;
+				add_region(c, alloc, a, b - a > avail ? a + avail : b, f->data + fo, 1, 0);
+			}
+			a = b;
+		}
+	}
+	qsort(c->regions, c->nregions, sizeof(*c->regions), cmp_region);
+}
+
+static void find_executable(struct hg_core *c)
+{
+	uint64_t entry = 0, execfn = 0;
+	char buf[4096];
+
+	for (size_t i = 0; i < c->nauxv; i++) {
+		if (c->auxv[2 * i] == AT_ENTRY)
+			entry = c->auxv[2 * i + 1];
+		else if (c->auxv[2 * i] == AT_EXECFN)
+			execfn = c->auxv[2 * i + 1];
+	}
+	if (execfn && hg_core_read_cstr(c, execfn, buf, sizeof(buf)) > 0)
+		c->execfn = xstrdup(buf);
+	for (size_t m = 0; entry && m < c->nmappings; m++)
+		if (entry >= c->mappings[m].start && entry < c->mappings[m].end) {
+			c->executable = xstrdup(c->files[c->mappings[m].file].path);
+			return;
+		}
+	if (c->execfn)
+		c->executable = xstrdup(c->execfn);
+}
+
+int hg_core_open(struct hg_core *c, const char *path, const struct hg_core_options *opt,
+		 struct hg_error *err)
+{
+	size_t alloc = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	if (hg_input_open(&c->in, path, &c->warnings, err) < 0)
+		return -1;
+	if (c->in.truncated)
+		c->incomplete = 1;
+	if (hg_elf_parse(&c->elf, c->in.data, c->in.size, path, err) < 0)
+		return -1;
+	if (c->elf.eh.e_type != ET_CORE)
+		return hg_errorf(err, HG_EFORMAT, "%s: an ELF %s, not a core dump (make one with gcore or 'heapgraph dump')",
+				 path, c->elf.eh.e_type == ET_EXEC ? "executable" :
+				 c->elf.eh.e_type == ET_DYN ? "shared object or PIE executable" :
+				 c->elf.eh.e_type == ET_REL ? "object file" : "file");
+	c->arch = hg_arch_find(c->elf.eh.e_machine);
+	if (!c->arch)
+		return hg_errorf(err, HG_EUNSUPPORTED, "%s: core of an unsupported architecture (e_machine %u; x86-64 and aarch64 are supported)",
+				 path, c->elf.eh.e_machine);
+	parse_notes(c);
+	if (!c->signo && c->nthreads)
+		c->signo = c->threads[0].signo;
+	core_regions(c, &alloc);
+	check_files(c, opt ? opt->sysroot : NULL);
+	file_regions(c, &alloc);
+	find_executable(c);
+	if (!c->nthreads)
+		hg_warnf(&c->warnings, "%s: the core records no threads", path);
+	return 0;
+}
+
+void hg_core_release(struct hg_core *c)
+{
+	for (size_t i = 0; i < c->nfiles; i++) {
+		struct hg_core_file *f = &c->files[i];
+
+		hg_elf_release(&f->elf);
+		if (f->data)
+			munmap((void *)f->data, f->size);
+		free(f->path);
+		free(f->disk_path);
+	}
+	free(c->files);
+	free(c->mappings);
+	free(c->threads);
+	free(c->regions);
+	free(c->auxv);
+	free(c->execfn);
+	free(c->executable);
+	hg_elf_release(&c->elf);
+	hg_input_release(&c->in);
+	hg_warnings_release(&c->warnings);
+	memset(c, 0, sizeof(*c));
+}
+
+int hg_core_file_symbol(struct hg_core *c, size_t file, const char *name, uint64_t *addr)
+{
+	struct hg_core_file *f;
+	uint64_t v;
+
+	if (file >= c->nfiles)
+		return -1;
+	f = &c->files[file];
+	if (!f->is_elf || f->status == HG_FILE_MISMATCH || hg_elf_symbol(&f->elf, name, &v, NULL) < 0)
+		return -1;
+	*addr = v + f->bias;
+	return 0;
+}

@@ -1,0 +1,155 @@
+/*
+ * cpython.c - locating _PyRuntime and the Python version in a core.
+ * Facts: reference/cpython-layouts.md sections 1.1 (the symbol, the
+ * .PyRuntime section), 1.3 (Py_Version, the version string in .bss, the file
+ * name) and 1.4 (the _Py_DebugOffsets cookie at &_PyRuntime on 3.13+).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cpython.h"
+#include "../common/util.h"
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+static void set_version(struct hg_python *py, uint32_t hex, const char *source)
+{
+	py->version_hex = hex;
+	py->major = (int)(hex >> 24) & 0xff;
+	py->minor = (int)(hex >> 16) & 0xff;
+	py->micro = (int)(hex >> 8) & 0xff;
+	py->version_source = source;
+	snprintf(py->version, sizeof(py->version), "%d.%d.%d", py->major, py->minor, py->micro);
+	/* Release level: 0xA alpha, 0xB beta, 0xC candidate, 0xF final. */
+	switch ((hex >> 4) & 0xf) {
+	case 0xa: case 0xb: case 0xc: {
+		size_t n = strlen(py->version);
+
+		snprintf(py->version + n, sizeof(py->version) - n, "%s%u",
+			 ((hex >> 4) & 0xf) == 0xa ? "a" : ((hex >> 4) & 0xf) == 0xb ? "b" : "rc",
+			 hex & 0xf);
+		break;
+	}
+	}
+}
+
+/* Parses "3.11.2 (main, ...": the version Py_GetVersion() leaves in .bss (3.8+). */
+static int parse_version_string(const char *s, size_t n, uint32_t *hex)
+{
+	for (size_t i = 0; i + 6 < n; i++) {
+		unsigned maj, min, mic;
+		int used = 0;
+		const char *p;
+
+		if (s[i] != '3' || s[i + 1] != '.' || (i && isdigit((unsigned char)s[i - 1])))
+			continue;
+		if (sscanf(s + i, "%u.%u.%u%n", &maj, &min, &mic, &used) != 3 || min > 99 || mic > 99)
+			continue;
+		/* " (" must follow within 20 characters, as in "3.8.18 (default, ...". */
+		p = memchr(s + i + used, '(', n - i - (size_t)used < 22 ? n - i - (size_t)used : 22);
+		if (!p || p[-1] != ' ')
+			continue;
+		*hex = (maj << 24) | (min << 16) | (mic << 8) | 0xf0;
+		return 0;
+	}
+	return -1;
+}
+
+static int version_from_bss(struct hg_core *c, struct hg_core_file *f, uint32_t *hex)
+{
+	const Elf64_Shdr *bss = f->is_elf ? hg_elf_section(&f->elf, ".bss") : NULL;
+	uint64_t a, end;
+
+	if (!bss)
+		return -1;
+	a = bss->sh_addr + f->bias;
+	end = a + bss->sh_size;
+	/* Region by region, so a hole in the dump does not hide the rest. */
+	while (a < end) {
+		const struct hg_core_region *r = hg_core_region_at(c, a);
+		uint64_t n;
+
+		if (!r) {
+			a = (a | 0xfff) + 1;
+			continue;
+		}
+		n = (r->end < end ? r->end : end) - a;
+		if (parse_version_string((const char *)r->data + (a - r->start), (size_t)n, hex) == 0)
+			return 0;
+		a += n;
+	}
+	return -1;
+}
+
+static int version_from_name(const char *path, uint32_t *hex)
+{
+	const char *b = base_name(path), *p = strstr(b, "python3.");
+	unsigned min;
+
+	if (!p || sscanf(p + 8, "%u", &min) != 1)
+		return -1;
+	*hex = (3u << 24) | (min << 16);
+	return 0;
+}
+
+int hg_cpython_detect(struct hg_core *c, struct hg_python *py, struct hg_error *err)
+{
+	struct hg_core_file *f = NULL;
+	char cookie[8];
+	uint64_t v;
+	uint32_t hex;
+
+	memset(py, 0, sizeof(*py));
+	for (size_t i = 0; i < c->nfiles && !f; i++) {
+		struct hg_core_file *cand = &c->files[i];
+		const Elf64_Shdr *s;
+
+		if (!cand->is_elf || cand->status == HG_FILE_MISMATCH || cand->status == HG_FILE_MISSING)
+			continue;
+		if (hg_core_file_symbol(c, i, "_PyRuntime", &py->runtime) == 0 ||
+		    ((s = hg_elf_section(&cand->elf, ".PyRuntime")) && (py->runtime = s->sh_addr + cand->bias))) {
+			f = cand;
+			py->image = i;
+		}
+	}
+	if (!f) {
+		for (size_t i = 0; i < c->nfiles; i++) {
+			const char *b = base_name(c->files[i].path);
+
+			if (strstr(b, "python") && (c->files[i].status == HG_FILE_MISSING ||
+						    c->files[i].status == HG_FILE_MISMATCH))
+				return hg_errorf(err, HG_ENOTFOUND,
+						 "%s: no CPython runtime found: the interpreter image %s is %s "
+						 "(pass --sysroot DIR with the files the process used)",
+						 c->path, c->files[i].path,
+						 c->files[i].status == HG_FILE_MISSING ? "missing" : "another build");
+		}
+		return hg_errorf(err, HG_ENOTFOUND,
+				 "%s: no CPython runtime found (is this a Python process?)", c->path);
+	}
+	py->image_path = f->path;
+	py->shared = c->executable ? strcmp(c->executable, f->path) != 0 : strstr(base_name(f->path), ".so") != NULL;
+
+	if (hg_core_read(c, py->runtime, cookie, 8) == 0 && !memcmp(cookie, "xdebugpy", 8) &&
+	    hg_core_read_u64(c, py->runtime + 8, &v) == 0 && (v >> 24) == 3)
+		set_version(py, (uint32_t)v, "_Py_DebugOffsets");
+	else if (hg_core_file_symbol(c, py->image, "Py_Version", &v) == 0 &&
+		 hg_core_read(c, v, &hex, 4) == 0 && (hex >> 24) == 3)
+		set_version(py, hex, "Py_Version");
+	else if (version_from_bss(c, f, &hex) == 0)
+		set_version(py, hex, "version string");
+	else if (version_from_name(f->path, &hex) == 0) {
+		set_version(py, hex, "file name");
+		snprintf(py->version, sizeof(py->version), "%d.%d", py->major, py->minor);
+	} else
+		return hg_errorf(err, HG_ENOTFOUND, "%s: found _PyRuntime in %s but not the Python version",
+				 c->path, f->path);
+	py->supported = py->major == 3 && py->minor >= 8 && py->minor <= 13;
+	return 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * cpython.h - finding the CPython interpreter inside a core: the image that
+ * holds _PyRuntime, its address, and the Python version.
+ */
+#ifndef HG_CPYTHON_H
+#define HG_CPYTHON_H
+
+#include <stdint.h>
+#include "core.h"
+
+struct hg_python {
+	uint32_t version_hex;	/* PY_VERSION_HEX, e.g. 0x030b02f0 */
+	int major, minor, micro;
+	char version[32];	/* "3.11.2" */
+	const char *version_source;	/* "Py_Version", "_Py_DebugOffsets", "version string", "file name" */
+	uint64_t runtime;	/* &_PyRuntime in the process */
+	size_t image;		/* index into core->files */
+	const char *image_path;
+	int shared;		/* libpython is a shared library (else linked into the executable) */
+	int supported;		/* 3.8 <= version <= 3.13 */
+};
+
+/*
+ * Looks for the interpreter.  Returns 0 and fills py when found; otherwise
+ * -1 with HG_ENOTFOUND and a message saying why (not a Python process, or
+ * the interpreter image is missing from disk).
+ */
+int hg_cpython_detect(struct hg_core *c, struct hg_python *py, struct hg_error *err);
+
+#endif
