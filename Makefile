@@ -7,7 +7,10 @@
 PREFIX ?= /usr/local
 CC ?= cc
 PKGS = libgvc libxml-2.0 zlib libzstd jansson
+# B is the build folder and BIN the binary; parallel work in one tree can use
+# e.g. "make check B=build-x BIN=build-x/heapgraph T_OUTROOT=/tmp/x".
 B = build
+BIN = heapgraph
 
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_FILE_OFFSET_BITS=64 \
@@ -17,6 +20,7 @@ ifeq ($(SANITIZE),1)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 override LDFLAGS += -fsanitize=address,undefined
 B = build-san
+BIN = build-san/heapgraph
 endif
 
 LIB_SRC = $(wildcard common/*.c formats/*.c analyzer/*.c render/*.c)
@@ -27,7 +31,7 @@ CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 DEPS_STAMP = $(B)/.deps-build
 
-all: heapgraph
+all: $(BIN)
 
 $(DEPS_STAMP): scripts/install-deps.sh
 	@mkdir -p $(B)
@@ -44,25 +48,25 @@ $(B)/%.o: %.c | $(DEPS_STAMP)
 $(B)/libheapgraph.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-heapgraph: $(CLI_OBJ) $(B)/libheapgraph.a
+$(BIN): $(CLI_OBJ) $(B)/libheapgraph.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libheapgraph.a $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libheapgraph.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libheapgraph.a $(LDLIBS)
 
-check: heapgraph $(UNIT_BIN) $(B)/.deps-test
+check: $(BIN) $(UNIT_BIN) $(B)/.deps-test
 	@echo "== unit tests"
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; [ $$fail = 0 ]
 	@echo "== end-to-end tests"
-	@HEAPGRAPH=$(CURDIR)/heapgraph sh tests/t/run.sh
+	@HEAPGRAPH=$(abspath $(BIN)) sh tests/t/run.sh
 
-demo: heapgraph $(B)/.deps-test
-	@sh samples/demo.sh $(CURDIR)/heapgraph
+demo: $(BIN) $(B)/.deps-test
+	@sh samples/demo.sh $(abspath $(BIN))
 
-install: heapgraph
+install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 heapgraph $(DESTDIR)$(PREFIX)/bin/heapgraph
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/heapgraph
 	install -m 644 docs/heapgraph.1 $(DESTDIR)$(PREFIX)/share/man/man1/heapgraph.1
 
 clean:
