@@ -59,7 +59,7 @@ check: $(BIN) $(UNIT_BIN) $(B)/.deps-test
 	@echo "== unit tests"
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; [ $$fail = 0 ]
 	@echo "== end-to-end tests"
-	@HEAPGRAPH=$(abspath $(BIN)) sh tests/t/run.sh
+	@T_OUTROOT=$(T_OUTROOT) HEAPGRAPH=$(abspath $(BIN)) sh tests/t/run.sh $(TESTS)
 
 demo: $(BIN) $(B)/.deps-test
 	@sh samples/demo.sh $(abspath $(BIN))
