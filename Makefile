@@ -51,7 +51,7 @@ $(B)/libheapgraph.a: $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(B)/libheapgraph.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libheapgraph.a $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libheapgraph.a
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/craft.h $(B)/libheapgraph.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libheapgraph.a $(LDLIBS)
 

@@ -159,11 +159,13 @@ int cmd_info(int argc, char **argv)
 	json_t *o;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	/* The leading ':' makes a missing option value ':' instead of '?'. */
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': json = 1; break;
 		case 's': copt.sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("info")); return 0;
+		case ':': return cli_usage("info", "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_usage("info", "unknown option '%s'", argv[optind - 1]);
 		}
 	}

@@ -8,11 +8,20 @@
 #include "cli.h"
 
 int cmd_info(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 const struct cmd hg_commands[] = {
 	{ "info", cmd_info, "DUMP [--json] [--sysroot DIR]",
 	  "what the dump is: format, process, threads, mapped files, Python version",
 	  "  --json          one JSON object instead of text\n"
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	{ "analyze", cmd_analyze, "DUMP [--sysroot DIR]",
+	  "summary: objects, bytes, top types, roots, unreachable objects",
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	{ "export", cmd_export, "DUMP [-o FILE.jsonl[.gz]] [--sysroot DIR]",
+	  "the whole graph as heapgraph JSONL: objects, labeled references, roots",
+	  "  -o, --output F  write to F (.jsonl, or .jsonl.gz compressed); default standard output\n"
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
 	{ NULL, NULL, NULL, NULL, NULL }
 };

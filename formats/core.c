@@ -241,6 +241,27 @@ static void add_region(struct hg_core *c, size_t *alloc, uint64_t start, uint64_
 	c->nregions++;
 }
 
+/*
+ * Sorts the regions and keeps them disjoint: of two that overlap, the one
+ * starting lower stays (overlaps come only from damaged notes or headers).
+ */
+static void sort_regions(struct hg_core *c, const char *what)
+{
+	size_t n = 0;
+
+	qsort(c->regions, c->nregions, sizeof(*c->regions), cmp_region);
+	for (size_t i = 0; i < c->nregions; i++) {
+		if (n && c->regions[i].start < c->regions[n - 1].end) {
+			hg_warnf(&c->warnings, "%s: overlapping %s at 0x%llx", c->path, what,
+				 (unsigned long long)c->regions[i].start);
+			c->incomplete = 1;
+			continue;
+		}
+		c->regions[n++] = c->regions[i];
+	}
+	c->nregions = n;
+}
+
 static void core_regions(struct hg_core *c, size_t *alloc)
 {
 	uint64_t lost = 0;
@@ -259,8 +280,15 @@ static void core_regions(struct hg_core *c, size_t *alloc)
 			avail = p->p_filesz;
 		if (avail < p->p_filesz)
 			lost += p->p_filesz - avail;
-		if (hg_add_ok(p->p_vaddr, avail, &end) < 0)
+		/* No pointer into the data is formed for an offset past its end. */
+		if (!avail)
 			continue;
+		if (hg_add_ok(p->p_vaddr, avail, &end) < 0) {
+			hg_warnf(&c->warnings, "%s: segment at 0x%llx runs past the end of the address space; ignored",
+				 c->path, (unsigned long long)p->p_vaddr);
+			c->incomplete = 1;
+			continue;
+		}
 		add_region(c, alloc, p->p_vaddr, end, c->in.data + p->p_offset, 0,
 			   (p->p_flags & PF_W) != 0);
 	}
@@ -269,17 +297,8 @@ static void core_regions(struct hg_core *c, size_t *alloc)
 			 c->path, (unsigned long long)lost);
 		c->incomplete = 1;
 	}
-	qsort(c->regions, c->nregions, sizeof(*c->regions), cmp_region);
-	/* Overlapping segments would make lookups ambiguous: keep the first. */
-	for (size_t i = 1; i < c->nregions; i++)
-		if (c->regions[i].start < c->regions[i - 1].end) {
-			hg_warnf(&c->warnings, "%s: overlapping segments at 0x%llx", c->path,
-				 (unsigned long long)c->regions[i].start);
-			c->incomplete = 1;
-			memmove(&c->regions[i], &c->regions[i + 1], (c->nregions - i - 1) * sizeof(*c->regions));
-			c->nregions--;
-			i--;
-		}
+	if (c->nregions)	/* qsort(NULL, 0, ...) is undefined */
+		sort_regions(c, "segments");
 }
 
 const struct hg_core_region *hg_core_region_at(struct hg_core *c, uint64_t addr)
@@ -351,30 +370,30 @@ const void *hg_core_ptr(struct hg_core *c, uint64_t addr, size_t len)
 
 long hg_core_read_cstr(struct hg_core *c, uint64_t addr, char *buf, size_t max)
 {
-	size_t i;
+	size_t i = 0;
 
 	if (!max)
 		return -1;
-	for (i = 0; i + 1 < max; i++) {
-		const struct hg_core_region *r = hg_core_region_at(c, addr + i);
-		const unsigned char *p;
+	/* Up to max bytes are examined: a string of max-1 bytes has its NUL at max-1. */
+	while (i < max) {
+		const struct hg_core_region *r;
+		const unsigned char *p, *nul;
 		size_t n, k;
-		const void *nul;
 
-		if (!r)
+		if (addr + i < addr || !(r = hg_core_region_at(c, addr + i)))
 			break;
 		p = r->data + (addr + i - r->start);
-		n = (size_t)(r->end - (addr + i));
-		if (n > max - 1 - i)
-			n = max - 1 - i;
+		n = r->end - (addr + i) < max - i ? (size_t)(r->end - (addr + i)) : max - i;
 		nul = memchr(p, '\0', n);
-		k = nul ? (size_t)((const unsigned char *)nul - p) : n;
-		memcpy(buf + i, p, k);
 		if (nul) {
+			k = (size_t)(nul - p);	/* i + k <= max - 1 as nul lies below max */
+			memcpy(buf + i, p, k);
 			buf[i + k] = '\0';
 			return (long)(i + k);
 		}
-		i += k - 1;
+		k = i + n < max ? n : max - 1 - i;
+		memcpy(buf + i, p, k);
+		i += n;
 	}
 	buf[i < max ? i : max - 1] = '\0';
 	return -1;
@@ -386,7 +405,8 @@ static int map_file(const char *path, const unsigned char **data, size_t *size)
 {
 	struct stat st;
 	void *p;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* The core names the file: a FIFO or a terminal must not block or become ours. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
 		return -1;
@@ -533,22 +553,43 @@ static void check_files(struct hg_core *c, const char *sysroot)
 			 "(build-id mismatch); not used", c->path, mismatch, mismatch == 1 ? "" : "s");
 }
 
-/* Is [a, b) inside a writable PT_LOAD?  Such memory must come from the core, never a file. */
-static int in_writable_segment(const struct hg_core *c, uint64_t a, uint64_t b)
-{
-	for (size_t i = 0; i < c->elf.nph; i++) {
-		const Elf64_Phdr *p = &c->elf.ph[i];
+struct span {
+	uint64_t start, end;
+};
 
-		if (p->p_type == PT_LOAD && (p->p_flags & PF_W) &&
-		    a < p->p_vaddr + p->p_memsz && b > p->p_vaddr)
-			return 1;
-	}
-	return 0;
+static int cmp_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/*
+ * Adds regions for the parts of each mapped file that the core left out.
+ * Blocked are the core's own bytes and every writable segment, whose pages
+ * the process may have changed (the file holds stale bytes there, so such
+ * memory must come from the core or stay unreadable).
+ */
 static void file_regions(struct hg_core *c, size_t *alloc)
 {
-	size_t ncore = c->nregions;
+	struct span *blk = xmalloc((c->nregions + c->elf.nph + 1) * sizeof(*blk));
+	size_t nblk = 0;
+
+	for (size_t i = 0; i < c->nregions; i++) {
+		blk[nblk].start = c->regions[i].start;
+		blk[nblk++].end = c->regions[i].end;
+	}
+	for (size_t i = 0; i < c->elf.nph; i++) {
+		const Elf64_Phdr *p = &c->elf.ph[i];
+		uint64_t end;
+
+		if (p->p_type != PT_LOAD || !(p->p_flags & PF_W) || !p->p_memsz)
+			continue;
+		blk[nblk].start = p->p_vaddr;
+		blk[nblk++].end = hg_add_ok(p->p_vaddr, p->p_memsz, &end) < 0 ? UINT64_MAX : end;
+	}
+	/* Sorted by start; they may overlap, the walk below copes. */
+	qsort(blk, nblk, sizeof(*blk), cmp_span);
 
 	for (size_t m = 0; m < c->nmappings; m++) {
 		const struct hg_core_mapping *map = &c->mappings[m];
@@ -558,27 +599,28 @@ static void file_regions(struct hg_core *c, size_t *alloc)
 
 		if (f->status != HG_FILE_OK && f->status != HG_FILE_UNVERIFIED)
 			continue;
-		/* Fill the gaps the core's segments leave in [start, end). */
+		/* Fill the gaps the blocked spans leave in [start, end). */
 		while (a < map->end) {
 			uint64_t b = map->end, fo, avail;
 
-			while (k < ncore && c->regions[k].end <= a)
+			while (k < nblk && blk[k].end <= a)
 				k++;
-			if (k < ncore && c->regions[k].start <= a) {
-				a = c->regions[k].end;
+			if (k < nblk && blk[k].start <= a) {
+				a = blk[k].end;
 				continue;
 			}
-			if (k < ncore && c->regions[k].start < b)
-				b = c->regions[k].start;
+			if (k < nblk && blk[k].start < b)
+				b = blk[k].start;
 			fo = map->file_ofs + (a - map->start);
-			if (fo < f->size && !in_writable_segment(c, a, b)) {
+			if (fo >= map->file_ofs && fo < f->size) {
 				avail = f->size - fo;
 				add_region(c, alloc, a, b - a > avail ? a + avail : b, f->data + fo, 1, 0);
 			}
 			a = b;
 		}
 	}
-	qsort(c->regions, c->nregions, sizeof(*c->regions), cmp_region);
+	free(blk);
+	sort_regions(c, "file mappings");
 }
 
 static void find_executable(struct hg_core *c)

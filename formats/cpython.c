@@ -39,26 +39,50 @@ static void set_version(struct hg_python *py, uint32_t hex, const char *source)
 	}
 }
 
-/* Parses "3.11.2 (main, ...": the version Py_GetVersion() leaves in .bss (3.8+). */
+/*
+ * Parses "3.11.2 (main, ...": the version Py_GetVersion() leaves in .bss (3.8+).
+ * s[0..n) is dump memory with no terminating NUL: sscanf reads a
+ * NUL-terminated copy of at most 47 bytes, never past the end of s.
+ */
 static int parse_version_string(const char *s, size_t n, uint32_t *hex)
 {
 	for (size_t i = 0; i + 6 < n; i++) {
 		unsigned maj, min, mic;
 		int used = 0;
+		char win[48];
+		size_t w = n - i < sizeof(win) - 1 ? n - i : sizeof(win) - 1;
 		const char *p;
 
 		if (s[i] != '3' || s[i + 1] != '.' || (i && isdigit((unsigned char)s[i - 1])))
 			continue;
-		if (sscanf(s + i, "%u.%u.%u%n", &maj, &min, &mic, &used) != 3 || min > 99 || mic > 99)
+		memcpy(win, s + i, w);
+		win[w] = '\0';
+		if (sscanf(win, "%u.%u.%u%n", &maj, &min, &mic, &used) != 3 || min > 99 || mic > 99)
 			continue;
 		/* " (" must follow within 20 characters, as in "3.8.18 (default, ...". */
-		p = memchr(s + i + used, '(', n - i - (size_t)used < 22 ? n - i - (size_t)used : 22);
+		p = memchr(win + used, '(', w - (size_t)used < 22 ? w - (size_t)used : 22);
 		if (!p || p[-1] != ' ')
 			continue;
 		*hex = (maj << 24) | (min << 16) | (mic << 8) | 0xf0;
 		return 0;
 	}
 	return -1;
+}
+
+/* The first region starting above addr (regions are sorted), or NULL. */
+static const struct hg_core_region *region_after(const struct hg_core *c, uint64_t addr)
+{
+	size_t lo = 0, hi = c->nregions;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->regions[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->nregions ? &c->regions[lo] : NULL;
 }
 
 static int version_from_bss(struct hg_core *c, struct hg_core_file *f, uint32_t *hex)
@@ -69,15 +93,21 @@ static int version_from_bss(struct hg_core *c, struct hg_core_file *f, uint32_t 
 	if (!bss)
 		return -1;
 	a = bss->sh_addr + f->bias;
-	end = a + bss->sh_size;
-	/* Region by region, so a hole in the dump does not hide the rest. */
+	if (hg_add_ok(a, bss->sh_size, &end) < 0)
+		end = UINT64_MAX;
+	/*
+	 * Region by region, so a hole in the dump does not hide the rest; a hole
+	 * is jumped over in one step, as sh_size comes from a file and may be huge.
+	 */
 	while (a < end) {
 		const struct hg_core_region *r = hg_core_region_at(c, a);
 		uint64_t n;
 
 		if (!r) {
-			a = (a | 0xfff) + 1;
-			continue;
+			r = region_after(c, a);
+			if (!r || r->start >= end)
+				break;
+			a = r->start;
 		}
 		n = (r->end < end ? r->end : end) - a;
 		if (parse_version_string((const char *)r->data + (a - r->start), (size_t)n, hex) == 0)

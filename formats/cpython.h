@@ -27,4 +27,16 @@ struct hg_python {
  */
 int hg_cpython_detect(struct hg_core *c, struct hg_python *py, struct hg_error *err);
 
+struct hg_heap;
+
+/*
+ * Rebuilds the object graph of the interpreter found by hg_cpython_detect
+ * into h (initialised by the caller with hg_heap_init).  Damage met on the
+ * way stops that part of the walk with a warning in c->warnings; fails only
+ * when nothing can be read (HG_EFORMAT) or the version has no layout table
+ * (HG_EUNSUPPORTED).
+ */
+int hg_cpython_load(struct hg_core *c, const struct hg_python *py, struct hg_heap *h,
+		    struct hg_error *err);
+
 #endif

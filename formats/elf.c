@@ -108,7 +108,12 @@ static int cmp_sym(const void *a, const void *b)
 	return strcmp(((const struct hg_elf_sym *)a)->name, ((const struct hg_elf_sym *)b)->name);
 }
 
-static void add_symtab(struct hg_elf *e, const Elf64_Shdr *s, size_t *alloc)
+/*
+ * Appends the defined symbols of table s.  Names found among the first ndyn
+ * entries (the sorted .dynsym) are skipped: where both tables define a name,
+ * the exported definition is the one the process resolved.
+ */
+static void add_symtab(struct hg_elf *e, const Elf64_Shdr *s, size_t *alloc, size_t ndyn)
 {
 	const Elf64_Shdr *strs;
 	size_t n;
@@ -130,6 +135,12 @@ static void add_symtab(struct hg_elf *e, const Elf64_Shdr *s, size_t *alloc)
 		name = strtab_get((const char *)e->data + strs->sh_offset, strs->sh_size, sym.st_name);
 		if (!name || !*name)
 			continue;
+		if (ndyn) {
+			struct hg_elf_sym key = { name, 0, 0 };
+
+			if (bsearch(&key, e->syms, ndyn, sizeof(key), cmp_sym))
+				continue;
+		}
 		HG_GROW(e->syms, e->nsyms + 1, *alloc);
 		e->syms[e->nsyms].name = name;
 		e->syms[e->nsyms].value = sym.st_value;
@@ -140,17 +151,20 @@ static void add_symtab(struct hg_elf *e, const Elf64_Shdr *s, size_t *alloc)
 
 static void build_syms(struct hg_elf *e)
 {
-	size_t alloc = 0;
+	size_t alloc = 0, ndyn;
 
 	e->syms_built = 1;
-	/* .dynsym first so that its entry wins among equal names (stable merge below). */
+	/* qsort is not stable: .dynsym wins by keeping .symtab's duplicates out. */
 	for (size_t i = 0; i < e->nsh; i++)
 		if (e->sh[i].sh_type == SHT_DYNSYM)
-			add_symtab(e, &e->sh[i], &alloc);
+			add_symtab(e, &e->sh[i], &alloc, 0);
+	ndyn = e->nsyms;
+	if (ndyn)
+		qsort(e->syms, ndyn, sizeof(*e->syms), cmp_sym);
 	for (size_t i = 0; i < e->nsh; i++)
 		if (e->sh[i].sh_type == SHT_SYMTAB)
-			add_symtab(e, &e->sh[i], &alloc);
-	if (e->nsyms)
+			add_symtab(e, &e->sh[i], &alloc, ndyn);
+	if (e->nsyms > ndyn)
 		qsort(e->syms, e->nsyms, sizeof(*e->syms), cmp_sym);
 }
 

@@ -1,0 +1,413 @@
+/*
+ * heap.c - building and closing struct hg_heap (see heap.h).
+ *
+ * While building, an open-addressing map finds objects by address and a
+ * second one interns strings; both are dropped by hg_heap_finish, after
+ * which lookups go through the sorted by_addr array, as they do when the
+ * heap is mapped from an index file.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "heap.h"
+#include "../common/util.h"
+
+struct hg_heap_build {
+	uint64_t *keys;		/* address map: key 0 = empty */
+	uint32_t *vals;
+	size_t cap, used;
+	uint32_t *strs;		/* string set: pool offsets, 0 = empty */
+	size_t scap, sused;
+	size_t obj_alloc, edge_alloc, type_alloc, root_alloc, pool_alloc;
+	uint32_t next_edges;	/* the next object whose edges may begin */
+};
+
+void hg_heap_init(struct hg_heap *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->b = xcalloc(1, sizeof(*h->b));
+	h->pool = xmalloc(4096);
+	h->b->pool_alloc = 4096;
+	h->pool[0] = '\0';
+	h->pool_len = 1;
+}
+
+void hg_heap_release(struct hg_heap *h)
+{
+	if (h->mapping) {
+		munmap(h->mapping, h->mapping_len);
+		free(h->types);
+		free(h->roots);
+	} else {
+		free(h->addr); free(h->type); free(h->size); free(h->flags);
+		free(h->repr); free(h->value); free(h->first); free(h->to);
+		free(h->label); free(h->kind); free(h->rfirst); free(h->redge);
+		free(h->from); free(h->by_addr); free(h->types); free(h->roots);
+		free(h->pool);
+	}
+	if (h->b) {
+		free(h->b->keys); free(h->b->vals); free(h->b->strs);
+		free(h->b);
+	}
+	memset(h, 0, sizeof(*h));
+}
+
+static inline uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static void map_grow(struct hg_heap_build *b)
+{
+	size_t ncap = b->cap ? b->cap * 2 : 1024;
+	uint64_t *keys = xcalloc(ncap, sizeof(*keys));
+	uint32_t *vals = xmalloc(ncap * sizeof(*vals));
+
+	for (size_t i = 0; i < b->cap; i++) {
+		size_t j;
+
+		if (!b->keys[i])
+			continue;
+		for (j = mix(b->keys[i]) & (ncap - 1); keys[j]; j = (j + 1) & (ncap - 1))
+			;
+		keys[j] = b->keys[i];
+		vals[j] = b->vals[i];
+	}
+	free(b->keys);
+	free(b->vals);
+	b->keys = keys;
+	b->vals = vals;
+	b->cap = ncap;
+}
+
+static int cmp_addr_idx(const void *a, const void *b, void *arg)
+{
+	const uint64_t *addr = arg;
+	uint64_t x = addr[*(const uint32_t *)a], y = addr[*(const uint32_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr)
+{
+	if (h->b && h->b->cap) {
+		const struct hg_heap_build *b = h->b;
+
+		for (size_t j = mix(addr) & (b->cap - 1); b->keys[j]; j = (j + 1) & (b->cap - 1))
+			if (b->keys[j] == addr)
+				return b->vals[j];
+		return HG_NONE;
+	}
+	if (h->by_addr) {
+		size_t lo = 0, hi = h->nobj;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			uint64_t a = h->addr[h->by_addr[mid]];
+
+			if (a == addr)
+				return h->by_addr[mid];
+			if (a < addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return HG_NONE;
+}
+
+uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
+{
+	struct hg_heap_build *b = h->b;
+	uint32_t i = (uint32_t)h->nobj;
+	size_t j;
+
+	if (h->nobj + 1 > b->obj_alloc) {
+		size_t n = b->obj_alloc ? b->obj_alloc * 2 : 4096;
+
+		h->addr = xrealloc(h->addr, n * sizeof(*h->addr));
+		h->type = xrealloc(h->type, n * sizeof(*h->type));
+		h->size = xrealloc(h->size, n * sizeof(*h->size));
+		h->flags = xrealloc(h->flags, n * sizeof(*h->flags));
+		h->repr = xrealloc(h->repr, n * sizeof(*h->repr));
+		h->value = xrealloc(h->value, n * sizeof(*h->value));
+		h->first = xrealloc(h->first, (n + 1) * sizeof(*h->first));
+		b->obj_alloc = n;
+	}
+	h->addr[i] = addr;
+	h->type[i] = type;
+	h->size[i] = 0;
+	h->flags[i] = 0;
+	h->repr[i] = 0;
+	h->value[i] = 0;
+	h->nobj++;
+	if (2 * (b->used + 1) > b->cap)
+		map_grow(b);
+	for (j = mix(addr) & (b->cap - 1); b->keys[j]; j = (j + 1) & (b->cap - 1))
+		;
+	b->keys[j] = addr;
+	b->vals[j] = i;
+	b->used++;
+	return i;
+}
+
+uint32_t hg_heap_add_type(struct hg_heap *h, uint64_t addr, uint32_t obj)
+{
+	struct hg_type *t;
+
+	HG_GROW(h->types, h->ntype + 1, h->b->type_alloc);
+	t = &h->types[h->ntype];
+	memset(t, 0, sizeof(*t));
+	t->addr = addr;
+	t->obj = obj;
+	return (uint32_t)h->ntype++;
+}
+
+void hg_heap_begin_edges(struct hg_heap *h, uint32_t obj)
+{
+	struct hg_heap_build *b = h->b;
+
+	while (b->next_edges <= obj && b->next_edges < h->nobj)
+		h->first[b->next_edges++] = h->nedge;
+}
+
+void hg_heap_add_edge(struct hg_heap *h, uint32_t to, uint32_t label, enum hg_edge_kind kind)
+{
+	struct hg_heap_build *b = h->b;
+
+	if (h->nedge + 1 > b->edge_alloc) {
+		size_t n = b->edge_alloc ? b->edge_alloc * 2 : 16384;
+
+		h->to = xrealloc(h->to, n * sizeof(*h->to));
+		h->label = xrealloc(h->label, n * sizeof(*h->label));
+		h->kind = xrealloc(h->kind, n * sizeof(*h->kind));
+		b->edge_alloc = n;
+	}
+	h->to[h->nedge] = to;
+	h->label[h->nedge] = label;
+	h->kind[h->nedge] = (uint8_t)kind;
+	h->nedge++;
+}
+
+void hg_heap_add_root(struct hg_heap *h, enum hg_root_kind kind, uint32_t name, uint32_t obj)
+{
+	if (obj >= h->nobj)
+		return;
+	if (!h->b)
+		h->b = xcalloc(1, sizeof(*h->b));
+	HG_GROW(h->roots, h->nroot + 1, h->b->root_alloc);
+	h->roots[h->nroot].kind = kind;
+	h->roots[h->nroot].name = name;
+	h->roots[h->nroot].obj = obj;
+	h->nroot++;
+	h->flags[obj] |= HG_OBJ_ROOT;
+}
+
+static uint32_t str_hash(const char *s, size_t len)
+{
+	uint32_t x = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		x = (x ^ (unsigned char)s[i]) * 16777619u;
+	return x;
+}
+
+static void strs_grow(struct hg_heap *h)
+{
+	struct hg_heap_build *b = h->b;
+	size_t ncap = b->scap ? b->scap * 2 : 4096;
+	uint32_t *strs = xcalloc(ncap, sizeof(*strs));
+
+	for (size_t i = 0; i < b->scap; i++) {
+		const char *s;
+		size_t j;
+
+		if (!b->strs[i])
+			continue;
+		s = h->pool + b->strs[i];
+		for (j = str_hash(s, strlen(s)) & (ncap - 1); strs[j]; j = (j + 1) & (ncap - 1))
+			;
+		strs[j] = b->strs[i];
+	}
+	free(b->strs);
+	b->strs = strs;
+	b->scap = ncap;
+}
+
+uint32_t hg_heap_str(struct hg_heap *h, const char *s, size_t len)
+{
+	struct hg_heap_build *b = h->b;
+	size_t j;
+	uint32_t off;
+
+	if (!len)
+		return 0;
+	/* A NUL inside would make the pooled copy differ from what was asked: cut there. */
+	len = strnlen(s, len);
+	if (!len)
+		return 0;
+	if (2 * (b->sused + 1) > b->scap)
+		strs_grow(h);
+	for (j = str_hash(s, len) & (b->scap - 1); b->strs[j]; j = (j + 1) & (b->scap - 1)) {
+		const char *p = h->pool + b->strs[j];
+
+		if (!strncmp(p, s, len) && p[len] == '\0')
+			return b->strs[j];
+	}
+	if (h->pool_len + len + 1 > UINT32_MAX)
+		return 0;	/* pool full: such a heap is beyond the index format */
+	if (h->pool_len + len + 1 > b->pool_alloc) {
+		while (h->pool_len + len + 1 > b->pool_alloc)
+			b->pool_alloc *= 2;
+		h->pool = xrealloc(h->pool, b->pool_alloc);
+	}
+	off = (uint32_t)h->pool_len;
+	memcpy(h->pool + off, s, len);
+	h->pool[off + len] = '\0';
+	h->pool_len += len + 1;
+	b->strs[j] = off;
+	b->sused++;
+	return off;
+}
+
+uint32_t hg_heap_cstr(struct hg_heap *h, const char *s)
+{
+	return s ? hg_heap_str(h, s, strlen(s)) : 0;
+}
+
+void hg_heap_finish(struct hg_heap *h)
+{
+	struct hg_heap_build *b = h->b;
+	uint64_t *fill;
+
+	if (!h->first)
+		h->first = xmalloc(sizeof(*h->first));
+	hg_heap_begin_edges(h, h->nobj ? (uint32_t)h->nobj - 1 : 0);
+	h->first[h->nobj] = h->nedge;
+
+	h->from = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*h->from));
+	for (size_t i = 0; i < h->nobj; i++)
+		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++)
+			h->from[e] = (uint32_t)i;
+
+	h->rfirst = xcalloc(h->nobj + 1, sizeof(*h->rfirst));
+	for (size_t e = 0; e < h->nedge; e++)
+		h->rfirst[h->to[e] + 1]++;
+	for (size_t i = 0; i < h->nobj; i++)
+		h->rfirst[i + 1] += h->rfirst[i];
+	h->redge = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*h->redge));
+	fill = xmalloc((h->nobj + 1) * sizeof(*fill));
+	memcpy(fill, h->rfirst, (h->nobj + 1) * sizeof(*fill));
+	for (size_t e = 0; e < h->nedge; e++)
+		h->redge[fill[h->to[e]]++] = (uint32_t)e;
+	free(fill);
+
+	h->by_addr = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*h->by_addr));
+	for (size_t i = 0; i < h->nobj; i++)
+		h->by_addr[i] = (uint32_t)i;
+	qsort_r(h->by_addr, h->nobj, sizeof(*h->by_addr), cmp_addr_idx, h->addr);
+
+	for (size_t t = 0; t < h->ntype; t++)
+		h->types[t].count = h->types[t].bytes = h->types[t].gc_count = 0;
+	for (size_t i = 0; i < h->nobj; i++) {
+		struct hg_type *t;
+
+		if (h->type[i] >= h->ntype)
+			continue;
+		t = &h->types[h->type[i]];
+		t->count++;
+		t->bytes += h->size[i];
+		if (h->flags[i] & HG_OBJ_GC)
+			t->gc_count++;
+	}
+
+	free(b->keys); free(b->vals); free(b->strs);
+	b->keys = NULL; b->vals = NULL; b->strs = NULL;
+	b->cap = b->scap = 0;
+	hg_heap_mark(h);
+}
+
+/* Marks with flag everything reachable from queue[head..tail); returns the new tail. */
+static size_t bfs(struct hg_heap *h, uint32_t *queue, size_t head, size_t tail, uint8_t flag)
+{
+	while (head < tail) {
+		uint32_t i = queue[head++];
+
+		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++) {
+			uint32_t t = h->to[e];
+
+			if (h->kind[e] == HG_EDGE_WEAK || (h->flags[t] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
+				continue;
+			h->flags[t] |= flag;
+			queue[tail++] = t;
+		}
+	}
+	return tail;
+}
+
+void hg_heap_mark_from(struct hg_heap *h, uint32_t obj, uint8_t flag)
+{
+	uint32_t *queue;
+
+	if (obj >= h->nobj || (h->flags[obj] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
+		return;
+	queue = xmalloc(h->nobj * sizeof(*queue));
+	h->flags[obj] |= flag;
+	queue[0] = obj;
+	bfs(h, queue, 0, 1, flag);
+	free(queue);
+}
+
+void hg_heap_mark(struct hg_heap *h)
+{
+	uint32_t *queue = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*queue));
+	size_t tail = 0;
+
+	for (size_t i = 0; i < h->nobj; i++)
+		h->flags[i] &= (uint8_t)~(HG_OBJ_REACHABLE | HG_OBJ_C_HELD);
+	for (int pass = 0; pass < 2; pass++) {
+		uint8_t flag = pass == 0 ? HG_OBJ_REACHABLE : HG_OBJ_C_HELD;
+		size_t start = tail;
+
+		for (size_t r = 0; r < h->nroot; r++) {
+			uint32_t o = h->roots[r].obj;
+
+			if ((h->roots[r].kind == HG_ROOT_C) != (pass == 1) ||
+			    (h->flags[o] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
+				continue;
+			h->flags[o] |= flag;
+			queue[tail++] = o;
+		}
+		tail = bfs(h, queue, start, tail, flag);
+	}
+	h->meta.unreachable = h->meta.unreachable_bytes = h->meta.c_held = 0;
+	for (size_t i = 0; i < h->nobj; i++) {
+		if (h->flags[i] & HG_OBJ_C_HELD)
+			h->meta.c_held++;
+		if (!(h->flags[i] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD))) {
+			h->meta.unreachable++;
+			h->meta.unreachable_bytes += h->size[i];
+		}
+	}
+	free(queue);
+}
+
+const char *hg_root_kind_name(enum hg_root_kind k)
+{
+	static const char *const names[] = { "module", "frame", "interpreter", "c" };
+
+	return (unsigned)k < 4 ? names[k] : "?";
+}
+
+const char *hg_edge_kind_name(enum hg_edge_kind k)
+{
+	static const char *const names[] = { "strong", "weak", "type", "possible" };
+
+	return (unsigned)k < 4 ? names[k] : "?";
+}

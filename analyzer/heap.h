@@ -1,0 +1,139 @@
+/*
+ * heap.h - the heap graph: objects, types, labeled edges and roots, in flat
+ * arrays so that it can be written to and mapped back from an index file.
+ *
+ * Objects are numbered 0..nobj-1 in discovery order.  Edges are stored CSR:
+ * the edges of object i are [first[i], first[i+1]) of to/label/kind, in the
+ * order the reader found them.  Every string (type names, labels, reprs,
+ * root names) is an offset into one pool of NUL-terminated strings; offset 0
+ * is "".  A heap is filled by a format reader through the builder functions,
+ * then closed with hg_heap_finish; after that it is read-only except for
+ * roots added by hg_heap_add_root and hg_heap_mark (C roots found late).
+ */
+#ifndef HG_HEAP_H
+#define HG_HEAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../common/error.h"
+
+#define HG_NONE UINT32_MAX
+
+enum hg_edge_kind {
+	HG_EDGE_STRONG,		/* an owned reference */
+	HG_EDGE_WEAK,		/* a weakref's referent: does not keep it alive */
+	HG_EDGE_TYPE,		/* instance -> its (heap) type */
+	HG_EDGE_POSSIBLE	/* found by scanning an object of unknown layout */
+};
+
+enum hg_root_kind {
+	HG_ROOT_MODULE,		/* sys.modules['name'] */
+	HG_ROOT_FRAME,		/* a local variable of a thread's frame */
+	HG_ROOT_INTERPRETER,	/* builtins, sys state, static types, thread state */
+	HG_ROOT_C		/* memory that belongs to no object */
+};
+
+/* Object flags. */
+#define HG_OBJ_GC		0x01	/* tracked by the collector: in gc.get_objects() */
+#define HG_OBJ_REACHABLE	0x02	/* reached from a module, frame or interpreter root */
+#define HG_OBJ_C_HELD		0x04	/* not reachable, but a C root reaches it */
+#define HG_OBJ_CONSERVATIVE	0x08	/* layout unknown: edges come from a body scan */
+#define HG_OBJ_DAMAGED		0x10	/* decoding stopped early (bad data) */
+#define HG_OBJ_TYPE		0x20	/* the object is a type */
+#define HG_OBJ_ROOT		0x40	/* some root points at it */
+#define HG_OBJ_FROZEN		0x80	/* in the permanent generation (gc.freeze): not in gc.get_objects() */
+
+struct hg_type {
+	uint64_t addr;		/* the type object */
+	uint32_t name;		/* __name__ */
+	uint32_t module;	/* __module__ ("builtins" for static types without a dot) */
+	uint32_t qualname;	/* __qualname__ */
+	uint32_t obj;		/* index of the type object */
+	uint64_t count, bytes;	/* objects of this exact type and their shallow bytes */
+	uint64_t gc_count;	/* of those, tracked by the GC */
+};
+
+struct hg_root {
+	uint32_t kind;		/* enum hg_root_kind */
+	uint32_t name;		/* "sys.modules['app']", "thread 'MainThread' frame f() local 'x'" */
+	uint32_t obj;
+};
+
+struct hg_heap_meta {
+	char python[32];	/* "3.11.2" */
+	int pid;
+	int incomplete;		/* the dump was damaged or truncated */
+	uint64_t unreachable, unreachable_bytes, c_held;
+};
+
+struct hg_heap {
+	size_t nobj, nedge, ntype, nroot;
+
+	uint64_t *addr;
+	uint32_t *type;		/* index into types */
+	uint64_t *size;		/* shallow size, as sys.getsizeof */
+	uint8_t *flags;
+	uint32_t *repr;		/* pool offset: objgraph's short repr */
+	uint32_t *value;	/* pool offset: value of str/int/float/bytes, else 0 */
+
+	uint64_t *first;	/* nobj + 1 entries */
+	uint32_t *to, *label;
+	uint8_t *kind;
+
+	uint64_t *rfirst;	/* reverse CSR, nobj + 1: referrers of i */
+	uint32_t *redge;	/* forward edge index of each reverse entry */
+	uint32_t *from;		/* owner of each forward edge (so redge -> referrer) */
+	uint32_t *by_addr;	/* object indexes sorted by address */
+
+	struct hg_type *types;
+	struct hg_root *roots;
+	char *pool;
+	size_t pool_len;
+	struct hg_heap_meta meta;
+
+	/* builder state (not in the index) */
+	struct hg_heap_build *b;
+	void *mapping;		/* when loaded from an index */
+	size_t mapping_len;
+};
+
+void hg_heap_init(struct hg_heap *h);
+void hg_heap_release(struct hg_heap *h);
+
+/* Interns s[0..len) into the pool; returns its offset.  Bytes are kept as given. */
+uint32_t hg_heap_str(struct hg_heap *h, const char *s, size_t len);
+uint32_t hg_heap_cstr(struct hg_heap *h, const char *s);
+static inline const char *hg_heap_s(const struct hg_heap *h, uint32_t off) { return h->pool + off; }
+
+/* Index of the object at addr, or HG_NONE. */
+uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr);
+
+/* Adds an object (addr must be new); its type index may be set later. */
+uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type);
+uint32_t hg_heap_add_type(struct hg_heap *h, uint64_t addr, uint32_t obj);
+
+/*
+ * Edges: call hg_heap_begin_edges(h, i) for i = 0, 1, 2, ... in order (each
+ * object at most once), then hg_heap_add_edge for each of its references.
+ */
+void hg_heap_begin_edges(struct hg_heap *h, uint32_t obj);
+void hg_heap_add_edge(struct hg_heap *h, uint32_t to, uint32_t label, enum hg_edge_kind kind);
+void hg_heap_add_root(struct hg_heap *h, enum hg_root_kind kind, uint32_t name, uint32_t obj);
+
+/*
+ * Closes the edge arrays, builds the reverse edges and the address index,
+ * counts types and marks what the roots reach.  Call once, after the last
+ * object was added.
+ */
+void hg_heap_finish(struct hg_heap *h);
+/* Sets flag on obj and everything it reaches (not through weak edges) that has neither mark yet. */
+void hg_heap_mark_from(struct hg_heap *h, uint32_t obj, uint8_t flag);
+/* Recomputes HG_OBJ_REACHABLE / HG_OBJ_C_HELD and the meta counts from the roots. */
+void hg_heap_mark(struct hg_heap *h);
+
+static inline uint64_t hg_heap_nedges(const struct hg_heap *h, uint32_t i) { return h->first[i + 1] - h->first[i]; }
+
+const char *hg_root_kind_name(enum hg_root_kind k);
+const char *hg_edge_kind_name(enum hg_edge_kind k);
+
+#endif

@@ -1,0 +1,470 @@
+/*
+ * cpython-roots.c - where the walk starts: the GC generation lists, and the
+ * roots that keep objects alive (sys.modules, interpreter state, each
+ * thread's frames and locals, C memory).
+ *
+ * Facts: reference/cpython-layouts.md sections 2.1 (runtime, interpreter and
+ * thread offsets), 2.2 (frame chains, 3.11+ interpreter frames, owners, the
+ * stacktop pitfall), 2.4 (GC lists) and 4.2 step 4 (the root set).
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cpython-walk.h"
+#include "../common/util.h"
+
+void walk_iframe_edges(struct walker *w, uint64_t f, int stack_ok);
+
+#define MAX_THREADS 100000
+
+static uint32_t rd32(struct walker *w, uint64_t a)
+{
+	uint32_t v = 0;
+
+	hg_core_read(w->c, a, &v, 4);
+	return v;
+}
+
+static unsigned rd8(struct walker *w, uint64_t a)
+{
+	uint8_t v = 0;
+
+	hg_core_read(w->c, a, &v, 1);
+	return v;
+}
+
+#define MAX_FRAMES 100000
+
+static uint64_t gc_base(struct walker *w, uint64_t interp)
+{
+	return w->L->rt_gc >= 0 ? w->py->runtime + (uint64_t)w->L->rt_gc : interp + (uint64_t)w->L->is_gc;
+}
+
+static void walk_gc_list(struct walker *w, uint64_t head, int frozen, const char *what)
+{
+	uint64_t node = walk_ptr(w, head) & ~(uint64_t)1, prev = head;
+	uint64_t n = 0;
+
+	while (node && node != head) {
+		uint32_t i = walk_ref(w, node + 16);
+		uint64_t back;
+
+		if (i == HG_NONE) {
+			hg_warnf(w->warn, "%s: %s list broken at 0x%" PRIx64 " after %" PRIu64 " objects; the rest of it is not walked",
+				 w->c->path, what, node, n);
+			w->c->incomplete = 1;
+			return;
+		}
+		if (w->h->flags[i] & HG_OBJ_GC) {
+			hg_warnf(w->warn, "%s: %s list loops back at 0x%" PRIx64 "; stopped there", w->c->path, what, node);
+			w->c->incomplete = 1;
+			return;
+		}
+		w->h->flags[i] |= HG_OBJ_GC | (frozen ? HG_OBJ_FROZEN : 0);
+		back = walk_ptr(w, node + 8) & ~(uint64_t)3;
+		if (back != prev && n < 3)
+			hg_warnf(w->warn, "%s: %s list back-link mismatch at 0x%" PRIx64 " (core taken during a collection?)",
+				 w->c->path, what, node);
+		prev = node;
+		node = walk_ptr(w, node) & ~(uint64_t)1;
+		n++;
+	}
+}
+
+int roots_gc_lists(struct walker *w)
+{
+	const struct hg_pylayout *L = w->L;
+	uint64_t interp = walk_ptr(w, w->py->runtime + (uint64_t)L->rt_interp_head);
+	int count = 0;
+
+	if (!interp)
+		return -1;
+	w->interp = walk_ptr(w, w->py->runtime + (uint64_t)L->rt_interp_head + 8);
+	if (!w->interp)
+		w->interp = interp;
+	for (; interp && count < 64; count++) {
+		uint64_t gc = gc_base(w, interp);
+		static const char *const names[] = { "GC generation 0", "GC generation 1", "GC generation 2" };
+
+		if (rd32(w, gc + 200))
+			hg_warnf(w->warn, "%s: the core was taken during a garbage collection; some objects may be missed",
+				 w->c->path);
+		for (int g = 0; g < 3; g++)
+			walk_gc_list(w, gc + 24 + 24 * (uint64_t)g, 0, names[g]);
+		walk_gc_list(w, gc + 104, 1, "GC permanent generation");
+		if (L->rt_gc >= 0)
+			break;	/* 3.8: one GC state for all interpreters */
+		interp = walk_ptr(w, interp + (uint64_t)L->is_next);
+	}
+	return 0;
+}
+
+static void root(struct walker *w, enum hg_root_kind kind, uint64_t obj, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void root(struct walker *w, enum hg_root_kind kind, uint64_t obj, const char *fmt, ...)
+{
+	char name[512];
+	va_list ap;
+	uint32_t i;
+
+	if (!obj || (i = walk_ref(w, obj)) == HG_NONE)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	hg_heap_add_root(w->h, kind, hg_heap_cstr(w->h, name), i);
+}
+
+static int module_cb(struct walker *w, uint64_t key, uint64_t value, void *arg)
+{
+	char name[300];
+	int trunc;
+
+	if (text_str(w, key, name, sizeof(name), &trunc) < 0)
+		snprintf(name, sizeof(name), "?");
+	root(w, HG_ROOT_MODULE, value, "sys.modules['%s']", name);
+	(void)arg;
+	return 0;
+}
+
+/* Name of a code object for frame labels: co_qualname (3.11+) or co_name. */
+static void code_name(struct walker *w, uint64_t code, char *out, size_t max)
+{
+	int trunc;
+	int off = w->L->co_qualname >= 0 ? w->L->co_qualname : w->L->co_name;
+
+	if (!code || text_str(w, walk_ptr(w, code + (uint64_t)off), out, max, &trunc) < 0)
+		snprintf(out, max, "?");
+}
+
+struct thread_roots {
+	uint64_t ident;		/* pthread_t, the key of threading._active */
+	uint64_t native;
+	size_t first_root, end_root;
+};
+
+/* Roots of one 3.11+ interpreter frame's locals. */
+static void iframe_roots(struct walker *w, uint64_t f, const char *thread)
+{
+	const struct hg_pylayout *L = w->L;
+	uint64_t code = walk_ptr(w, f + (uint64_t)L->if_code);
+	uint64_t names = walk_ptr(w, code + (uint64_t)L->co_localsplusnames);
+	uint64_t kinds = walk_ptr(w, code + (uint64_t)L->co_localspluskinds);
+	int64_t n = (int32_t)rd32(w, code + (uint64_t)L->co_nlocalsplus);
+	int64_t nn = names ? (int64_t)walk_ptr(w, names + 16) : 0;
+	char fn[256];
+
+	code_name(w, code, fn, sizeof(fn));
+	for (int64_t k = 0; k < n && k < 100000; k++) {
+		uint64_t v = walk_ptr(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k);
+		char var[256];
+		int trunc;
+		unsigned kind = kinds ? rd8(w, kinds + 32 + (uint64_t)k) : 0x20;
+
+		if (!v)
+			continue;
+		if (k >= nn || text_str(w, walk_ptr(w, names + 24 + 8 * (uint64_t)k), var, sizeof(var), &trunc) < 0)
+			snprintf(var, sizeof(var), "#%lld", (long long)k);
+		root(w, HG_ROOT_FRAME, v, "%s frame %s() %s '%s'", thread, fn, (kind & 0xc0) ? "cell" : "local", var);
+	}
+	root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_func), "%s frame %s() function", thread, fn);
+	root(w, HG_ROOT_FRAME, code, "%s frame %s() code", thread, fn);
+	root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_locals), "%s frame %s() f_locals", thread, fn);
+	root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_frame_obj), "%s frame %s() frame object", thread, fn);
+	root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_globals), "%s frame %s() f_globals", thread, fn);
+	/* The value stack only for callers (stacktop >= nlocalsplus, not the running frame). */
+	{
+		int32_t top = (int32_t)rd32(w, f + (uint64_t)L->if_stacktop);
+
+		for (int64_t k = n; top > 0 && k < top && k < n + 10000; k++)
+			root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k),
+			     "%s frame %s() stack[%lld]", thread, fn, (long long)(k - n));
+	}
+}
+
+/* Roots of one 3.8-3.10 frame object's locals. */
+static void frame_roots(struct walker *w, uint64_t f, const char *thread)
+{
+	const struct hg_pylayout *L = w->L;
+	uint64_t code = walk_ptr(w, f + (uint64_t)L->f_code);
+	uint64_t tuples[3] = {
+		walk_ptr(w, code + (uint64_t)L->co_varnames),
+		walk_ptr(w, code + (uint64_t)L->co_cellvars),
+		walk_ptr(w, code + (uint64_t)L->co_freevars),
+	};
+	char fn[256];
+	int64_t k = 0;
+
+	code_name(w, code, fn, sizeof(fn));
+	for (int t = 0; t < 3; t++) {
+		int64_t n = tuples[t] ? (int64_t)walk_ptr(w, tuples[t] + 16) : 0;
+
+		for (int64_t j = 0; j < n && j < 100000; j++, k++) {
+			uint64_t v = walk_ptr(w, f + (uint64_t)L->f_localsplus + 8 * (uint64_t)k);
+			char var[256];
+			int trunc;
+
+			if (!v)
+				continue;
+			if (text_str(w, walk_ptr(w, tuples[t] + 24 + 8 * (uint64_t)j), var, sizeof(var), &trunc) < 0)
+				snprintf(var, sizeof(var), "#%lld", (long long)k);
+			root(w, HG_ROOT_FRAME, v, "%s frame %s() %s '%s'", thread, fn, t ? "cell" : "local", var);
+		}
+	}
+	root(w, HG_ROOT_FRAME, f, "%s frame %s() frame object", thread, fn);
+}
+
+static void thread_roots(struct walker *w, uint64_t ts, struct thread_roots *tr)
+{
+	const struct hg_pylayout *L = w->L;
+	char thread[64];
+	uint64_t f;
+	int n = 0;
+
+	tr->ident = walk_ptr(w, ts + (uint64_t)L->ts_thread_id);
+	tr->native = L->ts_native_thread_id >= 0 ? (uint32_t)walk_ptr(w, ts + (uint64_t)L->ts_native_thread_id) : 0;
+	tr->first_root = w->h->nroot;
+	/* Placeholder names; thread_names() puts the threading.Thread name in. */
+	snprintf(thread, sizeof(thread), "thread 0x%" PRIx64, tr->ident);
+	if (L->ts_frame >= 0) {
+		for (f = walk_ptr(w, ts + (uint64_t)L->ts_frame); f && n < MAX_FRAMES; n++) {
+			frame_roots(w, f, thread);
+			f = walk_ptr(w, f + (uint64_t)L->f_back);
+		}
+	} else {
+		if (L->ts_current_frame >= 0)
+			f = walk_ptr(w, ts + (uint64_t)L->ts_current_frame);
+		else
+			f = walk_ptr(w, walk_ptr(w, ts + (uint64_t)L->ts_cframe) + (uint64_t)L->cframe_current_frame);
+		for (; f && n < MAX_FRAMES; n++) {
+			int owner = rd8(w, f + (uint64_t)L->if_owner);
+
+			if (owner != L->owner_cstack && walk_ptr(w, f + (uint64_t)L->if_code))
+				iframe_roots(w, f, thread);
+			f = walk_ptr(w, f + (uint64_t)L->if_previous);
+		}
+	}
+	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, ts + (uint64_t)L->ts_dict), "%s state dict", thread);
+	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, ts + (uint64_t)L->ts_async_exc), "%s async exception", thread);
+	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, ts + (uint64_t)L->ts_context), "%s context", thread);
+	if (L->ts_current_exception >= 0)
+		root(w, HG_ROOT_INTERPRETER, walk_ptr(w, ts + (uint64_t)L->ts_current_exception), "%s current exception", thread);
+	else
+		root(w, HG_ROOT_INTERPRETER, walk_ptr(w, ts + (uint64_t)L->ts_curexc_value), "%s current exception", thread);
+	/* The chain of exceptions being handled. */
+	for (uint64_t item = walk_ptr(w, ts + (uint64_t)L->ts_exc_info), k = 0; item && k < 1000; k++) {
+		root(w, HG_ROOT_INTERPRETER, walk_ptr(w, item + (uint64_t)L->exc_item_value), "%s handled exception", thread);
+		item = walk_ptr(w, item + (uint64_t)L->exc_item_previous);
+	}
+	tr->end_root = w->h->nroot;
+}
+
+void roots_collect(struct walker *w)
+{
+	const struct hg_pylayout *L = w->L;
+	uint64_t interp = w->interp, modules = walk_ptr(w, interp + (uint64_t)L->is_modules);
+	uint64_t gc = gc_base(w, interp);
+	size_t nthreads = 0;
+	struct thread_roots *threads = NULL;
+
+	if (walk_dict_items(w, modules, module_cb, NULL) < 0)
+		hg_warnf(w->warn, "%s: sys.modules could not be read; module roots are missing", w->c->path);
+	root(w, HG_ROOT_INTERPRETER, modules, "sys.modules");
+	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, interp + (uint64_t)L->is_sysdict), "sys.__dict__");
+	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, interp + (uint64_t)L->is_builtins), "builtins.__dict__");
+	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, interp + (uint64_t)L->is_importlib), "interpreter importlib");
+	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, interp + (uint64_t)L->is_dict), "interpreter state dict");
+	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, interp + (uint64_t)L->is_builtins_copy), "interpreter builtins copy");
+	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, gc + 208), "gc.garbage");
+	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, gc + 216), "gc.callbacks");
+
+	for (uint64_t ts = walk_ptr(w, interp + (uint64_t)L->is_threads_head); ts && nthreads < MAX_THREADS;
+	     ts = walk_ptr(w, ts + (uint64_t)L->ts_next)) {
+		if (walk_ptr(w, ts + (uint64_t)L->ts_interp) != interp) {
+			hg_warnf(w->warn, "%s: thread state 0x%" PRIx64 " does not belong to the interpreter; thread list cut there",
+				 w->c->path, ts);
+			break;
+		}
+		threads = xrealloc(threads, (nthreads + 1) * sizeof(*threads));
+		thread_roots(w, ts, &threads[nthreads++]);
+	}
+	w->threads = threads;
+	w->nthreads = nthreads;
+}
+
+/* threading._active maps the thread ident to its Thread; the Thread's _name names the thread. */
+static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
+{
+	struct hg_heap *h = w->h;
+	uint64_t threading = 0, active = 0, thread = 0;
+	uint32_t mi = HG_NONE;
+
+	for (size_t r = 0; r < h->nroot; r++)
+		if (h->roots[r].kind == HG_ROOT_MODULE && !strcmp(hg_heap_s(h, h->roots[r].name), "sys.modules['threading']")) {
+			mi = h->roots[r].obj;
+			break;
+		}
+	if (mi == HG_NONE)
+		return -1;
+	threading = walk_ptr(w, h->addr[mi] + 16);
+	active = walk_dict_get(w, threading, "_active");
+	if (!active)
+		return -1;
+	/* _active's keys are ints: compare their values. */
+	{
+		struct dict_find { uint64_t ident, found; } df = { ident, 0 };
+		uint32_t ai = hg_heap_find(h, active);
+
+		if (ai == HG_NONE)
+			return -1;
+		for (uint64_t e = h->first[ai]; e < h->first[ai + 1]; e++) {
+			uint32_t k = h->to[e];
+
+			if (!strcmp(hg_heap_s(h, h->label[e]), "key") && h->value[k]) {
+				char want[32];
+
+				snprintf(want, sizeof(want), "%" PRIu64, ident);
+				if (!strcmp(hg_heap_s(h, h->value[k]), want) && e + 1 < h->first[ai + 1]) {
+					df.found = h->addr[h->to[e + 1]];
+					break;
+				}
+			}
+		}
+		thread = df.found;
+	}
+	if (!thread)
+		return -1;
+	/* Its _name: an inline attribute (.name) or a __dict__ entry. */
+	{
+		uint32_t ti = hg_heap_find(h, thread);
+
+		if (ti == HG_NONE)
+			return -1;
+		for (uint64_t e = h->first[ti]; e < h->first[ti + 1]; e++) {
+			const char *l = hg_heap_s(h, h->label[e]);
+			uint32_t t = h->to[e];
+
+			if (!strcmp(l, "._name") && h->value[t]) {
+				snprintf(out, max, "%s", hg_heap_s(h, h->value[t]));
+				return 0;
+			}
+			if (!strcmp(l, "__dict__")) {
+				for (uint64_t e2 = h->first[t]; e2 < h->first[t + 1]; e2++)
+					if (!strcmp(hg_heap_s(h, h->label[e2]), "['_name']") && h->value[h->to[e2]]) {
+						snprintf(out, max, "%s", hg_heap_s(h, h->value[h->to[e2]]));
+						return 0;
+					}
+			}
+		}
+	}
+	return -1;
+}
+
+/* Replaces the placeholder "thread 0x..." in root names with "thread 'Name' (tid N)". */
+static void thread_names(struct walker *w)
+{
+	struct hg_heap *h = w->h;
+
+	for (size_t t = 0; t < w->nthreads; t++) {
+		struct thread_roots *tr = &w->threads[t];
+		char name[200], placeholder[64], label[300];
+		size_t plen;
+
+		snprintf(placeholder, sizeof(placeholder), "thread 0x%" PRIx64, tr->ident);
+		plen = strlen(placeholder);
+		if (thread_name(w, tr->ident, name, sizeof(name)) < 0)
+			snprintf(name, sizeof(name), "?");
+		if (tr->native)
+			snprintf(label, sizeof(label), "thread '%s' (tid %" PRIu64 ")", name, tr->native);
+		else
+			snprintf(label, sizeof(label), "thread '%s'", name);
+		for (size_t r = tr->first_root; r < tr->end_root && r < h->nroot; r++) {
+			const char *old = hg_heap_s(h, h->roots[r].name);
+			char *nn;
+
+			if (strncmp(old, placeholder, plen))
+				continue;
+			nn = xasprintf("%s%s", label, old + plen);
+			h->roots[r].name = hg_heap_cstr(h, nn);
+			free(nn);
+		}
+	}
+}
+
+/* Scans [a, b) of the dump for words pointing at objects nothing else reaches. */
+static void scan_c_range(struct walker *w, uint64_t a, uint64_t b, const char *what)
+{
+	struct hg_heap *h = w->h;
+
+	a = (a + 7) & ~(uint64_t)7;
+	while (a + 8 <= b) {
+		const struct hg_core_region *r = hg_core_region_at(w->c, a);
+		uint64_t end;
+
+		if (!r) {
+			a = (a | 0xfff) + 1;
+			continue;
+		}
+		end = r->end < b ? r->end : b;
+		for (; a + 8 <= end; a += 8) {
+			uint64_t p = hg_le64(r->data + (a - r->start));
+			uint32_t i;
+
+			if (p < 4096 || (p & 7) || (i = hg_heap_find(h, p)) == HG_NONE ||
+			    (h->flags[i] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
+				continue;
+			hg_heap_add_root(h, HG_ROOT_C, hg_heap_cstr(h, what), i);
+			hg_heap_mark_from(h, i, HG_OBJ_C_HELD);
+		}
+	}
+}
+
+void roots_c_memory(struct walker *w)
+{
+	struct hg_heap *h = w->h;
+	char what[512];
+
+	thread_names(w);
+	/* Static (non-heap) types live as long as the interpreter does. */
+	for (size_t t = 0; t < h->ntype; t++) {
+		uint32_t o = h->types[t].obj;
+
+		if (o != HG_NONE && !(walk_ptr(w, h->types[t].addr + 168) & (1ul << 9)))
+			hg_heap_add_root(h, HG_ROOT_INTERPRETER,
+					 hg_heap_cstr(h, "static type"), o);
+	}
+	hg_heap_mark(h);
+	/* C stacks of the threads, from the stack pointer up. */
+	for (size_t t = 0; t < w->c->nthreads; t++) {
+		const struct hg_core_region *r = hg_core_region_at(w->c, w->c->threads[t].sp);
+
+		if (!r)
+			continue;
+		snprintf(what, sizeof(what), "C stack of thread %d", w->c->threads[t].tid);
+		scan_c_range(w, w->c->threads[t].sp, r->end, what);
+	}
+	/* Writable data of every mapped ELF image (extension modules' static variables, libpython's). */
+	for (size_t f = 0; f < w->c->nfiles; f++) {
+		struct hg_core_file *file = &w->c->files[f];
+		const char *base;
+
+		if (!file->is_elf || file->status == HG_FILE_MISMATCH)
+			continue;
+		base = strrchr(file->path, '/');
+		base = base ? base + 1 : file->path;
+		for (size_t s = 0; s < file->elf.nsh; s++) {
+			const Elf64_Shdr *sh = &file->elf.sh[s];
+
+			if (!(sh->sh_flags & SHF_WRITE) || !(sh->sh_flags & SHF_ALLOC) || !sh->sh_size)
+				continue;
+			snprintf(what, sizeof(what), "static data of %s", base);
+			scan_c_range(w, sh->sh_addr + file->bias, sh->sh_addr + file->bias + sh->sh_size, what);
+		}
+	}
+	free(w->threads);
+	w->threads = NULL;
+}

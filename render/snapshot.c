@@ -1,0 +1,167 @@
+/*
+ * snapshot.c - writing heapgraph JSONL with jansson, gzip through zlib.
+ */
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+#include "snapshot.h"
+#include "output.h"
+#include "../common/util.h"
+
+struct sink {
+	FILE *f;
+	z_stream zs;
+	int gz;
+	int failed;
+	unsigned char buf[1 << 16];
+};
+
+static void sink_write(struct sink *s, const void *data, size_t len, int flush)
+{
+	if (!s->gz) {
+		if (len && fwrite(data, 1, len, s->f) != len)
+			s->failed = 1;
+		return;
+	}
+	s->zs.next_in = (unsigned char *)data;
+	s->zs.avail_in = (uInt)len;
+	do {
+		s->zs.next_out = s->buf;
+		s->zs.avail_out = sizeof(s->buf);
+		deflate(&s->zs, flush ? Z_FINISH : Z_NO_FLUSH);
+		if (fwrite(s->buf, 1, sizeof(s->buf) - s->zs.avail_out, s->f) != sizeof(s->buf) - s->zs.avail_out)
+			s->failed = 1;
+	} while (s->zs.avail_out == 0 || (flush && s->zs.avail_in));
+}
+
+/* Strings from the dump may hold bytes that are not UTF-8: jansson refuses those. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+
+	if (!j) {
+		char *c = xstrdup(s);
+
+		for (char *p = c; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+		j = json_string(c);
+		free(c);
+	}
+	return j;
+}
+
+static void put(struct sink *s, json_t *o)
+{
+	char *line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	if (line) {
+		sink_write(s, line, strlen(line), 0);
+		sink_write(s, "\n", 1, 0);
+		free(line);
+	}
+	json_decref(o);
+}
+
+static json_t *qualname(const struct hg_heap *h, const struct hg_type *t)
+{
+	char *q = xasprintf("%s.%s", hg_heap_s(h, t->module), hg_heap_s(h, t->qualname));
+	json_t *j = jstr(q);
+
+	free(q);
+	return j;
+}
+
+int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct hg_error *err)
+{
+	struct hg_out out;
+	struct sink *s;
+	json_t *o;
+	char created[32];
+	time_t now = time(NULL);
+	int rc;
+
+	if (hg_out_open(&out, path, err) < 0)
+		return -1;
+	s = xcalloc(1, sizeof(*s));
+	s->f = out.f;
+	s->gz = gz;
+	if (gz && deflateInit2(&s->zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(s);
+		hg_out_abort(&out);
+		return hg_errorf(err, HG_EWRITE, "%s: cannot start gzip", path);
+	}
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	o = json_object();
+	json_object_set_new(o, "heapgraph_snapshot", json_integer(1));
+	json_object_set_new(o, "python", jstr(h->meta.python));
+	json_object_set_new(o, "pid", json_integer(h->meta.pid));
+	json_object_set_new(o, "created", json_string(created));
+	json_object_set_new(o, "incomplete", json_boolean(h->meta.incomplete));
+	put(s, o);
+
+	for (size_t i = 0; i < h->nobj; i++) {
+		json_t *refs = json_array(), *labels = json_array(), *weak = json_array();
+		const struct hg_type *t = h->type[i] < h->ntype ? &h->types[h->type[i]] : NULL;
+
+		o = json_object();
+		json_object_set_new(o, "address", json_integer((json_int_t)h->addr[i]));
+		json_object_set_new(o, "type", jstr(t ? hg_heap_s(h, t->name) : "?"));
+		if (t)
+			json_object_set_new(o, "qualname", qualname(h, t));
+		json_object_set_new(o, "size", json_integer((json_int_t)h->size[i]));
+		if (h->repr[i])
+			json_object_set_new(o, "repr", jstr(hg_heap_s(h, h->repr[i])));
+		if (h->value[i])
+			json_object_set_new(o, "value", jstr(hg_heap_s(h, h->value[i])));
+		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++) {
+			json_t *a = json_integer((json_int_t)h->addr[h->to[e]]);
+
+			if (h->kind[e] == HG_EDGE_WEAK) {
+				json_array_append_new(weak, a);
+				continue;
+			}
+			json_array_append_new(refs, a);
+			json_array_append_new(labels, jstr(hg_heap_s(h, h->label[e])));
+		}
+		json_object_set_new(o, "refs", refs);
+		json_object_set_new(o, "ref_labels", labels);
+		if (json_array_size(weak))
+			json_object_set_new(o, "weak_refs", weak);
+		else
+			json_decref(weak);
+		json_object_set_new(o, "gc", json_boolean((h->flags[i] & HG_OBJ_GC) != 0));
+		if (h->flags[i] & HG_OBJ_FROZEN)
+			json_object_set_new(o, "frozen", json_true());
+		if (!(h->flags[i] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
+			json_object_set_new(o, "unreachable", json_true());
+		if (h->flags[i] & HG_OBJ_CONSERVATIVE)
+			json_object_set_new(o, "conservative", json_true());
+		put(s, o);
+	}
+	for (size_t r = 0; r < h->nroot; r++) {
+		json_t *refs = json_array(), *labels = json_array();
+
+		o = json_object();
+		json_object_set_new(o, "root", json_string(hg_root_kind_name(h->roots[r].kind)));
+		json_object_set_new(o, "name", jstr(hg_heap_s(h, h->roots[r].name)));
+		json_array_append_new(refs, json_integer((json_int_t)h->addr[h->roots[r].obj]));
+		json_array_append_new(labels, jstr(hg_heap_s(h, h->roots[r].name)));
+		json_object_set_new(o, "refs", refs);
+		json_object_set_new(o, "ref_labels", labels);
+		put(s, o);
+	}
+	if (gz) {
+		sink_write(s, "", 0, 1);
+		deflateEnd(&s->zs);
+	}
+	if (s->failed) {
+		free(s);
+		hg_out_abort(&out);
+		return hg_errorf(err, HG_EWRITE, "%s: write failed", path ? path : "standard output");
+	}
+	free(s);
+	rc = hg_out_commit(&out, err);
+	return rc;
+}

@@ -1,0 +1,16 @@
+/*
+ * snapshot.h - the whole heap as heapgraph JSONL (DESIGN.md section 6): a
+ * header line, one line per object with meliae's field names plus
+ * heapgraph's own (qualname, ref_labels, gc, weak_refs), then one line per
+ * root.  Plain or gzip-compressed.
+ */
+#ifndef HG_SNAPSHOT_H
+#define HG_SNAPSHOT_H
+
+#include "../analyzer/heap.h"
+#include "../common/error.h"
+
+/* Writes h to path (atomically); gzip when gz is set.  HG_EWRITE on failure. */
+int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct hg_error *err);
+
+#endif

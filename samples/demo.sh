@@ -1,0 +1,88 @@
+#!/bin/sh
+# demo.sh - what "make demo" runs: starts samples/leaky.py, takes a core of it
+# with gcore into samples/out/, shows what "heapgraph info" sees in it, and
+# says what to try next.  The core is kept; the process is killed whatever
+# happens.
+#
+#   sh samples/demo.sh /abs/path/to/heapgraph
+set -eu
+
+hg=${1:?usage: sh samples/demo.sh /abs/path/to/heapgraph}
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/samples/out
+core=$out/leaky.core
+cd "$top"
+
+die() { echo "demo: $*" >&2; exit 1; }
+
+[ -x "$hg" ] || die "$hg is not an executable (run 'make demo' from the top folder)"
+if [ -x /usr/bin/python3 ]; then
+	py=/usr/bin/python3
+else
+	py=$(command -v python3) || die "no python3 (apt-get install python3)"
+fi
+command -v gcore >/dev/null 2>&1 || die "no gcore (apt-get install gdb)"
+
+mkdir -p "$out"
+rm -f "$core" "$out"/leaky.core.* "$out/leaky.stdout" "$out/leaky.stderr" "$out/gcore.log"
+
+pid=
+cleanup() {
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+echo "== running samples/leaky.py under $py ($("$py" -c 'import platform; print(platform.python_version())'))"
+"$py" "$top/samples/leaky.py" </dev/null >"$out/leaky.stdout" 2>"$out/leaky.stderr" &
+pid=$!
+# It prints "READY <pid>" once it has leaked; give it 60 seconds.
+tries=0
+until grep -q '^READY ' "$out/leaky.stdout" 2>/dev/null; do
+	if ! kill -0 "$pid" 2>/dev/null; then
+		cat "$out/leaky.stderr" >&2
+		pid=
+		die "leaky.py exited before it was ready"
+	fi
+	tries=$((tries + 1))
+	[ "$tries" -le 600 ] || die "leaky.py was not ready after 60 seconds"
+	sleep 0.1
+done
+echo "   pid $pid is ready: a response cache, event listeners and a worker thread are leaking"
+
+echo "== gcore -o $out/leaky $pid"
+if ! gcore -o "$out/leaky" "$pid" >"$out/gcore.log" 2>&1 || [ ! -s "$out/leaky.$pid" ]; then
+	sed 's/^/   /' "$out/gcore.log" >&2
+	if [ "$(id -u)" != 0 ] && [ "$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo 0)" != 0 ]; then
+		echo "demo: ptrace is restricted here (kernel.yama.ptrace_scope); run 'sudo make demo'," >&2
+		echo "demo: or 'sudo sysctl kernel.yama.ptrace_scope=0'" >&2
+	fi
+	die "gcore could not dump pid $pid (in a container, ptrace needs CAP_SYS_PTRACE)"
+fi
+mv "$out/leaky.$pid" "$core"
+cleanup
+pid=
+
+echo "== heapgraph info samples/out/leaky.core"
+"$hg" info "$core" || die "heapgraph info failed (exit $?)"
+
+cat <<EOF
+
+== what to look at next
+ - The "python" line: heapgraph found the interpreter (its version and build) in
+   the dump, and the "_PyRuntime" line says where the interpreter's state lives.
+   "mappings" counts the files the process mapped; any heapgraph could not find
+   or check against the dump are listed below it (try --sysroot DIR for those).
+ - The same facts as JSON, for scripts:
+       $hg info --json samples/out/leaky.core
+ - Compressed cores work too:
+       zstd -q samples/out/leaky.core && $hg info samples/out/leaky.core.zst
+ - Every command and exit code: $hg help, man -l docs/heapgraph.1
+ - samples/leaky.py says which objects it leaks and why.  Finding them in the
+   core (analyze, chain, backrefs) is the next thing heapgraph learns; see the
+   roadmap in README.md.
+EOF
