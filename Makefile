@@ -2,6 +2,7 @@
 #   make              build ./heapgraph (installs missing Debian packages first)
 #   make check        build and run every test (SANITIZE=1: under ASan/UBSan)
 #   make demo         make a core of samples/leaky.py and show what heapgraph sees
+#   make fuzz         fuzz the core reader for FUZZ_TIME seconds (clang, libFuzzer)
 #   make install PREFIX=/usr/local
 
 PREFIX ?= /usr/local
@@ -69,8 +70,42 @@ install: $(BIN)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/heapgraph
 	install -m 644 docs/heapgraph.1 $(DESTDIR)$(PREFIX)/share/man/man1/heapgraph.1
 
+# The fuzzers build their own library with clang's fuzzer instrumentation
+# in FUZZ_B, start from seed cores made by tests/fuzz/seeds.c, keep what they
+# learn in FUZZ_B/corpus and leave crashing inputs in FUZZ_B/crash-*.
+FUZZ_B = build-fuzz
+FUZZ_TIME = 60
+FUZZ_CC = clang
+FUZZ_CFLAGS = -O1 -g -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_FILE_OFFSET_BITS=64 \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+
+$(FUZZ_B)/.deps-fuzz: scripts/install-deps.sh
+	@mkdir -p $(FUZZ_B)
+	@HG_DEPS=fuzz sh scripts/install-deps.sh $@
+
+$(FUZZ_B)/%.o: %.c | $(FUZZ_B)/.deps-fuzz
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_B)/libheapgraph.a: $(LIB_SRC:%.c=$(FUZZ_B)/%.o)
+	$(AR) rcs $@ $^
+
+$(FUZZ_B)/fuzz-core: tests/fuzz/fuzz-core.c tests/fuzz/fuzz.h tests/unit/craft.h $(FUZZ_B)/libheapgraph.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libheapgraph.a $(LDLIBS)
+
+$(FUZZ_B)/seeds: tests/fuzz/seeds.c tests/fuzz/fuzz.h tests/unit/craft.h | $(FUZZ_B)/.deps-fuzz
+	$(FUZZ_CC) -O1 -g -std=c11 -Wall -Wextra -o $@ $< -lz -lzstd
+
+fuzz: $(FUZZ_B)/fuzz-core $(FUZZ_B)/seeds
+	@rm -rf $(FUZZ_B)/seeds.d
+	@mkdir -p $(FUZZ_B)/seeds.d $(FUZZ_B)/corpus
+	@$(FUZZ_B)/seeds $(FUZZ_B)/seeds.d
+	$(FUZZ_B)/fuzz-core -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=4096 \
+		-artifact_prefix=$(FUZZ_B)/ $(FUZZ_B)/corpus $(FUZZ_B)/seeds.d
+
 clean:
 	rm -rf build build-san heapgraph
 
-.PHONY: all check demo install clean
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+.PHONY: all check demo install clean fuzz
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LIB_SRC:%.c=$(FUZZ_B)/%.d)

@@ -95,15 +95,46 @@ static void note_prpsinfo(struct hg_core *c, const struct hg_note *n)
 	copy_field(c->psargs, sizeof(c->psargs), n->desc + 56, 80);
 }
 
-static size_t find_file(struct hg_core *c, const char *path)
+/*
+ * The paths of c->files by hash (open addressing; a slot holds a file index
+ * plus one), so that a note listing millions of mappings stays linear.
+ */
+struct file_index {
+	size_t *slot;
+	size_t cap;		/* a power of two, or 0 */
+	size_t alloc;		/* of c->files */
+};
+
+static uint64_t hash_str(const char *s)
 {
-	/* Mappings of one file are consecutive; look at the last file first. */
-	if (c->nfiles && !strcmp(c->files[c->nfiles - 1].path, path))
-		return c->nfiles - 1;
-	for (size_t i = 0; i < c->nfiles; i++)
-		if (!strcmp(c->files[i].path, path))
-			return i;
-	c->files = xrealloc(c->files, (c->nfiles + 1) * sizeof(*c->files));
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+static size_t find_file(struct hg_core *c, struct file_index *ix, const char *path)
+{
+	size_t i;
+
+	if (2 * (c->nfiles + 1) > ix->cap) {
+		size_t cap = ix->cap ? 2 * ix->cap : 64, *slot = xcalloc(cap, sizeof(*slot));
+
+		for (size_t f = 0; f < c->nfiles; f++) {
+			for (i = hash_str(c->files[f].path) & (cap - 1); slot[i]; i = (i + 1) & (cap - 1))
+				;
+			slot[i] = f + 1;
+		}
+		free(ix->slot);
+		ix->slot = slot;
+		ix->cap = cap;
+	}
+	for (i = hash_str(path) & (ix->cap - 1); ix->slot[i]; i = (i + 1) & (ix->cap - 1))
+		if (!strcmp(c->files[ix->slot[i] - 1].path, path))
+			return ix->slot[i] - 1;
+	ix->slot[i] = c->nfiles + 1;
+	HG_GROW(c->files, c->nfiles + 1, ix->alloc);
 	memset(&c->files[c->nfiles], 0, sizeof(*c->files));
 	c->files[c->nfiles].path = xstrdup(path);
 	c->files[c->nfiles].status = HG_FILE_MISSING;
@@ -112,6 +143,7 @@ static size_t find_file(struct hg_core *c, const char *path)
 
 static void note_file(struct hg_core *c, const struct hg_note *n)
 {
+	struct file_index ix = { NULL, 0, 0 };
 	uint64_t count, page;
 	const char *s, *end;
 
@@ -143,12 +175,14 @@ static void note_file(struct hg_core *c, const struct hg_note *n)
 			s = nul + 1;
 			continue;
 		}
-		m->file = find_file(c, s);
+		m->file = find_file(c, &ix, s);
 		c->nmappings++;
 		s = nul + 1;
 	}
+	free(ix.slot);
 	return;
 bad:
+	free(ix.slot);
 	hg_warnf(&c->warnings, "%s: NT_FILE note is damaged; mapped files after entry %zu are unknown",
 		 c->path, c->nmappings);
 	c->incomplete = 1;
@@ -242,22 +276,32 @@ static void add_region(struct hg_core *c, size_t *alloc, uint64_t start, uint64_
 }
 
 /*
- * Sorts the regions and keeps them disjoint: of two that overlap, the one
- * starting lower stays (overlaps come only from damaged notes or headers).
+ * Sorts the regions and keeps them disjoint: where two overlap (only damaged
+ * notes or headers make them), the one starting lower keeps the shared bytes
+ * and the other is cut to what lies past it.
  */
 static void sort_regions(struct hg_core *c, const char *what)
 {
 	size_t n = 0;
 
+	if (!c->nregions)	/* regions is NULL then, and qsort(NULL, 0, ...) is undefined */
+		return;
 	qsort(c->regions, c->nregions, sizeof(*c->regions), cmp_region);
 	for (size_t i = 0; i < c->nregions; i++) {
-		if (n && c->regions[i].start < c->regions[n - 1].end) {
+		struct hg_core_region r = c->regions[i];
+
+		if (n && r.start < c->regions[n - 1].end) {
+			uint64_t cut = c->regions[n - 1].end;
+
 			hg_warnf(&c->warnings, "%s: overlapping %s at 0x%llx", c->path, what,
-				 (unsigned long long)c->regions[i].start);
+				 (unsigned long long)r.start);
 			c->incomplete = 1;
-			continue;
+			if (r.end <= cut)
+				continue;
+			r.data += cut - r.start;
+			r.start = cut;
 		}
-		c->regions[n++] = c->regions[i];
+		c->regions[n++] = r;
 	}
 	c->nregions = n;
 }
@@ -297,8 +341,7 @@ static void core_regions(struct hg_core *c, size_t *alloc)
 			 c->path, (unsigned long long)lost);
 		c->incomplete = 1;
 	}
-	if (c->nregions)	/* qsort(NULL, 0, ...) is undefined */
-		sort_regions(c, "segments");
+	sort_regions(c, "segments");
 }
 
 const struct hg_core_region *hg_core_region_at(struct hg_core *c, uint64_t addr)
@@ -492,20 +535,24 @@ static void core_build_id(struct hg_core *c, struct hg_core_file *f, uint64_t ma
 static void check_files(struct hg_core *c, const char *sysroot)
 {
 	size_t missing = 0, mismatch = 0;
+	uint64_t *first_len = xcalloc(c->nfiles ? c->nfiles : 1, sizeof(*first_len));
+	unsigned char *have_base = xcalloc(c->nfiles ? c->nfiles : 1, 1);
 
+	/* Each file's first offset-0 mapping: where the core may hold its headers. */
+	for (size_t m = 0; m < c->nmappings; m++) {
+		const struct hg_core_mapping *map = &c->mappings[m];
+
+		if (map->file_ofs == 0 && !have_base[map->file]) {
+			c->files[map->file].base = map->start;
+			first_len[map->file] = map->end - map->start;
+			have_base[map->file] = 1;
+		}
+	}
 	for (size_t i = 0; i < c->nfiles; i++) {
 		struct hg_core_file *f = &c->files[i];
-		uint64_t first_len = 0;
-		int have_base = 0;
 
-		for (size_t m = 0; m < c->nmappings; m++)
-			if (c->mappings[m].file == i && c->mappings[m].file_ofs == 0 && !have_base) {
-				f->base = c->mappings[m].start;
-				first_len = c->mappings[m].end - c->mappings[m].start;
-				have_base = 1;
-			}
-		if (have_base)
-			core_build_id(c, f, first_len);
+		if (have_base[i])
+			core_build_id(c, f, first_len[i]);
 		open_file(c, f, sysroot);
 		if (!f->data) {
 			f->status = HG_FILE_MISSING;
@@ -522,28 +569,30 @@ static void check_files(struct hg_core *c, const char *sysroot)
 			/* A data file (locale archive, ...) has no build-id to compare. */
 			f->status = f->build_id[0] || !f->is_elf ? HG_FILE_OK : HG_FILE_UNVERIFIED;
 		}
-		if (f->is_elf) {
+		if (f->is_elf)
 			f->bias = f->base - hg_elf_link_base(&f->elf);
-			if (!have_base)
-				for (size_t m = 0; m < c->nmappings; m++) {
-					if (c->mappings[m].file != i)
-						continue;
-					for (size_t k = 0; k < f->elf.nph; k++) {
-						const Elf64_Phdr *p = &f->elf.ph[k];
+	}
+	/* No offset-0 mapping: the bias from a mapping that starts a PT_LOAD's page. */
+	for (size_t m = 0; m < c->nmappings; m++) {
+		size_t i = c->mappings[m].file;
+		struct hg_core_file *f = &c->files[i];
 
-						if (p->p_type == PT_LOAD &&
-						    (p->p_offset & ~(uint64_t)0xfff) == c->mappings[m].file_ofs) {
-							f->bias = c->mappings[m].start - (p->p_vaddr & ~(uint64_t)0xfff);
-							f->base = f->bias + hg_elf_link_base(&f->elf);
-							have_base = 1;
-							break;
-						}
-					}
-					if (have_base)
-						break;
-				}
+		if (have_base[i] || !f->is_elf)
+			continue;
+		for (size_t k = 0; k < f->elf.nph; k++) {
+			const Elf64_Phdr *p = &f->elf.ph[k];
+
+			if (p->p_type == PT_LOAD &&
+			    (p->p_offset & ~(uint64_t)0xfff) == c->mappings[m].file_ofs) {
+				f->bias = c->mappings[m].start - (p->p_vaddr & ~(uint64_t)0xfff);
+				f->base = f->bias + hg_elf_link_base(&f->elf);
+				have_base[i] = 1;
+				break;
+			}
 		}
 	}
+	free(first_len);
+	free(have_base);
 	if (missing)
 		hg_warnf(&c->warnings, "%s: %zu mapped file%s not found%s; memory they held is unreadable",
 			 c->path, missing, missing == 1 ? "" : "s",
@@ -573,7 +622,9 @@ static int cmp_span(const void *a, const void *b)
 static void file_regions(struct hg_core *c, size_t *alloc)
 {
 	struct span *blk = xmalloc((c->nregions + c->elf.nph + 1) * sizeof(*blk));
-	size_t nblk = 0;
+	struct span *order = xmalloc((c->nmappings + 1) * sizeof(*order));
+	size_t nblk = 0, k = 0;
+	uint64_t covered = 0;
 
 	for (size_t i = 0; i < c->nregions; i++) {
 		blk[nblk].start = c->regions[i].start;
@@ -590,18 +641,37 @@ static void file_regions(struct hg_core *c, size_t *alloc)
 	}
 	/* Sorted by start; they may overlap, the walk below copes. */
 	qsort(blk, nblk, sizeof(*blk), cmp_span);
-
+	/* Mappings by address (span.end holds the index), so the walk only moves forward. */
 	for (size_t m = 0; m < c->nmappings; m++) {
-		const struct hg_core_mapping *map = &c->mappings[m];
+		order[m].start = c->mappings[m].start;
+		order[m].end = m;
+	}
+	qsort(order, c->nmappings, sizeof(*order), cmp_span);
+
+	for (size_t o = 0; o < c->nmappings; o++) {
+		const struct hg_core_mapping *map = &c->mappings[order[o].end];
 		const struct hg_core_file *f = &c->files[map->file];
-		uint64_t a = map->start;
-		size_t k = 0;
+		uint64_t a = map->start, end = map->end;
 
 		if (f->status != HG_FILE_OK && f->status != HG_FILE_UNVERIFIED)
 			continue;
-		/* Fill the gaps the blocked spans leave in [start, end). */
-		while (a < map->end) {
-			uint64_t b = map->end, fo, avail;
+		if (a < covered) {
+			/* Only a damaged NT_FILE lists one address twice. */
+			hg_warnf(&c->warnings, "%s: overlapping file mappings at 0x%llx", c->path,
+				 (unsigned long long)a);
+			c->incomplete = 1;
+			a = covered;
+		}
+		if (end > covered)
+			covered = end;
+		/* Past the file's last byte there is nothing to fill. */
+		if (map->file_ofs >= f->size)
+			continue;
+		if (end - map->start > f->size - map->file_ofs)
+			end = map->start + (f->size - map->file_ofs);
+		/* Fill the gaps the blocked spans leave in [a, end). */
+		while (a < end) {
+			uint64_t b = end;
 
 			while (k < nblk && blk[k].end <= a)
 				k++;
@@ -611,15 +681,12 @@ static void file_regions(struct hg_core *c, size_t *alloc)
 			}
 			if (k < nblk && blk[k].start < b)
 				b = blk[k].start;
-			fo = map->file_ofs + (a - map->start);
-			if (fo >= map->file_ofs && fo < f->size) {
-				avail = f->size - fo;
-				add_region(c, alloc, a, b - a > avail ? a + avail : b, f->data + fo, 1, 0);
-			}
+			add_region(c, alloc, a, b, f->data + map->file_ofs + (a - map->start), 1, 0);
 			a = b;
 		}
 	}
 	free(blk);
+	free(order);
 	sort_regions(c, "file mappings");
 }
 

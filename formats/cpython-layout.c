@@ -12,6 +12,9 @@
 static const struct hg_pylayout rows[] = {
 	{
 		.minor = 8,
+		.long_min_digits = 0,
+		.static_type_header = 0,
+		.co_opcache = 160,
 		.rt_interp_head = 32,
 		.rt_gc = 344,
 		.is_next = 0,
@@ -149,6 +152,9 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 9,
+		.long_min_digits = 0,
+		.static_type_header = 0,
+		.co_opcache = 160,
 		.rt_interp_head = 32,
 		.rt_gc = NO,
 		.is_next = 0,
@@ -286,6 +292,9 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 10,
+		.long_min_digits = 0,
+		.static_type_header = 0,
+		.co_opcache = 160,
 		.rt_interp_head = 32,
 		.rt_gc = NO,
 		.is_next = 0,
@@ -423,6 +432,9 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 11,
+		.long_min_digits = 1,
+		.static_type_header = 1,
+		.co_opcache = NO,
 		.rt_interp_head = 40,
 		.rt_gc = NO,
 		.is_next = 0,
@@ -560,6 +572,9 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 12,
+		.long_min_digits = 1,
+		.static_type_header = 1,
+		.co_opcache = NO,
 		.rt_interp_head = 40,
 		.rt_gc = NO,
 		.is_next = 0,
@@ -697,6 +712,9 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 13,
+		.long_min_digits = 1,
+		.static_type_header = 0,
+		.co_opcache = NO,
 		.rt_interp_head = 632,
 		.rt_gc = NO,
 		.is_next = 7264,

@@ -57,6 +57,9 @@ struct hg_pylayout {
 
 	/* int: 1 when the size is lv_tag (3.12+), 0 when it is ob_size */
 	int long_lv_tag;
+	int long_min_digits;	/* int.__sizeof__ counts at least this many digits (3.11+: 1) */
+	int static_type_header;	/* sys.getsizeof adds a GC header to static types (3.11, 3.12) */
+	int co_opcache;		/* 3.8-3.10: offset of co_opcache (co_opcache_size is a byte at +12) */
 
 	/* function */
 	int fn_code, fn_globals, fn_builtins, fn_name, fn_qualname, fn_defaults, fn_kwdefaults,

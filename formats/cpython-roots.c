@@ -147,6 +147,23 @@ struct thread_roots {
 	size_t first_root, end_root;
 };
 
+/*
+ * A local variable: its value is a root; a cell variable's cell is one too,
+ * and so is the cell's content, which is what the variable holds.
+ */
+static void local_root(struct walker *w, uint64_t v, const char *thread, const char *fn,
+		       const char *var, int cell_slot)
+{
+	uint32_t i = walk_ref(w, v);
+
+	if (cell_slot && i != HG_NONE && w->ti[w->h->type[i]].kind == K_CELL) {
+		root(w, HG_ROOT_FRAME, v, "%s frame %s() cell '%s'", thread, fn, var);
+		root(w, HG_ROOT_FRAME, walk_ptr(w, v + 16), "%s frame %s() local '%s'", thread, fn, var);
+		return;
+	}
+	root(w, HG_ROOT_FRAME, v, "%s frame %s() local '%s'", thread, fn, var);
+}
+
 /* Roots of one 3.11+ interpreter frame's locals. */
 static void iframe_roots(struct walker *w, uint64_t f, const char *thread)
 {
@@ -169,7 +186,7 @@ static void iframe_roots(struct walker *w, uint64_t f, const char *thread)
 			continue;
 		if (k >= nn || text_str(w, walk_ptr(w, names + 24 + 8 * (uint64_t)k), var, sizeof(var), &trunc) < 0)
 			snprintf(var, sizeof(var), "#%lld", (long long)k);
-		root(w, HG_ROOT_FRAME, v, "%s frame %s() %s '%s'", thread, fn, (kind & 0xc0) ? "cell" : "local", var);
+		local_root(w, v, thread, fn, var, (kind & 0xc0) != 0);
 	}
 	root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_func), "%s frame %s() function", thread, fn);
 	root(w, HG_ROOT_FRAME, code, "%s frame %s() code", thread, fn);
@@ -212,7 +229,7 @@ static void frame_roots(struct walker *w, uint64_t f, const char *thread)
 				continue;
 			if (text_str(w, walk_ptr(w, tuples[t] + 24 + 8 * (uint64_t)j), var, sizeof(var), &trunc) < 0)
 				snprintf(var, sizeof(var), "#%lld", (long long)k);
-			root(w, HG_ROOT_FRAME, v, "%s frame %s() %s '%s'", thread, fn, t ? "cell" : "local", var);
+			local_root(w, v, thread, fn, var, t != 0);
 		}
 	}
 	root(w, HG_ROOT_FRAME, f, "%s frame %s() frame object", thread, fn);

@@ -169,6 +169,42 @@ static void collect_members(struct walker *w, struct tinfo *t, uint64_t tp)
 	}
 }
 
+/*
+ * Is this type's layout defined in C?  Static types are; so are heap types
+ * made by PyType_FromSpec (C extensions, 3.12+ stdlib modules): they are
+ * larger than their base plus what a class statement adds (a word for each
+ * slot, for __dict__ and for __weakref__).
+ */
+static int is_c_type(struct walker *w, uint64_t tp)
+{
+	uint64_t flags = walk_ptr(w, tp + 168), base = walk_ptr(w, tp + 256), m;
+	int64_t size = rd_i64(w, tp + 32), bsize, explained, dictoff, weakoff;
+
+	if (!(flags & TPFLAGS_HEAPTYPE))
+		return 1;
+	if (!base)
+		return 0;
+	bsize = rd_i64(w, base + 32);
+	explained = bsize;
+	dictoff = rd_i64(w, tp + 288);
+	weakoff = rd_i64(w, tp + 208);
+	if (dictoff >= bsize && dictoff != rd_i64(w, base + 288))
+		explained += 8;
+	if (weakoff >= bsize && weakoff != rd_i64(w, base + 208))
+		explained += 8;
+	m = walk_ptr(w, tp + 240);
+	for (int n = 0; m && n < 256; n++, m += 40) {
+		uint64_t name = walk_ptr(w, m);
+		int64_t off = rd_i64(w, m + 16);
+
+		if (!name)
+			break;
+		if (off >= bsize && off != dictoff && off != weakoff)
+			explained += 8;
+	}
+	return size > explained;
+}
+
 static uint32_t str_label(struct walker *w, uint64_t s, const char *pfx, const char *sfx)
 {
 	char buf[200];
@@ -263,7 +299,6 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 	/* The kind comes from the nearest base heapgraph knows; bases cannot loop forever. */
 	base = tp;
 	for (int d = 0; base && d < 64; d++) {
-		uint64_t bflags = walk_ptr(w, base + 168);
 		enum pykind k = static_kind(w, base);
 
 		if (k != K_UNKNOWN) {
@@ -271,13 +306,15 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 			hit_size = rd_i64(w, base + 32);
 			break;
 		}
-		if (!(bflags & TPFLAGS_HEAPTYPE) && !unknown_c) {
+		if (is_c_type(w, base) && !unknown_c) {
 			char name[64];
 
 			if (hg_core_read_cstr(w->c, walk_ptr(w, base + 24), name, sizeof(name)) >= 0 &&
-			    !strcmp(name, "collections.deque")) {
-				kind = K_DEQUE;
-				hit_size = rd_i64(w, base + 32);
+			    (!strcmp(name, "collections.deque") || !strcmp(name, "functools._lru_cache_wrapper"))) {
+				kind = name[0] == 'c' ? K_DEQUE : K_LRU;
+				hit_size = 16;
+				c_end = rd_i64(w, base + 32);
+				unknown_c = 1;
 				break;
 			}
 			unknown_c = 1;
@@ -338,9 +375,9 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 			}
 		}
 	}
-	if (unknown_c || kind == K_DEQUE) {
+	if (unknown_c) {
 		t->scan_from = hit_size > 16 ? hit_size : 16;
-		t->scan_to = kind == K_DEQUE ? 0 : c_end;
+		t->scan_to = c_end;
 	}
 	if (kind == K_UNKNOWN) {
 		t->scan_from = 16;
@@ -562,7 +599,7 @@ static uint32_t key_label(struct walker *w, uint64_t key, const char *pfx, const
 	if (w->ti[w->h->type[k]].kind == K_STR) {
 		char open[8];
 
-		snprintf(open, sizeof(open), "%s'", pfx);
+		snprintf(open, sizeof(open), "%s%s", pfx, pfx[0] == '[' ? "'" : "");
 		return str_label(w, key, open, sfx_str);
 	}
 	if (!w->h->repr[k])
@@ -625,7 +662,7 @@ static uint64_t dict_size(struct walker *w, uint64_t dict)
 		/* split table: the values array, sized for the shared keys */
 		if (!w->L->dk_new)
 			size += (2 * v.size / 3) * 8;
-		else if (w->L->values_prefix == 0 || !rd_u8(w, v.values - 8 + 2))
+		else
 			size += (v.n + v.usable) * 8;
 	}
 	if (walk_ptr(w, v.keys) == 1)
@@ -840,6 +877,39 @@ static uint64_t int_digits(struct walker *w, uint64_t a)
 	return (uint64_t)(n < 0 ? -n : n);
 }
 
+/* code.__sizeof__: the object, cell2arg, co_extra and (3.8-3.10) the opcache. */
+static uint64_t code_sizeof(struct walker *w, struct tinfo *t, uint64_t a)
+{
+	const struct hg_pylayout *L = w->L;
+	uint64_t size, extra = walk_ptr(w, a + (uint64_t)L->co_extra);
+
+	if (L->co_cell2arg >= 0) {
+		uint64_t cells = walk_ptr(w, a + (uint64_t)L->co_cellvars);
+
+		size = (uint64_t)t->basicsize;
+		if (walk_ptr(w, a + (uint64_t)L->co_cell2arg) && cells)
+			size += 8 * walk_ptr(w, cells + 16);
+	} else {
+		int64_t n = rd_i64(w, a + 16);
+
+		size = ((uint64_t)t->basicsize + (uint64_t)(n > 0 ? n : 0) * (uint64_t)t->itemsize + 7) & ~(uint64_t)7;
+	}
+	if (extra) {
+		int64_t ce = rd_i64(w, extra);
+
+		if (ce >= 1 && ce < 4096)
+			size += 16 + (uint64_t)(ce - 1) * 8;
+	}
+	if (L->co_opcache >= 0 && walk_ptr(w, a + (uint64_t)L->co_opcache)) {
+		uint64_t code = walk_ptr(w, a + (uint64_t)L->co_code);
+
+		size += 32 * rd_u8(w, a + (uint64_t)L->co_opcache + 12);
+		if (code)
+			size += walk_ptr(w, code + 16) / 2;
+	}
+	return size;
+}
+
 static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint64_t a)
 {
 	const struct hg_pylayout *L = w->L;
@@ -848,27 +918,52 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 
 	switch (t->kind) {
 	case K_STR:
-		size = str_sizeof(w, a) + ((uint64_t)t->basicsize - (uint64_t)L->ascii_size);
-		if (t->heap)
-			size = str_sizeof(w, a) + (uint64_t)(t->basicsize - (int64_t)(L->compact_size + 8));
+		size = str_sizeof(w, a);
 		break;
 	case K_INT: {
 		uint64_t nd = int_digits(w, a);
 
-		if (L->long_lv_tag && nd == 0)
-			nd = 1;
-		size = (uint64_t)t->basicsize - 4 + nd * 4;
-		if (!L->long_lv_tag)
-			size = (uint64_t)t->basicsize - 4 + nd * 4;
+		/* offsetof(ob_digit) + digits; 3.11+ count one digit for zero */
+		if (nd < (uint64_t)L->long_min_digits)
+			nd = (uint64_t)L->long_min_digits;
+		size = 24 + nd * 4;
+		break;
+	}
+	case K_CODE:
+		size = code_sizeof(w, t, a);
+		break;
+	case K_GEN:
+		if (L->gi_iframe >= 0) {
+			/* 3.11+: the header, the frame header and the frame's slots */
+			uint64_t code = L->gi_code >= 0 ? walk_ptr(w, a + (uint64_t)L->gi_code)
+							: walk_ptr(w, a + (uint64_t)L->gi_iframe + (uint64_t)L->if_code);
+
+			size = (uint64_t)L->gi_iframe + (uint64_t)L->if_localsplus +
+			       8 * ((uint64_t)rd_u32(w, code + (uint64_t)L->co_nlocalsplus) +
+				    (uint64_t)rd_u32(w, code + (uint64_t)L->co_stacksize));
+		}
+		break;
+	case K_DEQUE: {
+		/* deque.__sizeof__: the object and its 64-slot blocks of 528 bytes */
+		int64_t len = rd_i64(w, a + 16), left = rd_i64(w, a + 40);
+
+		if (len >= 0 && left >= 0 && left < 64)
+			size += (uint64_t)((left + len + 64) / 64) * 528;
 		break;
 	}
 	case K_LIST:
 		size = (uint64_t)t->basicsize + 8 * walk_ptr(w, a + 32);
 		break;
 	case K_DICT:
-	case K_ODICT:
 		size = dict_size(w, a) + (uint64_t)(t->basicsize - 48);
 		break;
+	case K_ODICT: {
+		/* OrderedDict: the dict, od_fast_nodes (size at +72) and 32-byte list nodes */
+		uint64_t len = walk_ptr(w, a + 16);
+
+		size = dict_size(w, a) + 8 * walk_ptr(w, a + 72) + 32 * len + (uint64_t)(t->basicsize - 112);
+		break;
+	}
 	case K_SET:
 	case K_FROZENSET: {
 		uint64_t table = walk_ptr(w, a + 40);
@@ -881,10 +976,7 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 		size += walk_ptr(w, a + 24);
 		break;
 	case K_TYPE:
-		if (t->heap || (w->ti[w->h->type[i]].heap)) {
-			/* a class: only heap types report their shared keys */
-		}
-		break;
+		break;	/* below */
 	default:
 		n = t->itemsize ? rd_i64(w, a + 16) : 0;
 		if (n < 0)
@@ -904,9 +996,15 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 				size += !L->dk_new ? 40 + v.size * (v.size <= 0xff ? 1 : 2) + (2 * v.size / 3) * 24
 						   : 32 + ((uint64_t)1 << rd_u8(w, ck + 9)) + (2 * v.size / 3) * v.esize;
 		}
-		if (!(tf & TPFLAGS_HEAPTYPE))
+		/* tp_is_gc is true for heap types only; 3.11 and 3.12 count the header anyway */
+		if (!(tf & TPFLAGS_HEAPTYPE) && !L->static_type_header)
 			return size;
 	}
+	/*
+	 * sys.getsizeof adds what sits in front of the object: the GC header,
+	 * and from 3.11 on the managed dict (and 3.12+ weakref) words, judged by
+	 * the object's type alone.
+	 */
 	if (t->gc)
 		pre = 16;
 	if (L->managed_dict >= 2 && (t->flags & (TPFLAGS_MANAGED_DICT | TPFLAGS_MANAGED_WEAKREF)))
@@ -1099,10 +1197,21 @@ void walk_object(struct walker *w, uint32_t i)
 		field(w, a, L->gi_qualname, "__qualname__");
 		field(w, a, L->gi_exc_state + (L->exc_item_type >= 0 ? 8 : 0), "gi_exc_state");
 		break;
-	case K_MODULE:
+	case K_MODULE: {
+		uint64_t def = walk_ptr(w, a + 24), state = walk_ptr(w, a + 32);
+		int64_t msize = def ? rd_i64(w, def + 56) : 0;
+
 		field(w, a, 16, "__dict__");
 		field(w, a, 48, "__name__");
+		/* A C module's state (PyModuleDef.m_size bytes) holds its types and objects. */
+		for (int64_t off = 0; state && off + 8 <= msize && off < 65536; off += 8) {
+			uint64_t p = walk_ptr(w, state + (uint64_t)off);
+
+			if (p && !(p & 7))
+				walk_edgef(w, p, HG_EDGE_POSSIBLE, "module state+%lld", (long long)off);
+		}
 		break;
+	}
 	case K_CELL:
 		field(w, a, 16, "cell_contents");
 		break;
@@ -1170,6 +1279,18 @@ void walk_object(struct walker *w, uint32_t i)
 	case K_DEQUE:
 		deque_edges(w, a);
 		break;
+	case K_LRU: {
+		/* lru_cache_object starts with the root of its circular list of
+		 * lru_list_elem {head, prev@16, next@24, hash@32, key@40, result@48} */
+		uint64_t link = walk_ptr(w, a + 24);
+
+		for (int n = 0; link && link != a && n < (1 << 24); n++) {
+			walk_edgef(w, walk_ptr(w, link + 40), HG_EDGE_STRONG, "cache key");
+			walk_edgef(w, walk_ptr(w, link + 48), HG_EDGE_STRONG, "cache result");
+			link = walk_ptr(w, link + 24);
+		}
+		break;
+	}
 	default:
 		break;
 	}

@@ -124,6 +124,12 @@ static int unzstd(const unsigned char *src, size_t n, struct outbuf *o,
 	ZSTD_DStream *zd = ZSTD_createDStream();
 	ZSTD_inBuffer ib = { src, n, 0 };
 	size_t ret = 1;
+	/*
+	 * About one block per call: on an error zstd does not report the output
+	 * of the failing call, so a bigger step would lose good data before the
+	 * damage.
+	 */
+	size_t step = ZSTD_DStreamOutSize();
 
 	if (!zd)
 		return hg_errorf(err, HG_EFORMAT, "%s: cannot start zstd decoder", path);
@@ -132,14 +138,14 @@ static int unzstd(const unsigned char *src, size_t n, struct outbuf *o,
 	while (ib.pos < ib.size) {
 		ZSTD_outBuffer ob;
 
-		if (outbuf_reserve(o, CHUNK) < 0) {
+		if (outbuf_reserve(o, step) < 0) {
 			ZSTD_freeDStream(zd);
 			return hg_errorf(err, HG_EFORMAT,
 					 "%s: decompressed data exceeds this machine's memory; "
 					 "decompress it to disk (zstd -d) and pass the plain file", path);
 		}
 		ob.dst = o->p + o->len;
-		ob.size = CHUNK;
+		ob.size = step;
 		ob.pos = 0;
 		ret = ZSTD_decompressStream(zd, &ob, &ib);
 		o->len += ob.pos;
@@ -161,10 +167,10 @@ static int unzstd(const unsigned char *src, size_t n, struct outbuf *o,
 		ZSTD_outBuffer ob;
 		size_t before = o->len;
 
-		if (outbuf_reserve(o, CHUNK) < 0)
+		if (outbuf_reserve(o, step) < 0)
 			break;
 		ob.dst = o->p + o->len;
-		ob.size = CHUNK;
+		ob.size = step;
 		ob.pos = 0;
 		ret = ZSTD_decompressStream(zd, &ob, &ib);
 		if (ZSTD_isError(ret))

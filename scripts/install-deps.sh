@@ -1,12 +1,16 @@
 #!/bin/sh
 # install-deps.sh - make sure the Debian packages heapgraph builds and tests
 # with are present.  As root it installs what is missing with apt-get;
-# otherwise it names the packages and fails.  Called by make, make check and
-# make demo; the stamp file given as $1 is touched on success.
+# otherwise it names the packages and fails.  Called by make, make check,
+# make demo and make fuzz (HG_DEPS=test, HG_DEPS=fuzz); the stamp file given
+# as $1 is touched on success.
 set -eu
 
 build_pkgs="gcc make pkg-config libgraphviz-dev libxml2-dev zlib1g-dev libzstd-dev libjansson-dev"
 test_pkgs="gdb python3 python3-objgraph zstd gzip"
+
+# make fuzz: clang with its libFuzzer runtime (a recommendation of clang, so named).
+fuzz_pkgs="clang libclang-rt-dev"
 
 want="$build_pkgs"
 [ "${HG_DEPS:-build}" = test ] && want="$build_pkgs $test_pkgs"
@@ -17,6 +21,13 @@ for p in $want; do
 		missing="$missing $p"
 	fi
 done
+# A clang that is already there (from any source) and links a fuzzer is used as it is.
+if [ "${HG_DEPS:-build}" = fuzz ] &&
+   ! { command -v clang >/dev/null 2>&1 &&
+       echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' |
+       clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; }; then
+	missing="$missing $fuzz_pkgs"
+fi
 
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -24,7 +24,109 @@ def _threads():
     return out
 
 
-def ready(extra=None):
+def _typename(o):
+    t = type(o)
+    return t.__name__, "%s.%s" % (getattr(t, "__module__", "?"), getattr(t, "__qualname__", t.__name__))
+
+
+def _frames():
+    """Locals of every thread's frames, innermost first: [{thread, frames: [[func, {var: id}]]}]."""
+    import gc
+    names = {t.ident: t.name for t in threading.enumerate()}
+    natives = {t.ident: getattr(t, "native_id", None) for t in threading.enumerate()}
+    me = sys._getframe()
+    out = []
+    for ident, frame in sys._current_frames().items():
+        frames = []
+        f = frame
+        while f is not None:
+            # The recorder's own frames change after recording: leave them out.
+            if f.f_code.co_filename != __file__:
+                local = {k: id(v) for k, v in f.f_locals.items()}
+                frames.append([f.f_code.co_name, local])
+            f = f.f_back
+        out.append({"ident": ident, "name": names.get(ident), "native_id": natives.get(ident),
+                    "frames": frames})
+    del me
+    return out
+
+
+_C_SIZEOF = ("method_descriptor", "wrapper_descriptor", "builtin_function_or_method")
+
+
+def _sizeof(o, sizes):
+    """sys.getsizeof, but only where __sizeof__ is C code: a Python-level
+    __sizeof__ (mock objects have one) could change the heap it reports on."""
+    if id(o) in sizes:
+        return
+    try:
+        if type(type(o).__sizeof__).__name__ in _C_SIZEOF:
+            sizes[id(o)] = sys.getsizeof(o)
+    except Exception:
+        pass
+
+
+def record_heap():
+    """What the live interpreter says about its heap: the ground truth.
+
+    Collects first and then disables the collector, so that nothing recorded
+    is freed before the core is taken."""
+    import gc
+    gc.collect()
+    gc.disable()
+    objs = gc.get_objects()
+    objects = {}
+    referents = {}
+    sizes = {}
+    for o in objs:
+        name, qual = _typename(o)
+        objects[id(o)] = [name, qual]
+        _sizeof(o, sizes)
+        refs = gc.get_referents(o)
+        referents[id(o)] = [id(r) for r in refs]
+        for r in refs:
+            _sizeof(r, sizes)
+    del objs
+    return {
+        "objects": objects,
+        "referents": referents,
+        "sizes": sizes,
+        "frames": _frames(),
+    }
+
+
+def _typestats():
+    """objgraph's typestats (or the same count without objgraph), taken last,
+    when every object the recording made is gone again."""
+    try:
+        import objgraph
+        return objgraph.typestats(), "objgraph"
+    except Exception:
+        import gc
+        stats = {}
+        for o in gc.get_objects():
+            stats[type(o).__name__] = stats.get(type(o).__name__, 0) + 1
+        return stats, "gc.get_objects"
+
+
+def _write(path, data):
+    # json.dumps without indent uses the C encoder: it leaves no garbage behind
+    tmp = path + ".tmp"
+    text = json.dumps(data, default=repr)
+    with open(tmp, "w") as f:
+        f.write(text)
+    del text
+    os.rename(tmp, path)
+
+
+def ready(extra=None, heap=False):
+    if heap:
+        sys.path.append("/usr/lib/python3/dist-packages")
+        try:
+            import objgraph  # noqa: F401  imported before recording, not during
+        except Exception:
+            pass
+    heap_truth = record_heap() if heap else None
     truth = {
         "pid": os.getpid(),
         "version": platform.python_version(),
@@ -36,12 +138,20 @@ def ready(extra=None):
     }
     if extra:
         truth.update(extra)
+    if heap_truth:
+        truth.update(heap_truth)
     path = os.environ.get("HG_TRUTH")
     if path:
-        tmp = path + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(truth, f, indent=1, default=repr)
-        os.rename(tmp, path)
+        if heap:
+            # typestats last, in a file of its own, once the recording is freed
+            _write(path + ".partial", truth)
+            del truth, heap_truth
+            stats, source = _typestats()
+            _write(path + ".typestats", {"typestats": stats, "source": source})
+            del stats
+            os.rename(path + ".partial", path)
+        else:
+            _write(path, truth)
     sys.stdout.write("READY %d\n" % os.getpid())
     sys.stdout.flush()
     if os.environ.get("HG_CRASH"):

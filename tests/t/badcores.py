@@ -127,13 +127,16 @@ def damaged_inputs(good, out):
     put("phoff.core", patch(data, 32, "<Q", 2**64 - 16))
 
     # ---- cut short: inside the notes, and in the segments ----
+    seg_end = max(ph[2] + ph[5] for _, ph in loads)
     cuts = {
         "cut-first-note": all_notes[0][3] + 20,
         "cut-ntfile": ntfile[3] + ntfile[4] // 2,
-        "cut-notes-end": note_seg[2] + note_seg[5],
+        "cut-notes-start": note_seg[2],
         "cut-mid": len(data) // 2,
-        "cut-end": len(data) - 100,
+        "cut-end": seg_end - 100,          # in the last segment
     }
+    if facts["notes_first"]:
+        cuts["cut-notes-end"] = note_seg[2] + note_seg[5]   # every note, no segment
     for name, cut in cuts.items():
         put(name + ".core", data[:cut])
         # 1 when NT_PRPSINFO lies wholly before the cut: the pid must survive.

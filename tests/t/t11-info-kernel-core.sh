@@ -2,7 +2,7 @@
 # heapgraph info on cores written by the kernel (the scenario aborts itself):
 # Debian's static /usr/bin/python3.11 and the oldest and newest pyenv
 # (shared libpython) builds.  Kernel cores leave out the read-only pages of
-# mapped files, so the Python version must come from the files on disk.
+# mapped files, so symbols and read-only data must come from the files on disk.
 # Checks pid, Python version, signal (SIGABRT = 6), threads, executable,
 # that every mapped file was found with a matching build-id, and that the
 # text output names the signal.

@@ -487,14 +487,14 @@ static char craft_dir[256];
 static char *craft_paths[512];
 static size_t craft_npaths;
 
-static int craft_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static inline int craft_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st; (void)flag; (void)ftw;
 	return remove(path);
 }
 
 /* Removes the scratch folder unless HG_KEEP_TMP is set (registered with atexit). */
-static void craft_cleanup(void)
+static inline void craft_cleanup(void)
 {
 	if (craft_dir[0] && !getenv("HG_KEEP_TMP"))
 		nftw(craft_dir, craft_rm, 16, FTW_DEPTH | FTW_PHYS);

@@ -275,6 +275,40 @@ TEST(damaged_nt_file)
 	craft_buf_free(&d);
 }
 
+TEST(many_mapped_files_stay_linear)
+{
+	enum { N = 200000 };
+	struct craft_map *m = calloc(N, sizeof(*m));
+	char (*paths)[24] = calloc(N, sizeof(*paths));
+	struct craft_core cc = { 0 };
+	struct hg_core c;
+	struct hg_error err;
+
+	if (!m || !paths)
+		abort();
+	/* 200000 distinct files: a quadratic lookup would take minutes. */
+	for (size_t i = 0; i < N; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "/nonexistent/%zu", i);
+		m[i].start = 0x10000000 + 0x1000 * (uint64_t)(N - i);
+		m[i].end = m[i].start + 0x1000;
+		m[i].path = paths[i];
+	}
+	m[N - 1].path = paths[0];
+	craft_nt_file(&cc.notes, m, N);
+	alarm(60);
+	if (CHECK_EQ_INT(open_core(&cc, &c, NULL, &err, 0), 0)) {
+		CHECK_EQ_INT(c.nmappings, N);
+		CHECK_EQ_INT(c.nfiles, N - 1);
+		CHECK_EQ_INT(c.mappings[N - 1].file, 0);
+		CHECK_EQ_STR(c.files[12345].path, "/nonexistent/12345");
+	}
+	alarm(0);
+	hg_core_release(&c);
+	craft_core_free(&cc);
+	free(m);
+	free(paths);
+}
+
 TEST(reads_across_and_at_segment_edges)
 {
 	struct craft_core cc = { 0 };
@@ -485,20 +519,28 @@ TEST(notes_running_past_their_segment)
 	craft_core_free(&cc);
 }
 
-TEST(overlapping_segments_keep_the_first)
+TEST(overlapping_segments_stay_disjoint)
 {
 	struct craft_core cc = { 0 };
 	struct hg_core c;
 	struct hg_error err;
 	static const unsigned char zero[0x100];
+	unsigned char buf[0x80];
 
 	craft_seg_add(&cc, 0x10000, NULL, 0x100, PF_R);
 	craft_seg_add(&cc, 0x10080, zero, 0x100, PF_R);
+	craft_seg_add(&cc, 0x10010, zero, 0x10, PF_R);	/* inside the first */
 	if (CHECK_EQ_INT(open_core(&cc, &c, NULL, &err, 0), 0)) {
-		CHECK_EQ_INT(c.nregions, 1);
-		CHECK(warned(&c, "overlapping"));
-		CHECK(expected_pattern(&c, 0x10080, 0x80));
-		CHECK(hg_core_region_at(&c, 0x10100) == NULL);
+		CHECK_EQ_INT(c.nregions, 2);
+		CHECK(warned(&c, "overlapping segments at 0x10080"));
+		CHECK(warned(&c, "overlapping segments at 0x10010"));
+		/* The lower segment keeps the shared bytes, the other the rest. */
+		CHECK(expected_pattern(&c, 0x10000, 0x100));
+		CHECK_EQ_INT(hg_core_read(&c, 0x10100, buf, 0x80), 0);
+		CHECK_EQ_MEM(buf, zero, 0x80);
+		CHECK(hg_core_region_at(&c, 0x10180) == NULL);
+		CHECK_EQ_U64(c.regions[1].start, 0x10100);
+		CHECK_EQ_INT(c.incomplete, 1);
 	}
 	hg_core_release(&c);
 	craft_core_free(&cc);
@@ -668,6 +710,37 @@ out:
 	craft_buf_free(&lib);
 }
 
+TEST(overlapping_file_mappings_stay_disjoint)
+{
+	struct craft_buf lib = { 0 }, out = { 0 };
+	struct craft_core cc = { 0 };
+	struct hg_core c;
+	struct hg_error err;
+	unsigned char buf[16];
+	const char *path;
+	struct craft_map maps[2];
+
+	make_lib(&lib, 0x50);
+	path = craft_file_at("lib/liboverlap.so", lib.p, lib.len);
+	/* The second entry claims part of the first's range for another file page. */
+	maps[0] = (struct craft_map){ BASE, BASE + 0x3000, 0, path };
+	maps[1] = (struct craft_map){ BASE + 0x1000, BASE + 0x2000, 3, path };
+	craft_nt_file(&cc.notes, maps, 2);
+	craft_seg_add(&cc, BASE, lib.p, CRAFT_PAGE, PF_R);
+	if (CHECK_EQ_INT(open_core(&cc, &c, NULL, &err, 0), 0)) {
+		for (size_t i = 1; i < c.nregions; i++)
+			CHECK(c.regions[i - 1].end <= c.regions[i].start);
+		CHECK(warned(&c, "overlapping file mappings"));
+		CHECK_EQ_INT(hg_core_read(&c, BASE + 0x2ff0, buf, 16), 0);
+		CHECK_EQ_MEM(buf, lib.p + 0x2ff0, 16);
+		CHECK_EQ_INT(hg_core_read(&c, BASE + 0x1000, buf, 16), 0);
+	}
+	hg_core_release(&c);
+	craft_core_free(&cc);
+	craft_buf_free(&out);
+	craft_buf_free(&lib);
+}
+
 TEST(another_build_is_not_used)
 {
 	struct craft_buf lib = { 0 }, other = { 0 };
@@ -820,14 +893,16 @@ int main(void)
 	RUN(short_notes_are_skipped_with_a_warning);
 	RUN(nt_file_mappings_and_files);
 	RUN(damaged_nt_file);
+	RUN(many_mapped_files_stay_linear);
 	RUN(reads_across_and_at_segment_edges);
 	RUN(truncated_core_reads_what_is_there);
 	RUN(read_cstr_stops_at_region_ends);
 	RUN(pn_xnum_core);
 	RUN(notes_running_past_their_segment);
-	RUN(overlapping_segments_keep_the_first);
+	RUN(overlapping_segments_stay_disjoint);
 	RUN(refuses_what_is_not_a_64bit_le_core);
 	RUN(memory_served_from_a_matching_file);
+	RUN(overlapping_file_mappings_stay_disjoint);
 	RUN(another_build_is_not_used);
 	RUN(unverified_and_missing_files);
 	RUN(sysroot_lookup);
