@@ -524,7 +524,7 @@ static void core_build_id(struct hg_core *c, struct hg_core_file *f, uint64_t ma
 		if (read_core_only(c, f->base + eh.e_phoff + i * sizeof(ph), &ph, sizeof(ph)) < 0)
 			return;
 		if (ph.p_type != PT_NOTE || ph.p_filesz == 0 || ph.p_filesz > sizeof(notes) ||
-		    ph.p_offset + ph.p_filesz > map_len)
+		    ph.p_offset > map_len || ph.p_filesz > map_len - ph.p_offset)
 			continue;
 		if (read_core_only(c, f->base + ph.p_offset, notes, ph.p_filesz) == 0 &&
 		    hg_note_build_id(notes, ph.p_filesz, f->build_id, sizeof(f->build_id)) == 0)

@@ -383,6 +383,9 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 		t->scan_from = 16;
 		t->scan_to = c_end ? c_end : basicsize;
 	}
+	/* Bodies of unknown layout are scanned up to 4 KiB: larger ones are not plain structs. */
+	if (t->scan_to > 4096)
+		t->scan_to = 4096;
 	if (t->heap && w->t_object) {
 		uint64_t d = walk_ptr(w, tp + 264);
 
@@ -1054,13 +1057,15 @@ void walk_object(struct walker *w, uint32_t i)
 {
 	const struct hg_pylayout *L = w->L;
 	uint64_t a = w->h->addr[i];
-	struct tinfo *t;
+	struct tinfo *t, tcopy;
 	uint32_t ti = w->h->type[i];
 
 	hg_heap_begin_edges(w->h, i);
 	if (ti >= w->h->ntype)
 		return;
-	t = &w->ti[ti];
+	/* A copy: decoding references can meet new types, which moves w->ti. */
+	tcopy = w->ti[ti];
+	t = &tcopy;
 
 	switch (t->kind) {
 	case K_TUPLE:
