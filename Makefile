@@ -46,6 +46,12 @@ $(B)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# An index written by one build of the readers is not trusted by another:
+# the index records a checksum of the library's sources.
+HG_BUILD_ID := $(shell cat $(sort $(LIB_SRC)) | cksum | cut -d' ' -f1)
+$(B)/analyzer/index.o: override CFLAGS += -DHG_BUILD_ID=$(HG_BUILD_ID)u
+$(B)/analyzer/index.o: $(LIB_SRC)
+
 $(B)/libheapgraph.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 

@@ -29,4 +29,16 @@ void cli_print_warnings(const struct hg_warnings *w);
 void cli_command_help(FILE *f, const struct cmd *c);
 const struct cmd *cli_find_command(const char *name);
 
+/* dumparg.c: a dump named on the command line, or the default one (NULL after a usage message). */
+int cli_is_dump(const char *arg);
+char *cli_default_dump(const char *cmd);
+void cli_remember_dump(const char *path);
+struct hg_heap;
+/*
+ * Opens the dump arg (or the default one) as a heap, through its index.
+ * Prints warnings.  Returns 0, or the exit code after printing why not.
+ * *used (if not NULL) receives the path, which the caller frees.
+ */
+int cli_load(const char *cmd, const char *arg, const char *sysroot, struct hg_heap *h, char **used);
+
 #endif

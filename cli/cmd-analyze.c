@@ -32,9 +32,8 @@ int cmd_analyze(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct hg_dump_options dopt = { NULL };
-	struct hg_error err = { 0, "" };
-	struct hg_warnings warn = { NULL, 0, 0 };
+	const char *sysroot = NULL;
+	char *path;
 	struct hg_heap h;
 	uint64_t bytes = 0, gc = 0, roots[4] = { 0, 0, 0, 0 };
 	uint32_t *order;
@@ -43,25 +42,23 @@ int cmd_analyze(int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 's': dopt.sysroot = optarg; break;
+		case 's': sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("analyze")); return 0;
 		default: return cli_usage("analyze", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage("analyze", "which dump? (heapgraph analyze DUMP)");
-	if (hg_dump_load(argv[optind], &dopt, &h, &warn, &err) < 0) {
-		cli_print_warnings(&warn);
-		hg_warnings_release(&warn);
-		return cli_fail(&err);
-	}
+	if (optind < argc - 1)
+		return cli_usage("analyze", "one dump at a time");
+	if ((ch = cli_load("analyze", optind < argc ? argv[optind] : NULL, sysroot, &h, &path)))
+		return ch;
+	cli_remember_dump(path);
 	for (size_t i = 0; i < h.nobj; i++) {
 		bytes += h.size[i];
 		gc += (h.flags[i] & HG_OBJ_GC) != 0;
 	}
 	for (size_t r = 0; r < h.nroot; r++)
 		roots[h.roots[r].kind & 3]++;
-	printf("%s: Python %s, pid %d%s\n", argv[optind], h.meta.python, h.meta.pid,
+	printf("%s: Python %s, pid %d%s\n", path, h.meta.python, h.meta.pid,
 	       h.meta.incomplete ? " [incomplete]" : "");
 	printf("objects     %zu (%" PRIu64 " tracked by the GC), %" PRIu64 " bytes\n", h.nobj, gc, bytes);
 	printf("references  %zu\n", h.nedge);
@@ -85,8 +82,7 @@ int cmd_analyze(int argc, char **argv)
 		printf("  %9" PRIu64 "  %12" PRIu64 "  %s.%s\n", h.types[order[k]].count, h.types[order[k]].bytes,
 		       hg_heap_s(&h, h.types[order[k]].module), hg_heap_s(&h, h.types[order[k]].qualname));
 	free(order);
-	cli_print_warnings(&warn);
-	hg_warnings_release(&warn);
+	free(path);
 	hg_heap_release(&h);
-	return 0;
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : HG_EWRITE;
 }

@@ -23,9 +23,8 @@ int cmd_export(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct hg_dump_options dopt = { NULL };
+	const char *sysroot = NULL;
 	struct hg_error err = { 0, "" };
-	struct hg_warnings warn = { NULL, 0, 0 };
 	struct hg_heap h;
 	const char *out = NULL;
 	int ch, rc;
@@ -34,23 +33,18 @@ int cmd_export(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o': out = optarg; break;
-		case 's': dopt.sysroot = optarg; break;
+		case 's': sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("export")); return 0;
 		default: return cli_usage("export", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage("export", "which dump? (heapgraph export DUMP -o FILE.jsonl)");
+	if (optind < argc - 1)
+		return cli_usage("export", "one dump at a time");
 	if (out && !ends_with(out, ".jsonl") && !ends_with(out, ".jsonl.gz"))
 		return cli_usage("export", "-o takes a .jsonl or .jsonl.gz file");
-	if (hg_dump_load(argv[optind], &dopt, &h, &warn, &err) < 0) {
-		cli_print_warnings(&warn);
-		hg_warnings_release(&warn);
-		return cli_fail(&err);
-	}
+	if ((ch = cli_load("export", optind < argc ? argv[optind] : NULL, sysroot, &h, NULL)))
+		return ch;
 	rc = hg_snapshot_write(&h, out, out && ends_with(out, ".gz"), &err);
-	cli_print_warnings(&warn);
-	hg_warnings_release(&warn);
 	hg_heap_release(&h);
 	return rc < 0 ? cli_fail(&err) : 0;
 }

@@ -980,11 +980,34 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 		break;
 	case K_TYPE:
 		break;	/* below */
+	case K_FRAME:
+		if (L->f_code >= 0) {
+			/* 3.8-3.10: the object holds locals, cells, free variables and the stack */
+			uint64_t code = walk_ptr(w, a + (uint64_t)L->f_code);
+			uint64_t cells = walk_ptr(w, code + (uint64_t)L->co_cellvars);
+			uint64_t frees = walk_ptr(w, code + (uint64_t)L->co_freevars);
+			uint64_t extras = rd_u32(w, code + (uint64_t)L->co_stacksize) + rd_u32(w, code + (uint64_t)L->co_nlocals) +
+					  (cells ? walk_ptr(w, cells + 16) : 0) + (frees ? walk_ptr(w, frees + 16) : 0);
+
+			size = (uint64_t)L->frame_size + (extras - 1) * 8;
+		} else {
+			uint64_t f = walk_ptr(w, a + (uint64_t)L->f_frame);
+			uint64_t code = walk_ptr(w, f + (uint64_t)L->if_code);
+
+			size = (uint64_t)L->f_frame_data + (uint64_t)L->if_localsplus +
+			       8 * ((uint64_t)rd_u32(w, code + (uint64_t)L->co_nlocalsplus) +
+				    (uint64_t)rd_u32(w, code + (uint64_t)L->co_stacksize));
+		}
+		if (size > ((uint64_t)1 << 32))
+			size = (uint64_t)L->frame_size;
+		break;
 	default:
 		n = t->itemsize ? rd_i64(w, a + 16) : 0;
 		if (n < 0)
 			n = -n;
-		size += (uint64_t)n * (uint64_t)t->itemsize;
+		/* ob_size is not always a length; a silly product is not a size */
+		if ((uint64_t)n < ((uint64_t)1 << 40) / ((uint64_t)t->itemsize + 1))
+			size += (uint64_t)n * (uint64_t)t->itemsize;
 		break;
 	}
 	if (t->kind == K_TYPE) {

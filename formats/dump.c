@@ -1,8 +1,14 @@
 /*
  * dump.c - the table of dump readers (see dump.h).
  */
+#define _GNU_SOURCE
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
 #include "dump.h"
+#include "../analyzer/index.h"
 #include "core.h"
 #include "cpython.h"
 #include "input.h"
@@ -30,6 +36,13 @@ out:
 		hg_warnf(w, "%s", core.warnings.line[i]);
 	hg_core_release(&core);
 	return rc;
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
 }
 
 static int probe_elf(const unsigned char *head, size_t n)
@@ -71,4 +84,82 @@ int hg_dump_load(const char *path, const struct hg_dump_options *opt, struct hg_
 		}
 	hg_heap_release(h);
 	return hg_errorf(err, HG_EFORMAT, "%s: not a dump heapgraph can read (an ELF core file, plain, .gz or .zst)", path);
+}
+
+static char *cache_index_path(const char *path)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char *abs = realpath(path, NULL), *dir, *out;
+	uint32_t hash;
+
+	if (xdg && *xdg)
+		dir = xasprintf("%s/heapgraph", xdg);
+	else
+		dir = xasprintf("%s/.cache/heapgraph", home && *home ? home : "/tmp");
+	hash = crc32(0, (const unsigned char *)(abs ? abs : path), (uInt)strlen(abs ? abs : path));
+	out = xasprintf("%s/%08x-%s.hgi", dir, hash, basename_of(path));
+	free(abs);
+	free(dir);
+	return out;
+}
+
+char *hg_dump_index_path(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int writable;
+
+	if (slash)
+		slash[1] = '\0';
+	writable = access(slash ? dir : ".", W_OK) == 0;
+	free(dir);
+	if (writable)
+		return xasprintf("%s.hgi", path);
+	return cache_index_path(path);
+}
+
+static void make_parent(const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0755);
+			*s = '/';
+		}
+	free(p);
+}
+
+int hg_dump_open(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
+		 struct hg_warnings *w, int *from_index, struct hg_error *err)
+{
+	struct hg_dump_id id;
+	struct hg_error ierr;
+	char *ipath, *cpath;
+
+	*from_index = 0;
+	if (hg_dump_identity(path, &id) < 0)
+		return hg_dump_load(path, opt, h, w, err);
+	ipath = hg_dump_index_path(path);
+	cpath = cache_index_path(path);
+	if (hg_index_load(h, w, &id, ipath, &ierr) == 0 ||
+	    (strcmp(ipath, cpath) && hg_index_load(h, w, &id, cpath, &ierr) == 0)) {
+		*from_index = 1;
+		free(ipath);
+		free(cpath);
+		return 0;
+	}
+	if (hg_dump_load(path, opt, h, w, err) < 0) {
+		free(ipath);
+		free(cpath);
+		return -1;
+	}
+	if (hg_index_write(h, w, &id, ipath, &ierr) < 0) {
+		make_parent(cpath);
+		if (hg_index_write(h, w, &id, cpath, &ierr) < 0)
+			hg_warnf(w, "%s (the index could not be saved; the next command reads the dump again)", ierr.msg);
+	}
+	free(ipath);
+	free(cpath);
+	return 0;
 }

@@ -21,4 +21,16 @@ struct hg_dump_options {
 int hg_dump_load(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
 		 struct hg_warnings *w, struct hg_error *err);
 
+/*
+ * Opens the dump at path as a heap: from its index when a valid one exists
+ * (beside the dump, or in $XDG_CACHE_HOME/heapgraph/), else by reading the
+ * dump and writing the index for next time.  *from_index tells which.
+ * Warnings (damage, an index that could not be written) go to w.
+ */
+int hg_dump_open(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
+		 struct hg_warnings *w, int *from_index, struct hg_error *err);
+
+/* Where the index of path lives (beside it when that folder is writable); caller frees. */
+char *hg_dump_index_path(const char *path);
+
 #endif

@@ -6,7 +6,7 @@
 #include <time.h>
 #include <zlib.h>
 #include "snapshot.h"
-#include "output.h"
+#include "../common/output.h"
 #include "../common/util.h"
 
 struct sink {

@@ -7,7 +7,7 @@
 #define HG_OUTPUT_H
 
 #include <stdio.h>
-#include "../common/error.h"
+#include "error.h"
 
 struct hg_out {
 	FILE *f;		/* write here */

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "output.h"
-#include "../common/util.h"
+#include "util.h"
 
 int hg_out_open(struct hg_out *o, const char *path, struct hg_error *err)
 {

@@ -1,0 +1,290 @@
+/*
+ * index.c - writing and mapping the heap index (see index.h).
+ *
+ * Layout: a fixed header, then sections, each 8-byte aligned, in the order
+ * of the section table below.  The header records every count and section
+ * offset, the dump's identity and a CRC-32 (zlib) of everything after it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "index.h"
+#include "../common/util.h"
+#include "../common/output.h"
+
+enum { S_ADDR, S_TYPE, S_SIZE, S_FLAGS, S_REPR, S_VALUE, S_FIRST, S_TO, S_LABEL, S_KIND,
+       S_RFIRST, S_REDGE, S_FROM, S_BYADDR, S_TYPES, S_ROOTS, S_POOL, S_WARN, S_COUNT };
+
+#ifndef HG_BUILD_ID
+#define HG_BUILD_ID 0u
+#endif
+
+struct header {
+	char magic[8];
+	uint32_t version, header_size;
+	uint32_t build, pad;	/* HG_BUILD_ID of the heapgraph that wrote it */
+	struct hg_dump_id id;
+	uint64_t nobj, nedge, ntype, nroot, pool_len, warn_len;
+	struct hg_heap_meta meta;
+	uint64_t off[S_COUNT], len[S_COUNT];
+	uint64_t file_size;
+	uint32_t body_crc, header_crc;
+};
+
+static const char MAGIC[8] = "HGINDEX";
+
+int hg_dump_identity(const char *path, struct hg_dump_id *id)
+{
+	unsigned char buf[65536];
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	memset(id, 0, sizeof(*id));
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0)
+		return -1;
+	id->size = (uint64_t)st.st_size;
+	id->mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000ull + (uint64_t)st.st_mtim.tv_nsec;
+	id->head_hash = crc32_z(crc32(0, NULL, 0), buf, (size_t)n) ^ ((uint64_t)n << 32);
+	return 0;
+}
+
+struct section { const void *p; uint64_t len; };
+
+static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_len, struct section *s)
+{
+	s[S_ADDR] = (struct section){ h->addr, h->nobj * 8 };
+	s[S_TYPE] = (struct section){ h->type, h->nobj * 4 };
+	s[S_SIZE] = (struct section){ h->size, h->nobj * 8 };
+	s[S_FLAGS] = (struct section){ h->flags, h->nobj };
+	s[S_REPR] = (struct section){ h->repr, h->nobj * 4 };
+	s[S_VALUE] = (struct section){ h->value, h->nobj * 4 };
+	s[S_FIRST] = (struct section){ h->first, (h->nobj + 1) * 8 };
+	s[S_TO] = (struct section){ h->to, h->nedge * 4 };
+	s[S_LABEL] = (struct section){ h->label, h->nedge * 4 };
+	s[S_KIND] = (struct section){ h->kind, h->nedge };
+	s[S_RFIRST] = (struct section){ h->rfirst, (h->nobj + 1) * 8 };
+	s[S_REDGE] = (struct section){ h->redge, h->nedge * 4 };
+	s[S_FROM] = (struct section){ h->from, h->nedge * 4 };
+	s[S_BYADDR] = (struct section){ h->by_addr, h->nobj * 4 };
+	s[S_TYPES] = (struct section){ h->types, h->ntype * sizeof(struct hg_type) };
+	s[S_ROOTS] = (struct section){ h->roots, h->nroot * sizeof(struct hg_root) };
+	s[S_POOL] = (struct section){ h->pool, h->pool_len };
+	s[S_WARN] = (struct section){ warn, warn_len };
+}
+
+int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w,
+		   const struct hg_dump_id *id, const char *path, struct hg_error *err)
+{
+	static const unsigned char zero[8];
+	struct section s[S_COUNT];
+	struct header hd;
+	struct strbuf warn;
+	struct hg_out out;
+	uint64_t pos = sizeof(hd);
+	uint32_t crc = crc32(0, NULL, 0);
+	int bad = 0;
+
+	strbuf_init(&warn);
+	for (size_t i = 0; w && i < w->nr; i++) {
+		strbuf_addstr(&warn, w->line[i]);
+		strbuf_addch(&warn, '\0');
+	}
+	sections(h, warn.buf, warn.len, s);
+	memset(&hd, 0, sizeof(hd));
+	memcpy(hd.magic, MAGIC, sizeof(MAGIC));
+	hd.version = HG_INDEX_VERSION;
+	hd.header_size = sizeof(hd);
+	hd.build = HG_BUILD_ID;
+	hd.id = *id;
+	hd.nobj = h->nobj;
+	hd.nedge = h->nedge;
+	hd.ntype = h->ntype;
+	hd.nroot = h->nroot;
+	hd.pool_len = h->pool_len;
+	hd.warn_len = warn.len;
+	hd.meta = h->meta;
+	for (int k = 0; k < S_COUNT; k++) {
+		hd.off[k] = pos;
+		hd.len[k] = s[k].len;
+		pos += (s[k].len + 7) & ~7ull;
+		if (s[k].len)
+			crc = crc32_z(crc, s[k].p, s[k].len);
+		if (s[k].len & 7)
+			crc = crc32_z(crc, zero, 8 - (s[k].len & 7));
+	}
+	hd.file_size = pos;
+	hd.body_crc = crc;
+	hd.header_crc = crc32_z(crc32(0, NULL, 0), (const unsigned char *)&hd, offsetof(struct header, header_crc));
+
+	if (hg_out_open(&out, path, err) < 0) {
+		strbuf_release(&warn);
+		return -1;
+	}
+	bad |= fwrite(&hd, sizeof(hd), 1, out.f) != 1;
+	for (int k = 0; k < S_COUNT && !bad; k++) {
+		if (s[k].len)
+			bad |= fwrite(s[k].p, 1, s[k].len, out.f) != s[k].len;
+		if (s[k].len & 7)
+			bad |= fwrite(zero, 1, 8 - (s[k].len & 7), out.f) != 8 - (s[k].len & 7);
+	}
+	strbuf_release(&warn);
+	if (bad) {
+		hg_out_abort(&out);
+		return hg_errorf(err, HG_EWRITE, "%s: write failed: %s", path, strerror(errno));
+	}
+	return hg_out_commit(&out, err);
+}
+
+/* Every index inside the mapped arrays must be in range: a hostile index must not make us read wild. */
+static int validate(const struct hg_heap *h)
+{
+	if (h->pool_len == 0 || h->pool[h->pool_len - 1] != '\0' || h->pool[0] != '\0')
+		return -1;
+	if (h->first[0] != 0 || h->first[h->nobj] != h->nedge || h->rfirst[0] != 0 || h->rfirst[h->nobj] != h->nedge)
+		return -1;
+	for (size_t i = 0; i < h->nobj; i++) {
+		if (h->first[i] > h->first[i + 1] || h->rfirst[i] > h->rfirst[i + 1] ||
+		    (h->type[i] >= h->ntype && h->type[i] != HG_NONE) || h->repr[i] >= h->pool_len ||
+		    h->value[i] >= h->pool_len || h->by_addr[i] >= h->nobj)
+			return -1;
+		if (i && h->addr[h->by_addr[i - 1]] >= h->addr[h->by_addr[i]])
+			return -1;
+	}
+	for (size_t e = 0; e < h->nedge; e++)
+		if (h->to[e] >= h->nobj || h->label[e] >= h->pool_len || h->kind[e] > HG_EDGE_POSSIBLE ||
+		    h->redge[e] >= h->nedge || h->from[e] >= h->nobj)
+			return -1;
+	for (size_t t = 0; t < h->ntype; t++)
+		if (h->types[t].name >= h->pool_len || h->types[t].module >= h->pool_len ||
+		    h->types[t].qualname >= h->pool_len || (h->types[t].obj >= h->nobj && h->types[t].obj != HG_NONE))
+			return -1;
+	for (size_t r = 0; r < h->nroot; r++)
+		if (h->roots[r].obj >= h->nobj || h->roots[r].name >= h->pool_len || h->roots[r].kind > HG_ROOT_C)
+			return -1;
+	return 0;
+}
+
+int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump_id *id,
+		  const char *path, struct hg_error *err)
+{
+	struct header hd;
+	struct stat st;
+	unsigned char *map;
+	uint32_t crc;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	memset(h, 0, sizeof(*h));
+	if (fd < 0)
+		return hg_errorf(err, HG_ENOTFOUND, "%s: no index", path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof(hd) ||
+	    pread(fd, &hd, sizeof(hd), 0) != (ssize_t)sizeof(hd)) {
+		close(fd);
+		return hg_errorf(err, HG_EFORMAT, "%s: not an index", path);
+	}
+	if (memcmp(hd.magic, MAGIC, sizeof(MAGIC)) || hd.version != HG_INDEX_VERSION || hd.header_size != sizeof(hd) || hd.build != HG_BUILD_ID ||
+	    hd.header_crc != crc32_z(crc32(0, NULL, 0), (const unsigned char *)&hd, offsetof(struct header, header_crc))) {
+		close(fd);
+		return hg_errorf(err, HG_EFORMAT, "%s: index of another heapgraph version, or damaged", path);
+	}
+	if (memcmp(&hd.id, id, sizeof(*id))) {
+		close(fd);
+		return hg_errorf(err, HG_EFORMAT, "%s: index of another dump (the dump changed)", path);
+	}
+	if (hd.file_size != (uint64_t)st.st_size || hd.nobj >= HG_NONE || hd.nedge >= HG_NONE ||
+	    hd.pool_len > UINT32_MAX || hd.ntype >= HG_NONE || hd.nroot > ((uint64_t)1 << 40)) {
+		close(fd);
+		return hg_errorf(err, HG_EFORMAT, "%s: index size does not match its header", path);
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return hg_errorf(err, HG_EFORMAT, "%s: cannot map: %s", path, strerror(errno));
+	crc = crc32_z(crc32(0, NULL, 0), map + sizeof(hd), (size_t)st.st_size - sizeof(hd));
+	{
+		struct hg_heap shape;
+		struct section s[S_COUNT];
+		uint64_t pos = sizeof(hd);
+
+		/* the expected lengths, from the counts alone */
+		memset(&shape, 0, sizeof(shape));
+		shape.nobj = hd.nobj;
+		shape.nedge = hd.nedge;
+		shape.ntype = hd.ntype;
+		shape.nroot = hd.nroot;
+		shape.pool_len = hd.pool_len;
+		sections(&shape, NULL, hd.warn_len, s);
+		for (int k = 0; k < S_COUNT; k++) {
+			if (hd.off[k] != pos || hd.len[k] != s[k].len)
+				crc = ~hd.body_crc;
+			pos += (s[k].len + 7) & ~7ull;
+		}
+		if (pos != hd.file_size)
+			crc = ~hd.body_crc;
+	}
+	if (crc != hd.body_crc) {
+		munmap(map, (size_t)st.st_size);
+		return hg_errorf(err, HG_EFORMAT, "%s: index is damaged (checksum)", path);
+	}
+	h->mapping = map;
+	h->mapping_len = (size_t)st.st_size;
+	h->nobj = hd.nobj;
+	h->nedge = hd.nedge;
+	h->ntype = hd.ntype;
+	h->nroot = hd.nroot;
+	h->pool_len = hd.pool_len;
+	h->meta = hd.meta;
+	h->addr = (uint64_t *)(map + hd.off[S_ADDR]);
+	h->type = (uint32_t *)(map + hd.off[S_TYPE]);
+	h->size = (uint64_t *)(map + hd.off[S_SIZE]);
+	h->flags = (uint8_t *)(map + hd.off[S_FLAGS]);
+	h->repr = (uint32_t *)(map + hd.off[S_REPR]);
+	h->value = (uint32_t *)(map + hd.off[S_VALUE]);
+	h->first = (uint64_t *)(map + hd.off[S_FIRST]);
+	h->to = (uint32_t *)(map + hd.off[S_TO]);
+	h->label = (uint32_t *)(map + hd.off[S_LABEL]);
+	h->kind = (uint8_t *)(map + hd.off[S_KIND]);
+	h->rfirst = (uint64_t *)(map + hd.off[S_RFIRST]);
+	h->redge = (uint32_t *)(map + hd.off[S_REDGE]);
+	h->from = (uint32_t *)(map + hd.off[S_FROM]);
+	h->by_addr = (uint32_t *)(map + hd.off[S_BYADDR]);
+	h->pool = (char *)(map + hd.off[S_POOL]);
+	/* types and roots are small and may be extended: copies */
+	h->types = xmalloc((h->ntype ? h->ntype : 1) * sizeof(*h->types));
+	memcpy(h->types, map + hd.off[S_TYPES], h->ntype * sizeof(*h->types));
+	h->roots = xmalloc((h->nroot ? h->nroot : 1) * sizeof(*h->roots));
+	memcpy(h->roots, map + hd.off[S_ROOTS], h->nroot * sizeof(*h->roots));
+	h->meta.python[sizeof(h->meta.python) - 1] = '\0';
+	if (validate(h) < 0) {
+		hg_heap_release(h);
+		return hg_errorf(err, HG_EFORMAT, "%s: index is inconsistent", path);
+	}
+	/* the warnings recorded when the dump was read */
+	{
+		const char *p = (const char *)map + hd.off[S_WARN], *end = p + hd.warn_len;
+
+		while (p < end) {
+			const char *nul = memchr(p, '\0', (size_t)(end - p));
+
+			if (!nul)
+				break;
+			hg_warnf(w, "%s", p);
+			p = nul + 1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * index.h - the heap written to disk and mapped back (DESIGN.md section 3).
+ *
+ * An index is tied to one dump by its size, modification time and a hash of
+ * its first bytes; a stale, foreign, damaged or hostile index is refused
+ * (the caller rebuilds it), never trusted: it is checksummed, and every
+ * index and offset in it is range-checked when it is mapped.
+ */
+#ifndef HG_INDEX_H
+#define HG_INDEX_H
+
+#include <stdint.h>
+#include "heap.h"
+
+#define HG_INDEX_VERSION 1
+
+struct hg_dump_id {
+	uint64_t size, mtime_ns, head_hash;
+};
+
+/* Identity of the dump file at path; 0, or -1 when it cannot be read. */
+int hg_dump_identity(const char *path, struct hg_dump_id *id);
+
+/*
+ * Writes h (closed by hg_heap_finish) and the warnings met while reading the
+ * dump to path, atomically.  HG_EWRITE on failure.
+ */
+int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w,
+		   const struct hg_dump_id *id, const char *path, struct hg_error *err);
+
+/*
+ * Maps the index at path into h when it belongs to the dump id; the warnings
+ * it recorded are appended to w.  -1 (with a reason in err) when it is
+ * missing, stale, from another version or damaged.
+ */
+int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump_id *id,
+		  const char *path, struct hg_error *err);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * dumparg.c - which dump a command works on (DESIGN.md section 3): the one
+ * named, else $HEAPGRAPH_DUMP, else the dump analyzed last, recorded in
+ * $XDG_STATE_HOME/heapgraph/last-dump.  Says on stderr which one it used.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+#include "../common/util.h"
+#include "../formats/dump.h"
+
+static char *state_file(void)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg)
+		return xasprintf("%s/heapgraph/last-dump", xdg);
+	return xasprintf("%s/.local/state/heapgraph/last-dump", home && *home ? home : "/tmp");
+}
+
+void cli_remember_dump(const char *path)
+{
+	char *file = state_file(), *abs = realpath(path, NULL), *tmp;
+	FILE *f;
+
+	for (char *s = file + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(file, 0755);
+			*s = '/';
+		}
+	tmp = xasprintf("%s.tmp", file);
+	if (abs && (f = fopen(tmp, "w"))) {
+		int bad = fprintf(f, "%s\n", abs) < 0;
+
+		bad |= fclose(f) != 0;
+		if (bad || rename(tmp, file) != 0)
+			unlink(tmp);
+	}
+	free(tmp);
+	free(abs);
+	free(file);
+}
+
+int cli_is_dump(const char *arg)
+{
+	struct stat st;
+
+	return arg && stat(arg, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *cli_default_dump(const char *cmd)
+{
+	const char *env = getenv("HEAPGRAPH_DUMP");
+	char *file, line[4096];
+	FILE *f;
+
+	if (env && *env) {
+		fprintf(stderr, "heapgraph: using %s (from $HEAPGRAPH_DUMP)\n", env);
+		return xstrdup(env);
+	}
+	file = state_file();
+	f = fopen(file, "r");
+	free(file);
+	if (f && fgets(line, sizeof(line), f)) {
+		fclose(f);
+		line[strcspn(line, "\n")] = '\0';
+		if (*line) {
+			fprintf(stderr, "heapgraph: using %s (the dump analyzed last)\n", line);
+			return xstrdup(line);
+		}
+	} else if (f) {
+		fclose(f);
+	}
+	cli_usage(cmd, "which dump? name it, set $HEAPGRAPH_DUMP, or run 'heapgraph analyze DUMP' first");
+	return NULL;
+}
+
+int cli_load(const char *cmd, const char *arg, const char *sysroot, struct hg_heap *h, char **used)
+{
+	struct hg_dump_options opt = { sysroot };
+	struct hg_warnings warn = { NULL, 0, 0 };
+	struct hg_error err = { 0, "" };
+	char *path = arg ? xstrdup(arg) : cli_default_dump(cmd);
+	int from_index, rc;
+
+	if (!path)
+		return HG_EUSAGE;
+	rc = hg_dump_open(path, &opt, h, &warn, &from_index, &err);
+	cli_print_warnings(&warn);
+	hg_warnings_release(&warn);
+	if (rc < 0) {
+		free(path);
+		return cli_fail(&err);
+	}
+	if (used)
+		*used = path;
+	else
+		free(path);
+	return 0;
+}
