@@ -7,6 +7,7 @@
  * heap is mapped from an index file.
  */
 #define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -396,6 +397,15 @@ void hg_heap_mark(struct hg_heap *h)
 		}
 	}
 	free(queue);
+}
+
+char *hg_heap_type_name(const struct hg_heap *h, uint32_t t, char *buf, size_t n)
+{
+	if (t >= h->ntype)
+		snprintf(buf, n, "?");
+	else
+		snprintf(buf, n, "%s.%s", hg_heap_s(h, h->types[t].module), hg_heap_s(h, h->types[t].qualname));
+	return buf;
 }
 
 const char *hg_root_kind_name(enum hg_root_kind k)

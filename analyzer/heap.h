@@ -133,6 +133,9 @@ void hg_heap_mark(struct hg_heap *h);
 
 static inline uint64_t hg_heap_nedges(const struct hg_heap *h, uint32_t i) { return h->first[i + 1] - h->first[i]; }
 
+/* "module.qualname" of type t into buf (at most n bytes); returns buf. */
+char *hg_heap_type_name(const struct hg_heap *h, uint32_t t, char *buf, size_t n);
+
 const char *hg_root_kind_name(enum hg_root_kind k);
 const char *hg_edge_kind_name(enum hg_edge_kind k);
 

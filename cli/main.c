@@ -10,6 +10,8 @@
 int cmd_info(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_types(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 const struct cmd hg_commands[] = {
 	{ "info", cmd_info, "DUMP [--json] [--sysroot DIR]",
@@ -21,6 +23,18 @@ const struct cmd hg_commands[] = {
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n"
 	  "Writes an index beside the dump (DUMP.hgi) so that later commands need not\n"
 	  "read the dump again, and remembers DUMP as the default for later commands.\n" },
+	{ "types", cmd_types, "[DUMP] [--gc-only] [--sort bytes|count] [--limit N] [--json]",
+	  "histogram: objects and shallow bytes per type",
+	  "  --gc-only       count only what gc.get_objects() returns (objgraph's typestats)\n"
+	  "  --sort KEY      order by 'bytes' (default) or 'count'\n"
+	  "  --limit N       print the first N types only\n"
+	  "  --json          one JSON object instead of text\n"
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	{ "show", cmd_show, "[DUMP] ADDR... [--limit N] [--json]",
+	  "one object: type, size, repr, what it refers to and what refers to it, labeled",
+	  "  --limit N       list at most N referents and referrers (default 50; 0: all)\n"
+	  "  --json          a JSON array, one object per address\n"
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
 	{ "export", cmd_export, "[DUMP] [-o FILE.jsonl[.gz]] [--sysroot DIR]",
 	  "the whole graph as heapgraph JSONL: objects, labeled references, roots",
 	  "  -o, --output F  write to F (.jsonl, or .jsonl.gz compressed); default standard output\n"

@@ -34,9 +34,9 @@ def _frames():
     import gc
     names = {t.ident: t.name for t in threading.enumerate()}
     natives = {t.ident: getattr(t, "native_id", None) for t in threading.enumerate()}
-    me = sys._getframe()
     out = []
-    for ident, frame in sys._current_frames().items():
+    current = sys._current_frames()
+    for ident, frame in current.items():
         frames = []
         f = frame
         while f is not None:
@@ -47,7 +47,9 @@ def _frames():
             f = f.f_back
         out.append({"ident": ident, "name": names.get(ident), "native_id": natives.get(ident),
                     "frames": frames})
-    del me
+    # frame objects kept in locals form a cycle with this frame: break it
+    current.clear()
+    del frame, f, current
     return out
 
 

@@ -1,0 +1,128 @@
+/*
+ * cmd-types.c - "heapgraph types [DUMP]": the histogram of objects by type
+ * (objgraph's typestats / show_most_common_types, MAT's histogram).
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "../analyzer/heap.h"
+#include "../render/json.h"
+
+struct row { uint32_t type; uint64_t count, bytes; };
+
+static int by_bytes(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
+}
+
+int cmd_types(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "gc-only", no_argument, NULL, 'g' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "sort", required_argument, NULL, 'S' },
+		{ "sysroot", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *sysroot = NULL, *sort = "bytes";
+	int gc_only = 0, json = 0, ch;
+	long limit = 0;
+	struct hg_heap h;
+	struct row *rows;
+	size_t nrows = 0;
+	uint64_t total = 0, total_bytes = 0;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'g': gc_only = 1; break;
+		case 'j': json = 1; break;
+		case 'l': limit = strtol(optarg, NULL, 10); break;
+		case 'S': sort = optarg; break;
+		case 's': sysroot = optarg; break;
+		case 'h': cli_command_help(stdout, cli_find_command("types")); return 0;
+		case ':': return cli_usage("types", "option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage("types", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (strcmp(sort, "bytes") && strcmp(sort, "count"))
+		return cli_usage("types", "--sort takes 'bytes' or 'count'");
+	if (limit < 0)
+		return cli_usage("types", "--limit takes a number of rows");
+	if (optind < argc - 1)
+		return cli_usage("types", "one dump at a time");
+	if ((ch = cli_load("types", optind < argc ? argv[optind] : NULL, sysroot, &h, NULL)))
+		return ch;
+
+	rows = calloc(h.ntype + 1, sizeof(*rows));
+	for (uint32_t t = 0; t < h.ntype; t++)
+		rows[t].type = t;
+	for (size_t i = 0; i < h.nobj; i++) {
+		/* --gc-only: what gc.get_objects() returns (not the frozen generation) */
+		if (h.type[i] >= h.ntype || (gc_only && (h.flags[i] & (HG_OBJ_GC | HG_OBJ_FROZEN)) != HG_OBJ_GC))
+			continue;
+		rows[h.type[i]].count++;
+		rows[h.type[i]].bytes += h.size[i];
+		total++;
+		total_bytes += h.size[i];
+	}
+	for (uint32_t t = 0; t < h.ntype; t++)
+		if (rows[t].count)
+			rows[nrows++] = rows[t];
+	qsort(rows, nrows, sizeof(*rows), strcmp(sort, "count") ? by_bytes : by_count);
+	if (limit && (size_t)limit < nrows)
+		nrows = (size_t)limit;
+
+	if (json) {
+		json_t *o = json_object(), *a = json_array();
+		char q[512];
+
+		json_object_set_new(o, "objects", json_integer((json_int_t)total));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)total_bytes));
+		json_object_set_new(o, "gc_only", json_boolean(gc_only));
+		for (size_t k = 0; k < nrows; k++) {
+			const struct hg_type *t = &h.types[rows[k].type];
+			json_t *r = json_object();
+
+			json_object_set_new(r, "type", hg_json_str(hg_heap_s(&h, t->name)));
+			json_object_set_new(r, "qualname", hg_json_str(hg_heap_type_name(&h, rows[k].type, q, sizeof(q))));
+			json_object_set_new(r, "count", json_integer((json_int_t)rows[k].count));
+			json_object_set_new(r, "bytes", json_integer((json_int_t)rows[k].bytes));
+			json_array_append_new(a, r);
+		}
+		json_object_set_new(o, "types", a);
+		hg_json_print(stdout, o);
+	} else {
+		printf("%12s %14s  %s\n", "count", "bytes", "type");
+		for (size_t k = 0; k < nrows; k++) {
+			char q[512];
+
+			printf("%12" PRIu64 " %14" PRIu64 "  %s\n", rows[k].count, rows[k].bytes,
+			       hg_heap_type_name(&h, rows[k].type, q, sizeof(q)));
+		}
+		printf("%12" PRIu64 " %14" PRIu64 "  total%s\n", total, total_bytes,
+		       gc_only ? " (objects tracked by the GC, as gc.get_objects())" : "");
+	}
+	free(rows);
+	hg_heap_release(&h);
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : HG_EWRITE;
+}

@@ -1,0 +1,97 @@
+#!/bin/sh
+# The index (DESIGN.md section 3): analyze writes DUMP.hgi; later commands
+# answer from it without reading the dump again; a changed dump or a damaged
+# index is rebuilt, never trusted; the dump argument may be omitted after
+# analyze ($HEAPGRAPH_DUMP first), and the command says which dump it used.
+. "$(dirname "$0")/lib.sh"
+
+py=$(hg_pythons | head -1 | cut -d' ' -f2)
+[ -n "$py" ] || { skip "no Python interpreter found"; exit 0; }
+if ! msg=$(make_core "$py" basic idx); then fail "could not make a core: $msg"; exit 0; fi
+core=$T_OUT/idx.core
+export XDG_STATE_HOME=$T_OUT/state XDG_CACHE_HOME=$T_OUT/cache
+unset HEAPGRAPH_DUMP
+
+check "analyze writes the index" "$HEAPGRAPH" analyze "$core"
+[ -f "$core.hgi" ] && ok "index beside the dump" || fail "no $core.hgi"
+"$HEAPGRAPH" types "$core" --json >"$T_OUT/types1.json" 2>/dev/null
+
+# Same size, same first 64 KiB, same mtime, everything else zero: only the
+# index can still answer.
+python3 - "$core" "$T_OUT/blank.core" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(data[:65536] + bytes(len(data) - 65536))
+PY
+cp -p "$core" "$T_OUT/orig.core"
+mv "$T_OUT/blank.core" "$core"
+touch -r "$T_OUT/orig.core" "$core"
+if "$HEAPGRAPH" types "$core" --json >"$T_OUT/types2.json" 2>"$T_OUT/types2.err" &&
+   cmp -s "$T_OUT/types1.json" "$T_OUT/types2.json"; then
+	ok "types answers from the index, without reading the dump"
+else
+	fail "types read the dump again (or failed): $(head -2 "$T_OUT/types2.err")"
+fi
+
+# A dump that changed (new mtime) is read again: this one has no heap left.
+touch "$core"
+"$HEAPGRAPH" types "$core" --json >"$T_OUT/types3.json" 2>"$T_OUT/types3.err"
+if ! cmp -s "$T_OUT/types1.json" "$T_OUT/types3.json"; then
+	ok "a changed dump is not answered from its old index (exit $?)"
+else
+	fail "a changed dump was answered from its stale index"
+fi
+
+# Damaged indexes are rebuilt: a flipped byte, a truncated file, garbage.
+mv "$T_OUT/orig.core" "$core"
+"$HEAPGRAPH" analyze "$core" >/dev/null 2>&1
+for how in flip truncate garbage; do
+	python3 - "$core.hgi" "$how" <<'PY'
+import os, sys
+p, how = sys.argv[1], sys.argv[2]
+d = bytearray(open(p, "rb").read())
+if how == "flip":
+    d[len(d) // 2] ^= 0xff
+elif how == "truncate":
+    d = d[: len(d) // 3]
+else:
+    d = bytearray(os.urandom(len(d)))
+open(p, "wb").write(bytes(d))
+PY
+	"$HEAPGRAPH" types "$core" --json >"$T_OUT/types-$how.json" 2>"$T_OUT/types-$how.err"
+	rc=$?
+	if [ $rc -eq 0 ] && cmp -s "$T_OUT/types1.json" "$T_OUT/types-$how.json"; then
+		ok "index damaged ($how): rebuilt, same answer"
+	else
+		fail "index damaged ($how): exit $rc"
+	fi
+done
+
+# Omitted dump: the one analyzed last, or $HEAPGRAPH_DUMP; stderr says which.
+"$HEAPGRAPH" analyze "$core" >/dev/null 2>&1
+if "$HEAPGRAPH" types --json >"$T_OUT/types4.json" 2>"$T_OUT/types4.err" &&
+   cmp -s "$T_OUT/types1.json" "$T_OUT/types4.json" && grep -q "analyzed last" "$T_OUT/types4.err"; then
+	ok "dump omitted: the one analyzed last, and says so"
+else
+	fail "dump omitted: $(cat "$T_OUT/types4.err")"
+fi
+HEAPGRAPH_DUMP=$T_OUT/nonexistent.core "$HEAPGRAPH" types >/dev/null 2>"$T_OUT/types5.err"
+rc=$?
+if [ $rc -eq 3 ] && grep -q "HEAPGRAPH_DUMP" "$T_OUT/types5.err"; then
+	ok "\$HEAPGRAPH_DUMP wins over the last analyzed dump"
+else
+	fail "\$HEAPGRAPH_DUMP: exit $rc: $(cat "$T_OUT/types5.err")"
+fi
+XDG_STATE_HOME=$T_OUT/empty-state expect_exit 2 "no dump named and none analyzed" "$HEAPGRAPH" types
+
+# A folder that cannot be written: the index goes to $XDG_CACHE_HOME/heapgraph/.
+mkdir -p "$T_OUT/ro"
+cp "$core" "$T_OUT/ro/ro.core"
+chmod 555 "$T_OUT/ro"
+if [ "$(id -u)" = 0 ]; then
+	skip "read-only folder: root writes anywhere"
+else
+	"$HEAPGRAPH" analyze "$T_OUT/ro/ro.core" >/dev/null 2>&1
+	ls "$XDG_CACHE_HOME"/heapgraph/*ro.core.hgi >/dev/null 2>&1 && ok "index in the cache folder" || fail "no index in $XDG_CACHE_HOME/heapgraph"
+fi
+chmod 755 "$T_OUT/ro"
