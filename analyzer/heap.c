@@ -42,7 +42,7 @@ void hg_heap_release(struct hg_heap *h)
 		free(h->roots);
 	} else {
 		free(h->addr); free(h->type); free(h->size); free(h->flags);
-		free(h->repr); free(h->value); free(h->first); free(h->to);
+		free(h->repr); free(h->value); free(h->refcnt); free(h->first); free(h->to);
 		free(h->label); free(h->kind); free(h->rfirst); free(h->redge);
 		free(h->from); free(h->by_addr); free(h->types); free(h->roots);
 		free(h->pool);
@@ -138,6 +138,7 @@ uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
 		h->flags = xrealloc(h->flags, n * sizeof(*h->flags));
 		h->repr = xrealloc(h->repr, n * sizeof(*h->repr));
 		h->value = xrealloc(h->value, n * sizeof(*h->value));
+		h->refcnt = xrealloc(h->refcnt, n * sizeof(*h->refcnt));
 		h->first = xrealloc(h->first, (n + 1) * sizeof(*h->first));
 		b->obj_alloc = n;
 	}
@@ -147,6 +148,7 @@ uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
 	h->flags[i] = 0;
 	h->repr[i] = 0;
 	h->value[i] = 0;
+	h->refcnt[i] = 0;
 	h->nobj++;
 	if (2 * (b->used + 1) > b->cap)
 		map_grow(b);

@@ -18,6 +18,7 @@
 #include "../common/error.h"
 
 #define HG_NONE UINT32_MAX
+#define HG_REFCNT_IMMORTAL UINT32_MAX
 
 enum hg_edge_kind {
 	HG_EDGE_STRONG,		/* an owned reference */
@@ -51,7 +52,12 @@ struct hg_type {
 	uint32_t obj;		/* index of the type object */
 	uint64_t count, bytes;	/* objects of this exact type and their shallow bytes */
 	uint64_t gc_count;	/* of those, tracked by the GC */
+	uint32_t tflags;	/* HG_TYPE_* */
+	uint32_t pad;
 };
+
+#define HG_TYPE_HEAP	0x1	/* a class (heap type), not a static C type */
+#define HG_TYPE_HAS_DEL	0x2	/* defines __del__ */
 
 struct hg_root {
 	uint32_t kind;		/* enum hg_root_kind */
@@ -75,6 +81,7 @@ struct hg_heap {
 	uint8_t *flags;
 	uint32_t *repr;		/* pool offset: objgraph's short repr */
 	uint32_t *value;	/* pool offset: value of str/int/float/bytes, else 0 */
+	uint32_t *refcnt;	/* ob_refcnt, capped; HG_REFCNT_IMMORTAL for immortal objects */
 
 	uint64_t *first;	/* nobj + 1 entries */
 	uint32_t *to, *label;

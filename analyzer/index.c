@@ -18,7 +18,7 @@
 #include "../common/util.h"
 #include "../common/output.h"
 
-enum { S_ADDR, S_TYPE, S_SIZE, S_FLAGS, S_REPR, S_VALUE, S_FIRST, S_TO, S_LABEL, S_KIND,
+enum { S_ADDR, S_TYPE, S_SIZE, S_FLAGS, S_REPR, S_VALUE, S_REFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
        S_RFIRST, S_REDGE, S_FROM, S_BYADDR, S_TYPES, S_ROOTS, S_POOL, S_WARN, S_COUNT };
 
 #ifndef HG_BUILD_ID
@@ -73,6 +73,7 @@ static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_le
 	s[S_FLAGS] = (struct section){ h->flags, h->nobj };
 	s[S_REPR] = (struct section){ h->repr, h->nobj * 4 };
 	s[S_VALUE] = (struct section){ h->value, h->nobj * 4 };
+	s[S_REFCNT] = (struct section){ h->refcnt, h->nobj * 4 };
 	s[S_FIRST] = (struct section){ h->first, (h->nobj + 1) * 8 };
 	s[S_TO] = (struct section){ h->to, h->nedge * 4 };
 	s[S_LABEL] = (struct section){ h->label, h->nedge * 4 };
@@ -254,6 +255,7 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->flags = (uint8_t *)(map + hd.off[S_FLAGS]);
 	h->repr = (uint32_t *)(map + hd.off[S_REPR]);
 	h->value = (uint32_t *)(map + hd.off[S_VALUE]);
+	h->refcnt = (uint32_t *)(map + hd.off[S_REFCNT]);
 	h->first = (uint64_t *)(map + hd.off[S_FIRST]);
 	h->to = (uint32_t *)(map + hd.off[S_TO]);
 	h->label = (uint32_t *)(map + hd.off[S_LABEL]);

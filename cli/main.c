@@ -12,6 +12,9 @@ int cmd_analyze(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_types(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_chain(int argc, char **argv);
+int cmd_backrefs(int argc, char **argv);
+int cmd_refs(int argc, char **argv);
 
 const struct cmd hg_commands[] = {
 	{ "info", cmd_info, "DUMP [--json] [--sysroot DIR]",
@@ -34,6 +37,48 @@ const struct cmd hg_commands[] = {
 	  "one object: type, size, repr, what it refers to and what refers to it, labeled",
 	  "  --limit N       list at most N referents and referrers (default 50; 0: all)\n"
 	  "  --json          a JSON array, one object per address\n"
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	{ "chain", cmd_chain, "[DUMP] ADDR...|--type T [--all N] [--weak] [--json] [-o F.png]",
+	  "why is it alive: the shortest chain of references from a root",
+	  "  --all N         up to N chains that start at different roots\n"
+	  "  --weak          follow weak references too\n"
+	  "  --json          {target, found, root, steps} (an array for several objects)\n"
+	  "  --type T        the objects of type T (X, or module.X) that are largest\n"
+	  "  --limit K       how many objects --type picks (default 3)\n"
+	  "  -o, --output F  write a picture: .dot .png .svg .pdf .xdot (default: DOT on stdout)\n"
+	  "  --max-depth N   how far from the objects to draw (default 3)\n"
+	  "  --too-many N    draw at most N neighbours of an object, count the rest (default 10)\n"
+	  "  --filter EXPR   leave out neighbours: type=T,type!=T,size>N,size<N,reachable,gc (! negates)\n"
+	  "  --highlight T   draw objects of type T in blue\n"
+	  "  --refcounts     show each object's reference count\n"
+	  "  --extra-info F  a third label line: addr,size,refcount,referrers,gc,reachable\n"
+	  "  --legend        explain the colours in a note\n"
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	{ "backrefs", cmd_backrefs, "[DUMP] ADDR...|--type T [-o F.png] [options]",
+	  "picture of what refers to the objects (objgraph's show_backrefs)",
+	  "  --type T        the objects of type T (X, or module.X) that are largest\n"
+	  "  --limit K       how many objects --type picks (default 3)\n"
+	  "  -o, --output F  write a picture: .dot .png .svg .pdf .xdot (default: DOT on stdout)\n"
+	  "  --max-depth N   how far from the objects to draw (default 3)\n"
+	  "  --too-many N    draw at most N neighbours of an object, count the rest (default 10)\n"
+	  "  --filter EXPR   leave out neighbours: type=T,type!=T,size>N,size<N,reachable,gc (! negates)\n"
+	  "  --highlight T   draw objects of type T in blue\n"
+	  "  --refcounts     show each object's reference count\n"
+	  "  --extra-info F  a third label line: addr,size,refcount,referrers,gc,reachable\n"
+	  "  --legend        explain the colours in a note\n"
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	{ "refs", cmd_refs, "[DUMP] ADDR...|--type T [-o F.png] [options]",
+	  "picture of what the objects refer to (objgraph's show_refs)",
+	  "  --type T        the objects of type T (X, or module.X) that are largest\n"
+	  "  --limit K       how many objects --type picks (default 3)\n"
+	  "  -o, --output F  write a picture: .dot .png .svg .pdf .xdot (default: DOT on stdout)\n"
+	  "  --max-depth N   how far from the objects to draw (default 3)\n"
+	  "  --too-many N    draw at most N neighbours of an object, count the rest (default 10)\n"
+	  "  --filter EXPR   leave out neighbours: type=T,type!=T,size>N,size<N,reachable,gc (! negates)\n"
+	  "  --highlight T   draw objects of type T in blue\n"
+	  "  --refcounts     show each object's reference count\n"
+	  "  --extra-info F  a third label line: addr,size,refcount,referrers,gc,reachable\n"
+	  "  --legend        explain the colours in a note\n"
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
 	{ "export", cmd_export, "[DUMP] [-o FILE.jsonl[.gz]] [--sysroot DIR]",
 	  "the whole graph as heapgraph JSONL: objects, labeled references, roots",

@@ -12,6 +12,7 @@
 static const struct hg_pylayout rows[] = {
 	{
 		.minor = 8,
+		.immortal = 0,
 		.long_min_digits = 0,
 		.static_type_header = 0,
 		.co_opcache = 160,
@@ -152,6 +153,7 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 9,
+		.immortal = 0,
 		.long_min_digits = 0,
 		.static_type_header = 0,
 		.co_opcache = 160,
@@ -292,6 +294,7 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 10,
+		.immortal = 0,
 		.long_min_digits = 0,
 		.static_type_header = 0,
 		.co_opcache = 160,
@@ -432,6 +435,7 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 11,
+		.immortal = 0,
 		.long_min_digits = 1,
 		.static_type_header = 1,
 		.co_opcache = NO,
@@ -572,6 +576,7 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 12,
+		.immortal = 1,
 		.long_min_digits = 1,
 		.static_type_header = 1,
 		.co_opcache = NO,
@@ -712,6 +717,7 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 13,
+		.immortal = 1,
 		.long_min_digits = 1,
 		.static_type_header = 0,
 		.co_opcache = NO,

@@ -59,6 +59,7 @@ struct hg_pylayout {
 	int long_lv_tag;
 	int long_min_digits;	/* int.__sizeof__ counts at least this many digits (3.11+: 1) */
 	int static_type_header;	/* sys.getsizeof adds a GC header to static types (3.11, 3.12) */
+	int immortal;		/* 3.12+: a negative low half of ob_refcnt means immortal */
 	int co_opcache;		/* 3.8-3.10: offset of co_opcache (co_opcache_size is a byte at +12) */
 
 	/* function */

@@ -372,7 +372,7 @@ void text_repr(struct walker *w, uint32_t i)
 			snprintf(name, sizeof(name), "?");
 		if (text_str(w, walk_ptr(w, a + (uint64_t)w->L->co_filename), file, sizeof(file), &trunc) < 0)
 			snprintf(file, sizeof(file), "?");
-		snprintf(r, sizeof(r), "<code object %s at 0x%" PRIx64 ", file \"%s\", line %u>", name, a, file,
+		snprintf(r, sizeof(r), "<code object %.100s at 0x%" PRIx64 ", file \"%.100s\", line %u>", name, a, file,
 			 rd_u32x(w, a + (uint64_t)w->L->co_firstlineno));
 		break;
 	}

@@ -392,6 +392,7 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 		t->has_del = d && walk_dict_get(w, d, "__del__") != 0;
 	}
 	type_names(w, ti, tp);
+	w->h->types[ti].tflags = (t->heap ? HG_TYPE_HEAP : 0) | (t->has_del ? HG_TYPE_HAS_DEL : 0);
 	return ti;
 }
 
@@ -1338,6 +1339,15 @@ void walk_object(struct walker *w, uint32_t i)
 		scan_body(w, t, a, t->scan_from, t->scan_to);
 
 	w->h->size[i] = shallow_size(w, i, t, a);
+	{
+		uint64_t rc = walk_ptr(w, a);
+
+		/* 3.12+: immortal objects have the low 32 bits negative */
+		if (w->L->immortal && (int32_t)(uint32_t)rc < 0)
+			w->h->refcnt[i] = HG_REFCNT_IMMORTAL;
+		else
+			w->h->refcnt[i] = rc >= HG_REFCNT_IMMORTAL ? HG_REFCNT_IMMORTAL - 1 : (uint32_t)rc;
+	}
 	text_repr(w, i);
 }
 

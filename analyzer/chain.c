@@ -1,0 +1,180 @@
+/*
+ * chain.c - shortest chains from roots (see chain.h).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "chain.h"
+#include "../common/util.h"
+
+#define INF UINT32_MAX
+
+/*
+ * Roots of the same distance are ranked: a module or a frame's local
+ * variable says most; other frame and interpreter roots next; C memory last.
+ */
+static int tier(const struct hg_heap *h, const struct hg_root *r)
+{
+	const char *name = hg_heap_s(h, r->name);
+
+	if (r->kind == HG_ROOT_C)
+		return 3;
+	if (r->kind == HG_ROOT_MODULE)
+		return 0;
+	if (r->kind == HG_ROOT_FRAME && (strstr(name, ") local '") || strstr(name, ") cell '")))
+		return 0;
+	if (r->kind == HG_ROOT_FRAME)
+		return 1;
+	return 2;
+}
+
+struct cand { uint32_t root, dist, cost; int tier; };
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	int cx = x->tier == 3, cy = y->tier == 3;
+
+	if (cx != cy)
+		return cx - cy;
+	if (x->cost != y->cost)
+		return x->cost < y->cost ? -1 : 1;
+	if (x->tier != y->tier)
+		return x->tier - y->tier;
+	return x->root < y->root ? -1 : x->root > y->root;
+}
+
+size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t max,
+		     struct hg_chain **out)
+{
+	uint32_t *dist, *next, *queue;
+	struct cand *cand;
+	size_t head = 0, tail = 0, ncand = 0, found = 0;
+	uint8_t *used;
+
+	*out = NULL;
+	if (target >= h->nobj || !max)
+		return 0;
+	dist = xmalloc(h->nobj * sizeof(*dist));
+	next = xmalloc(h->nobj * sizeof(*next));
+	queue = xmalloc(h->nobj * sizeof(*queue));
+	memset(dist, 0xff, h->nobj * sizeof(*dist));
+	dist[target] = 0;
+	queue[tail++] = target;
+	while (head < tail) {
+		uint32_t y = queue[head++];
+
+		for (uint64_t r = h->rfirst[y]; r < h->rfirst[y + 1]; r++) {
+			uint32_t e = h->redge[r], x = h->from[e];
+
+			if (dist[x] != INF || (h->kind[e] == HG_EDGE_WEAK && !weak))
+				continue;
+			dist[x] = dist[y] + 1;
+			next[x] = e;
+			queue[tail++] = x;
+		}
+	}
+	free(queue);
+
+	cand = xmalloc((h->nroot ? h->nroot : 1) * sizeof(*cand));
+	for (size_t r = 0; r < h->nroot; r++)
+		if (dist[h->roots[r].obj] != INF) {
+			cand[ncand].root = (uint32_t)r;
+			cand[ncand].dist = dist[h->roots[r].obj];
+			cand[ncand].tier = tier(h, &h->roots[r]);
+			/*
+			 * A frame's globals or an interpreter dict reach what a module
+			 * reaches one step later; a step of handicap lets the module
+			 * (or the local variable) name the chain.
+			 */
+			cand[ncand].cost = cand[ncand].dist + (cand[ncand].tier == 1 || cand[ncand].tier == 2);
+			ncand++;
+		}
+	qsort(cand, ncand, sizeof(*cand), cmp_cand);
+	*out = xcalloc(max < ncand ? max : (ncand ? ncand : 1), sizeof(**out));
+	used = xcalloc(h->nobj, 1);
+	for (size_t k = 0; k < ncand && found < max; k++) {
+		uint32_t o = h->roots[cand[k].root].obj;
+		struct hg_chain *c;
+
+		/* chains must differ in their first hop: one per root object */
+		if (used[o])
+			continue;
+		used[o] = 1;
+		/* C roots only when nothing better reaches the target */
+		if (cand[k].tier == 3 && found)
+			break;
+		c = &(*out)[found++];
+		c->root = cand[k].root;
+		c->len = (size_t)cand[k].dist + 1;
+		c->obj = xmalloc(c->len * sizeof(*c->obj));
+		c->edge = xmalloc(c->len * sizeof(*c->edge));
+		c->edge[0] = UINT32_MAX;
+		c->obj[0] = o;
+		for (size_t s = 1; s < c->len; s++) {
+			uint32_t e = next[c->obj[s - 1]];
+
+			c->edge[s] = e;
+			c->obj[s] = h->to[e];
+		}
+	}
+	free(used);
+	free(cand);
+	free(dist);
+	free(next);
+	if (!found) {
+		free(*out);
+		*out = NULL;
+	}
+	return found;
+}
+
+void hg_chains_free(struct hg_chain *c, size_t n)
+{
+	for (size_t k = 0; c && k < n; k++) {
+		free(c[k].obj);
+		free(c[k].edge);
+	}
+	free(c);
+}
+
+static int is_ident(const char *s)
+{
+	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
+		return 0;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static void add_label(struct strbuf *sb, const char *label)
+{
+	if (is_ident(label))
+		strbuf_addch(sb, '.');
+	strbuf_addstr(sb, label);
+}
+
+char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, hg_heap_s(h, h->roots[c->root].name));
+	for (size_t s = 1; s < c->len; s++) {
+		const char *label = hg_heap_s(h, h->label[c->edge[s]]);
+		uint32_t src = c->obj[s - 1];
+
+		strbuf_addstr(&sb, " \xe2\x86\x92 ");	/* → */
+		/* the root object is named by the root; others by their type */
+		if (s > 1)
+			strbuf_addstr(&sb, h->type[src] < h->ntype ? hg_heap_s(h, h->types[h->type[src]].name) : "?");
+		add_label(&sb, label);
+		/* an object's __dict__ and the entry in it read as one step: .__dict__['x'] */
+		if (!strcmp(label, "__dict__") && s + 1 < c->len) {
+			s++;
+			add_label(&sb, hg_heap_s(h, h->label[c->edge[s]]));
+		}
+	}
+	return strbuf_detach(&sb);
+}

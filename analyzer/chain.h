@@ -1,0 +1,41 @@
+/*
+ * chain.h - why is it alive: shortest chains of references from a root to
+ * an object (objgraph's find_backref_chain, MAT's path to GC roots).
+ *
+ * One breadth-first search over the reverse edges from the target gives
+ * every object's distance to it; the chains start at the roots nearest the
+ * target.  Module, frame and interpreter roots are preferred; a chain ends
+ * at C memory only when nothing else reaches the target.  Iterative and
+ * linear in the graph.
+ */
+#ifndef HG_CHAIN_H
+#define HG_CHAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "heap.h"
+
+struct hg_chain {
+	uint32_t root;		/* index into h->roots */
+	size_t len;		/* objects on the chain, root object first, target last */
+	uint32_t *obj;		/* len objects */
+	uint32_t *edge;		/* edge[k] leads from obj[k-1] to obj[k]; edge[0] is unused */
+};
+
+/*
+ * Finds up to max chains to target that start at different root objects,
+ * shortest first.  Weak edges are followed only when weak is set.  Returns
+ * the number found (0: nothing reaches the target); *out gets an array the
+ * caller frees with hg_chains_free.
+ */
+size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t max,
+		     struct hg_chain **out);
+void hg_chains_free(struct hg_chain *c, size_t n);
+
+/*
+ * The chain as one line: "sys.modules['app'] → .__dict__['cache'] →
+ * DataCache._cache → dict['req_17']".  The caller frees it.
+ */
+char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * picture.c - options and output shared by chain, backrefs and refs.
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "picture.h"
+#include "../analyzer/nbhood.h"
+#include "../analyzer/select.h"
+#include "../common/output.h"
+#include "../common/util.h"
+#include "../render/graph.h"
+#include "../render/picture.h"
+
+void picture_opts_init(struct picture_opts *po, const char *cmd)
+{
+	memset(po, 0, sizeof(*po));
+	po->cmd = cmd;
+	po->limit = 3;
+	po->max_depth = 3;
+	po->too_many = 10;
+}
+
+static int number(const char *cmd, const char *opt, const char *arg, long min, long *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || !*arg || v < min)
+		return cli_usage(cmd, "%s takes a whole number (at least %ld), not '%s'", opt, min, arg);
+	*out = v;
+	return 0;
+}
+
+int picture_opt(struct picture_opts *po, int ch, char **argv)
+{
+	switch (ch) {
+	case 't': po->type = optarg; return 0;
+	case 'l': return number(po->cmd, "--limit", optarg, 1, &po->limit);
+	case 'o': po->output = optarg; return 0;
+	case 'd': return number(po->cmd, "--max-depth", optarg, 0, &po->max_depth);
+	case 'm': return number(po->cmd, "--too-many", optarg, 1, &po->too_many);
+	case 'f': po->filter = optarg; return 0;
+	case 'H': po->highlight = optarg; return 0;
+	case 'r': po->refcounts = 1; return 0;
+	case 'x': po->extra_info = optarg; return 0;
+	case 'L': po->legend = 1; return 0;
+	case 's': po->sysroot = optarg; return 0;
+	case 'h': cli_command_help(stdout, cli_find_command(po->cmd)); return -1;
+	case ':': return cli_usage(po->cmd, "option '%s' needs a value", argv[optind - 1]);
+	default: return cli_usage(po->cmd, "unknown option '%s'", argv[optind - 1]);
+	}
+}
+
+int picture_targets(struct picture_opts *po, int argc, char **argv, int first,
+		    struct hg_heap *h, uint32_t **targets, size_t *n)
+{
+	const char *dump = NULL;
+	size_t naddr;
+	int rc;
+
+	*targets = NULL;
+	*n = 0;
+	if (first < argc && cli_is_dump(argv[first]))
+		dump = argv[first++];
+	naddr = (size_t)(argc - first);
+	if (!naddr && !po->type)
+		return cli_usage(po->cmd, "which objects? give addresses or --type T");
+	if (naddr && po->type)
+		return cli_usage(po->cmd, "give addresses or --type, not both");
+	for (int k = first; k < argc; k++) {
+		char *end;
+
+		strtoull(argv[k], &end, 0);
+		if (*end || !*argv[k])
+			return cli_usage(po->cmd, "'%s' is neither a dump file nor an address", argv[k]);
+	}
+	if ((rc = cli_load(po->cmd, dump, po->sysroot, h, NULL)))
+		return rc;
+	if (po->type) {
+		uint64_t total;
+
+		*n = hg_select_type(h, po->type, (size_t)po->limit, targets, &total);
+		if (!*n) {
+			fprintf(stderr, "heapgraph: no object of type '%s' in this dump\n", po->type);
+			hg_heap_release(h);
+			return HG_ENOTFOUND;
+		}
+		fprintf(stderr, "heapgraph: %" PRIu64 " object%s of type '%s'; ", total, total == 1 ? "" : "s", po->type);
+		if (total > *n)
+			fprintf(stderr, "picked the %zu largest:", *n);
+		else
+			fprintf(stderr, "picked:");
+		for (size_t k = 0; k < *n; k++)
+			fprintf(stderr, " 0x%" PRIx64, h->addr[(*targets)[k]]);
+		fputc('\n', stderr);
+		return 0;
+	}
+	*targets = xmalloc(naddr * sizeof(**targets));
+	for (int k = first; k < argc; k++) {
+		uint64_t a = strtoull(argv[k], NULL, 0);
+		uint32_t i = hg_heap_find(h, a);
+
+		if (i == HG_NONE) {
+			fprintf(stderr, "heapgraph: no object at 0x%" PRIx64 " in this dump\n", a);
+			free(*targets);
+			*targets = NULL;
+			hg_heap_release(h);
+			return HG_ENOTFOUND;
+		}
+		(*targets)[(*n)++] = i;
+	}
+	return 0;
+}
+
+/* --filter: comma-separated terms, all must hold (type=T, type!=T, size>N, size<N, reachable, !reachable, gc, !gc). */
+struct filter {
+	char **term;
+	size_t n;
+};
+
+static int filter_ok(const struct hg_heap *h, uint32_t i, void *arg)
+{
+	const struct filter *f = arg;
+
+	for (size_t k = 0; k < f->n; k++) {
+		const char *t = f->term[k];
+		int neg = t[0] == '!';
+
+		if (neg)
+			t++;
+		if (!strncmp(t, "type!=", 6)) {
+			if (hg_type_matches(h, h->type[i], t + 6) != neg)
+				return 0;
+		} else if (!strncmp(t, "type=", 5)) {
+			if (hg_type_matches(h, h->type[i], t + 5) == neg)
+				return 0;
+		} else if (!strncmp(t, "size>", 5)) {
+			if ((h->size[i] > strtoull(t + 5, NULL, 10)) == neg)
+				return 0;
+		} else if (!strncmp(t, "size<", 5)) {
+			if ((h->size[i] < strtoull(t + 5, NULL, 10)) == neg)
+				return 0;
+		} else if (!strcmp(t, "reachable")) {
+			if (((h->flags[i] & HG_OBJ_REACHABLE) != 0) == neg)
+				return 0;
+		} else if (!strcmp(t, "gc")) {
+			if (((h->flags[i] & HG_OBJ_GC) != 0) == neg)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static int parse_filter(const char *cmd, const char *expr, struct filter *f)
+{
+	char *copy = xstrdup(expr), *save = NULL;
+
+	memset(f, 0, sizeof(*f));
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		const char *u = t[0] == '!' ? t + 1 : t;
+
+		if (strncmp(u, "type=", 5) && strncmp(u, "type!=", 6) && strncmp(u, "size>", 5) &&
+		    strncmp(u, "size<", 5) && strcmp(u, "reachable") && strcmp(u, "gc")) {
+			free(copy);
+			for (size_t k = 0; k < f->n; k++)
+				free(f->term[k]);
+			free(f->term);
+			return cli_usage(cmd, "--filter: unknown term '%s' (type=T, type!=T, size>N, size<N, reachable, gc, and ! before them)", t);
+		}
+		f->term = xrealloc(f->term, (f->n + 1) * sizeof(*f->term));
+		f->term[f->n++] = xstrdup(t);
+	}
+	free(copy);
+	return 0;
+}
+
+static const char *extension(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static int emit(struct picture_opts *po, struct hg_graph *g)
+{
+	struct hg_error err = { 0, "" };
+	const char *ext;
+
+	if (!po->output || !strcmp(po->output, "-"))
+		return hg_dot_write(g, stdout) < 0 ? HG_EWRITE : 0;
+	ext = extension(po->output);
+	if (!strcmp(ext, "dot") || !strcmp(ext, "gv")) {
+		struct hg_out out;
+
+		if (hg_out_open(&out, po->output, &err) < 0)
+			return cli_fail(&err);
+		if (hg_dot_write(g, out.f) < 0) {
+			hg_out_abort(&out);
+			return HG_EWRITE;
+		}
+		return hg_out_commit(&out, &err) < 0 ? cli_fail(&err) : 0;
+	}
+	if (hg_graphviz_render(g, ext, po->output, &err) < 0)
+		return cli_fail(&err);
+	fprintf(stderr, "heapgraph: picture written to %s (%zu nodes)\n", po->output, g->nnode);
+	return 0;
+}
+
+static int check_output(struct picture_opts *po)
+{
+	static const char *const ok[] = { "dot", "gv", "png", "svg", "pdf", "xdot", "ps", "jpg", "jpeg", "gif", "json", NULL };
+	const char *ext;
+
+	if (!po->output || !strcmp(po->output, "-"))
+		return 0;
+	ext = extension(po->output);
+	for (int k = 0; ok[k]; k++)
+		if (!strcmp(ext, ok[k]))
+			return 0;
+	return cli_usage(po->cmd, "-o: which format is '%s'? use .dot .png .svg .pdf or .xdot", po->output);
+}
+
+static int draw(struct picture_opts *po, struct hg_heap *h, const uint32_t *targets, size_t n,
+		int backrefs, const uint8_t *only, unsigned max_depth)
+{
+	struct hg_nb_options o = { backrefs, max_depth, (unsigned)po->too_many, !backrefs, NULL, NULL, only };
+	struct hg_picture_style st = { backrefs, max_depth, po->refcounts, po->extra_info, NULL, po->legend };
+	struct hg_nbhood nb;
+	struct hg_graph g;
+	struct filter f;
+	uint8_t *hl = NULL;
+	int rc;
+
+	if ((rc = check_output(po)))
+		return rc;
+	if (po->filter) {
+		if ((rc = parse_filter(po->cmd, po->filter, &f)))
+			return rc;
+		o.filter = filter_ok;
+		o.arg = &f;
+	}
+	if (po->highlight) {
+		hl = xcalloc(h->ntype ? h->ntype : 1, 1);
+		for (uint32_t t = 0; t < h->ntype; t++)
+			hl[t] = (uint8_t)hg_type_matches(h, t, po->highlight);
+		st.highlight = hl;
+	}
+	hg_nbhood_build(h, targets, n, &o, &nb);
+	hg_graph_init(&g);
+	hg_picture_build(h, &nb, &st, &g);
+	rc = emit(po, &g);
+	hg_graph_release(&g);
+	hg_nbhood_release(&nb);
+	free(hl);
+	if (po->filter) {
+		for (size_t k = 0; k < f.n; k++)
+			free(f.term[k]);
+		free(f.term);
+	}
+	return rc;
+}
+
+int picture_write(struct picture_opts *po, struct hg_heap *h, const uint32_t *targets, size_t n, int backrefs)
+{
+	return draw(po, h, targets, n, backrefs, NULL, (unsigned)po->max_depth);
+}
+
+int picture_write_chains(struct picture_opts *po, struct hg_heap *h, struct hg_chain **chains,
+			 const size_t *nchains, size_t ntargets)
+{
+	uint8_t *only = xcalloc(h->nobj ? h->nobj : 1, 1);
+	uint32_t *targets = xmalloc((ntargets ? ntargets : 1) * sizeof(*targets));
+	size_t n = 0, longest = 0;
+	int rc;
+
+	/* objgraph's show_chain: backrefs from the targets, limited to the chains' objects */
+	for (size_t k = 0; k < ntargets; k++)
+		for (size_t c = 0; c < nchains[k]; c++) {
+			const struct hg_chain *ch = &chains[k][c];
+
+			for (size_t s = 0; s < ch->len; s++)
+				only[ch->obj[s]] = 1;
+			if (c == 0)
+				targets[n++] = ch->obj[ch->len - 1];
+			if (ch->len > longest)
+				longest = ch->len;
+		}
+	rc = n ? draw(po, h, targets, n, 1, only, longest ? (unsigned)longest - 1 : 0) : HG_ENOTFOUND;
+	free(only);
+	free(targets);
+	return rc;
+}

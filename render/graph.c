@@ -1,0 +1,220 @@
+/*
+ * graph.c - the drawing model and its DOT writer (see graph.h).
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "graph.h"
+#include "../common/util.h"
+
+void hg_graph_init(struct hg_graph *g)
+{
+	memset(g, 0, sizeof(*g));
+}
+
+static void free_attrs(struct hg_attr *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].key);
+		free(a[i].val);
+	}
+	free(a);
+}
+
+void hg_graph_release(struct hg_graph *g)
+{
+	for (size_t i = 0; i < g->nnode; i++) {
+		free(g->node[i].id);
+		free_attrs(g->node[i].attr, g->node[i].nattr);
+	}
+	for (size_t i = 0; i < g->nedge; i++)
+		free_attrs(g->edge[i].attr, g->edge[i].nattr);
+	free(g->node);
+	free(g->edge);
+	free_attrs(g->gattr, g->ngattr);
+	free_attrs(g->ndefault, g->nndefault);
+	memset(g, 0, sizeof(*g));
+}
+
+size_t hg_graph_node(struct hg_graph *g, const char *id)
+{
+	HG_GROW(g->node, g->nnode + 1, g->node_alloc);
+	memset(&g->node[g->nnode], 0, sizeof(g->node[0]));
+	g->node[g->nnode].id = xstrdup(id);
+	return g->nnode++;
+}
+
+size_t hg_graph_edge(struct hg_graph *g, size_t tail, size_t head)
+{
+	HG_GROW(g->edge, g->nedge + 1, g->edge_alloc);
+	memset(&g->edge[g->nedge], 0, sizeof(g->edge[0]));
+	g->edge[g->nedge].tail = tail;
+	g->edge[g->nedge].head = head;
+	return g->nedge++;
+}
+
+static void set(struct hg_attr **a, size_t *n, const char *key, const char *val)
+{
+	size_t len = strlen(val);
+
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*a)[i].key, key)) {
+			free((*a)[i].val);
+			(*a)[i].val = xstrndup(val, len > HG_GRAPH_MAX_VALUE ? HG_GRAPH_MAX_VALUE : len);
+			return;
+		}
+	*a = xrealloc(*a, (*n + 1) * sizeof(**a));
+	(*a)[*n].key = xstrdup(key);
+	(*a)[*n].val = xstrndup(val, len > HG_GRAPH_MAX_VALUE ? HG_GRAPH_MAX_VALUE : len);
+	(*n)++;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	struct strbuf sb;
+	va_list cp;
+	char tmp[512];
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, cp);
+	va_end(cp);
+	if (n >= 0 && (size_t)n < sizeof(tmp))
+		return xstrdup(tmp);
+	strbuf_init(&sb);
+	sb.buf = xrealloc(sb.buf, (size_t)n + 1);
+	vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
+	return sb.buf;
+}
+
+void hg_graph_nset(struct hg_graph *g, size_t node, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	char *v;
+
+	va_start(ap, fmt);
+	v = vformat(fmt, ap);
+	va_end(ap);
+	set(&g->node[node].attr, &g->node[node].nattr, key, v);
+	free(v);
+}
+
+void hg_graph_eset(struct hg_graph *g, size_t edge, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	char *v;
+
+	va_start(ap, fmt);
+	v = vformat(fmt, ap);
+	va_end(ap);
+	set(&g->edge[edge].attr, &g->edge[edge].nattr, key, v);
+	free(v);
+}
+
+void hg_graph_gset(struct hg_graph *g, const char *key, const char *val)
+{
+	set(&g->gattr, &g->ngattr, key, val);
+}
+
+void hg_graph_dset(struct hg_graph *g, const char *key, const char *val)
+{
+	set(&g->ndefault, &g->nndefault, key, val);
+}
+
+/* Length of the valid UTF-8 sequence at s (a NUL-terminated string), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) { n = 2; cp = s[0] & 0x1f; }
+	else if ((s[0] & 0xf0) == 0xe0) { n = 3; cp = s[0] & 0x0f; }
+	else if ((s[0] & 0xf8) == 0xf0) { n = 4; cp = s[0] & 0x07; }
+	else return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp < 0xe000))
+		return 0;
+	return n;
+}
+
+char *hg_graph_escape(const char *val, int quoted)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (const unsigned char *p = (const unsigned char *)val; *p;) {
+		size_t n = utf8_len(p);
+
+		if (!n) {
+			strbuf_addstr(&sb, "\xef\xbf\xbd");	/* U+FFFD */
+			p++;
+			continue;
+		}
+		if (*p == '\\')
+			strbuf_addstr(&sb, "\\\\");
+		else if (*p == '"' && quoted)
+			strbuf_addstr(&sb, "\\\"");
+		else if (*p == '\n')
+			strbuf_addstr(&sb, "\\n");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_addch(&sb, '?');
+		else
+			strbuf_add(&sb, p, n);
+		p += n;
+	}
+	return strbuf_detach(&sb);
+}
+
+static int write_attrs(FILE *f, const struct hg_attr *a, size_t n)
+{
+	int bad = 0;
+
+	if (!n)
+		return 0;
+	bad |= fputs(" [", f) < 0;
+	for (size_t i = 0; i < n; i++) {
+		char *v = hg_graph_escape(a[i].val, 1);
+
+		bad |= fprintf(f, "%s%s=\"%s\"", i ? ", " : "", a[i].key, v) < 0;
+		free(v);
+	}
+	bad |= fputs("]", f) < 0;
+	return bad;
+}
+
+int hg_dot_write(const struct hg_graph *g, FILE *f)
+{
+	int bad = 0;
+
+	bad |= fputs("digraph ObjectGraph {\n", f) < 0;
+	for (size_t i = 0; i < g->ngattr; i++) {
+		char *v = hg_graph_escape(g->gattr[i].val, 1);
+
+		bad |= fprintf(f, "  %s=\"%s\";\n", g->gattr[i].key, v) < 0;
+		free(v);
+	}
+	if (g->nndefault) {
+		bad |= fputs("  node", f) < 0;
+		bad |= write_attrs(f, g->ndefault, g->nndefault);
+		bad |= fputs(";\n", f) < 0;
+	}
+	for (size_t i = 0; i < g->nnode; i++) {
+		bad |= fprintf(f, "  %s", g->node[i].id) < 0;
+		bad |= write_attrs(f, g->node[i].attr, g->node[i].nattr);
+		bad |= fputs(";\n", f) < 0;
+	}
+	for (size_t i = 0; i < g->nedge; i++) {
+		bad |= fprintf(f, "  %s -> %s", g->node[g->edge[i].tail].id, g->node[g->edge[i].head].id) < 0;
+		bad |= write_attrs(f, g->edge[i].attr, g->edge[i].nattr);
+		bad |= fputs(";\n", f) < 0;
+	}
+	bad |= fputs("}\n", f) < 0;
+	return bad ? -1 : 0;
+}

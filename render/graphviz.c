@@ -1,0 +1,82 @@
+/*
+ * graphviz.c - laying out and rendering a struct hg_graph in-process with
+ * graphviz's cgraph and gvc: no dot subprocess, no temporary files.  The
+ * only file that includes graphviz headers.
+ *
+ * Facts: graphviz's libguide (agopen/agnode/agedge/agsafeset, gvLayout,
+ * gvRenderData, gvFreeRenderData, gvFreeLayout, gvContext/gvFreeContext).
+ */
+#include <gvc.h>
+#include <stdlib.h>
+#include <string.h>
+#include "graph.h"
+#include "../common/output.h"
+#include "../common/util.h"
+
+/* cgraph keeps the strings it is given: pass escaped copies through agsafeset. */
+static void apply(void *obj, const struct hg_attr *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *v = hg_graph_escape(a[i].val, 0);
+
+		agsafeset(obj, a[i].key, v, "");
+		free(v);
+	}
+}
+
+int hg_graphviz_render(const struct hg_graph *g, const char *format, const char *file, struct hg_error *err)
+{
+	GVC_t *gvc;
+	Agraph_t *ag;
+	Agnode_t **nodes;
+	char *data = NULL;
+	unsigned int len = 0;
+	struct hg_out out;
+	int rc = 0;
+
+	gvc = gvContext();
+	if (!gvc)
+		return hg_errorf(err, HG_EWRITE, "%s: cannot start graphviz", file);
+	ag = agopen("ObjectGraph", Agdirected, NULL);
+	apply(ag, g->gattr, g->ngattr);
+	for (size_t i = 0; i < g->nndefault; i++) {
+		char *v = hg_graph_escape(g->ndefault[i].val, 0);
+
+		agattr(ag, AGNODE, g->ndefault[i].key, v);
+		free(v);
+	}
+	nodes = xmalloc((g->nnode ? g->nnode : 1) * sizeof(*nodes));
+	for (size_t i = 0; i < g->nnode; i++) {
+		nodes[i] = agnode(ag, g->node[i].id, 1);
+		apply(nodes[i], g->node[i].attr, g->node[i].nattr);
+	}
+	for (size_t i = 0; i < g->nedge; i++) {
+		Agedge_t *e = agedge(ag, nodes[g->edge[i].tail], nodes[g->edge[i].head], NULL, 1);
+
+		apply(e, g->edge[i].attr, g->edge[i].nattr);
+	}
+	free(nodes);
+	if (gvLayout(gvc, ag, "dot") != 0) {
+		rc = hg_errorf(err, HG_EWRITE, "%s: graphviz could not lay the graph out", file);
+		goto out;
+	}
+	if (gvRenderData(gvc, ag, format, &data, &len) != 0) {
+		rc = hg_errorf(err, HG_EUNSUPPORTED, "%s: graphviz cannot write '%s' here", file, format);
+		gvFreeLayout(gvc, ag);
+		goto out;
+	}
+	if (hg_out_open(&out, file, err) < 0) {
+		rc = -1;
+	} else if (len && fwrite(data, 1, len, out.f) != len) {
+		hg_out_abort(&out);
+		rc = hg_errorf(err, HG_EWRITE, "%s: write failed", file);
+	} else {
+		rc = hg_out_commit(&out, err);
+	}
+	gvFreeRenderData(data);
+	gvFreeLayout(gvc, ag);
+out:
+	agclose(ag);
+	gvFreeContext(gvc);
+	return rc;
+}

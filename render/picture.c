@@ -1,0 +1,255 @@
+/*
+ * picture.c - a neighbourhood drawn objgraph's way (see picture.h).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "picture.h"
+#include "../common/util.h"
+
+#define MAX_ROOTS_PER_NODE 3
+#define LABEL_MAX 60
+
+static void human(uint64_t n, char *buf, size_t len)
+{
+	if (n < 10240)
+		snprintf(buf, len, "%" PRIu64 " B", n);
+	else if (n < 10 * 1048576ull)
+		snprintf(buf, len, "%.1f KiB", n / 1024.0);
+	else
+		snprintf(buf, len, "%.1f MiB", n / 1048576.0);
+}
+
+/* Cut a label at LABEL_MAX characters (UTF-8 aware): dump strings can be megabytes. */
+static void cut(struct strbuf *sb, const char *s)
+{
+	size_t cps = 0;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80 && cps++ == LABEL_MAX)
+			break;
+	}
+	strbuf_add(sb, s, (size_t)(p - s));
+	if (*p)
+		strbuf_addstr(sb, "...");
+}
+
+static int has_field(const char *list, const char *f)
+{
+	size_t n = strlen(f);
+
+	for (const char *p = list; p && *p;) {
+		const char *c = strchr(p, ',');
+		size_t l = c ? (size_t)(c - p) : strlen(p);
+
+		if (l == n && !strncmp(p, f, n))
+			return 1;
+		p = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
+static int is_module(const struct hg_heap *h, uint32_t i)
+{
+	for (size_t r = 0; (h->flags[i] & HG_OBJ_ROOT) && r < h->nroot; r++)
+		if (h->roots[r].obj == i && h->roots[r].kind == HG_ROOT_MODULE)
+			return 1;
+	return 0;
+}
+
+static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_picture_style *st,
+		       struct strbuf *sb)
+{
+	const char *type = h->type[i] < h->ntype ? hg_heap_s(h, h->types[h->type[i]].name) : "?";
+	char sz[32];
+
+	cut(sb, type);
+	if (st->refcounts) {
+		if (h->refcnt[i] == HG_REFCNT_IMMORTAL)
+			strbuf_addstr(sb, " [immortal]");
+		else
+			strbuf_addf(sb, " [%u]", h->refcnt[i]);
+	}
+	strbuf_addch(sb, '\n');
+	cut(sb, hg_heap_s(h, h->repr[i]));
+	human(h->size[i], sz, sizeof(sz));
+	strbuf_addf(sb, "\n%s", sz);
+	if (st->extra_info) {
+		if (has_field(st->extra_info, "addr"))
+			strbuf_addf(sb, "\nid=0x%" PRIx64, h->addr[i]);
+		if (has_field(st->extra_info, "size"))
+			strbuf_addf(sb, "\nsize=%" PRIu64, h->size[i]);
+		if (has_field(st->extra_info, "refcount"))
+			strbuf_addf(sb, "\nrefcount=%u", h->refcnt[i]);
+		if (has_field(st->extra_info, "referrers"))
+			strbuf_addf(sb, "\nreferrers=%" PRIu64, h->rfirst[i + 1] - h->rfirst[i]);
+		if (has_field(st->extra_info, "gc"))
+			strbuf_addstr(sb, h->flags[i] & HG_OBJ_GC ? "\ngc tracked" : "\nnot gc tracked");
+		if (has_field(st->extra_info, "reachable"))
+			strbuf_addstr(sb, h->flags[i] & HG_OBJ_REACHABLE ? "\nreachable" :
+				      h->flags[i] & HG_OBJ_C_HELD ? "\nheld by C only" : "\nunreachable");
+	}
+}
+
+/* A root node ("thread 'MainThread' frame main() local 'x'") pointing at node n. */
+static void root_nodes(const struct hg_heap *h, uint32_t i, size_t n, struct hg_graph *g)
+{
+	static const char *const fill[] = { "0.3,0.5,1", "0.1,0.45,1", "0.75,0.3,1", "0,0.45,1" };
+	static const char *const kind[] = { "module", "frame", "interpreter", "C memory" };
+	size_t shown = 0, more = 0;
+
+	for (size_t r = 0; r < h->nroot; r++) {
+		const struct hg_root *R = &h->roots[r];
+		const char *name;
+		char id[64];
+		size_t rn, e;
+		struct strbuf sb;
+
+		if (R->obj != i || R->kind == HG_ROOT_MODULE)
+			continue;
+		name = hg_heap_s(h, R->name);
+		/* the roots that explain: a local variable, C memory, interpreter state; not a
+		 * frame's globals or code, nor the static types */
+		if (!strcmp(name, "static type") ||
+		    (R->kind == HG_ROOT_FRAME && !strstr(name, ") local '") && !strstr(name, ") cell '")))
+			continue;
+		if (shown == MAX_ROOTS_PER_NODE) {
+			more++;
+			continue;
+		}
+		snprintf(id, sizeof(id), "root%zu", r);
+		rn = hg_graph_node(g, id);
+		strbuf_init(&sb);
+		strbuf_addf(&sb, "%s root\n", kind[R->kind & 3]);
+		cut(&sb, name);
+		hg_graph_nset(g, rn, "label", "%s", sb.buf);
+		strbuf_release(&sb);
+		hg_graph_nset(g, rn, "shape", "ellipse");
+		hg_graph_nset(g, rn, "fillcolor", "%s", fill[R->kind & 3]);
+		e = hg_graph_edge(g, rn, n);
+		hg_graph_eset(g, e, "style", "bold");
+		shown++;
+	}
+	if (more) {
+		char id[64];
+		size_t rn;
+
+		snprintf(id, sizeof(id), "moreroots%u", i);
+		rn = hg_graph_node(g, id);
+		hg_graph_nset(g, rn, "label", "%zu more roots", more);
+		hg_graph_nset(g, rn, "shape", "ellipse");
+		hg_graph_nset(g, rn, "fontsize", "8");
+		hg_graph_edge(g, rn, n);
+	}
+}
+
+void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
+		      const struct hg_picture_style *st, struct hg_graph *g)
+{
+	size_t *node = xmalloc((nb->n ? nb->n : 1) * sizeof(*node));
+
+	hg_graph_dset(g, "shape", "box");
+	hg_graph_dset(g, "style", "filled");
+	hg_graph_dset(g, "fillcolor", "white");
+	for (size_t q = 0; q < nb->n; q++) {
+		uint32_t i = nb->obj[q];
+		char id[32];
+		struct strbuf sb;
+		double v = st->max_depth ? 1.0 - 0.7 * nb->depth[q] / st->max_depth : 1.0;
+		int module = is_module(h, i);
+
+		snprintf(id, sizeof(id), "o%" PRIu64, h->addr[i]);
+		node[q] = hg_graph_node(g, id);
+		if (q < nb->nstart)
+			hg_graph_nset(g, node[q], "fontcolor", "red");
+		strbuf_init(&sb);
+		node_label(h, i, st, &sb);
+		hg_graph_nset(g, node[q], "label", "%s", sb.buf);
+		strbuf_release(&sb);
+		if (st->highlight && h->type[i] < h->ntype && st->highlight[h->type[i]]) {
+			v = 0.5 + 0.5 * v;
+			hg_graph_nset(g, node[q], "fillcolor", "0.6,0.6,%g", v);
+		} else if (module) {
+			hg_graph_nset(g, node[q], "fillcolor", "0.3,1,%g", v);
+		} else {
+			hg_graph_nset(g, node[q], "fillcolor", "0,0,%g", v);
+		}
+		if (v < 0.5)
+			hg_graph_nset(g, node[q], "fontcolor", q < nb->nstart ? "red" : "white");
+		if (h->type[i] < h->ntype && (h->types[h->type[i]].tflags & HG_TYPE_HAS_DEL)) {
+			size_t d, e;
+
+			snprintf(id, sizeof(id), "o%" PRIu64 "_has_a_del", h->addr[i]);
+			d = hg_graph_node(g, id);
+			hg_graph_nset(g, d, "label", "__del__");
+			hg_graph_nset(g, d, "shape", "doublecircle");
+			hg_graph_nset(g, d, "height", "0.25");
+			hg_graph_nset(g, d, "color", "red");
+			hg_graph_nset(g, d, "fillcolor", "0,.5,1");
+			hg_graph_nset(g, d, "fontsize", "6");
+			e = hg_graph_edge(g, node[q], d);
+			hg_graph_eset(g, e, "color", "red");
+			hg_graph_eset(g, e, "style", "dotted");
+			hg_graph_eset(g, e, "len", "0.25");
+			hg_graph_eset(g, e, "weight", "10");
+		}
+		if (st->backrefs && (h->flags[i] & HG_OBJ_ROOT))
+			root_nodes(h, i, node[q], g);
+		if (nb->skipped[q]) {
+			size_t t, e;
+			double tv = st->max_depth ? 1.0 - 0.7 * (nb->depth[q] + 1) / st->max_depth : 1.0;
+
+			snprintf(id, sizeof(id), "too_many_o%" PRIu64, h->addr[i]);
+			t = hg_graph_node(g, id);
+			hg_graph_nset(g, t, "label", "%" PRIu64 " more %s", nb->skipped[q],
+				      st->backrefs ? "backreferences" : "references");
+			hg_graph_nset(g, t, "shape", "box");
+			hg_graph_nset(g, t, "height", "0.25");
+			hg_graph_nset(g, t, "color", "red");
+			hg_graph_nset(g, t, "fillcolor", "0,1,%g", tv < 0.3 ? 0.3 : tv);
+			hg_graph_nset(g, t, "fontsize", "6");
+			hg_graph_nset(g, t, "fontcolor", "white");
+			e = st->backrefs ? hg_graph_edge(g, t, node[q]) : hg_graph_edge(g, node[q], t);
+			hg_graph_eset(g, e, "color", "red");
+			hg_graph_eset(g, e, "style", "dotted");
+			hg_graph_eset(g, e, "len", "0.25");
+			hg_graph_eset(g, e, "weight", "10");
+		}
+	}
+	for (size_t k = 0; k < nb->nedges; k++) {
+		const struct hg_nb_edge *E = &nb->edges[k];
+		const char *label = hg_heap_s(h, h->label[E->edge]);
+		size_t e = hg_graph_edge(g, node[E->from], node[E->to]);
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		cut(&sb, label);
+		if (E->count > 1)
+			strbuf_addf(&sb, " (+%u)", E->count - 1);
+		hg_graph_eset(g, e, "label", "%s", sb.buf);
+		strbuf_release(&sb);
+		if (!strcmp(label, "__dict__") || label[0] == '.' || !strncmp(label, "__", 2))
+			hg_graph_eset(g, e, "weight", "10");
+		else if (label[0] == '[')
+			hg_graph_eset(g, e, "weight", "2");
+		if (h->kind[E->edge] == HG_EDGE_WEAK)
+			hg_graph_eset(g, e, "style", "dashed");
+		else if (h->kind[E->edge] == HG_EDGE_POSSIBLE)
+			hg_graph_eset(g, e, "style", "dotted");
+	}
+	if (st->legend) {
+		size_t l = hg_graph_node(g, "legend");
+
+		hg_graph_nset(g, l, "shape", "note");
+		hg_graph_nset(g, l, "fillcolor", "lightyellow");
+		hg_graph_nset(g, l, "label",
+			      "red text: the objects asked about\n"
+			      "grey: farther away is darker\n"
+			      "green: a module; blue: --highlight\n"
+			      "ellipse: a root (frame local, interpreter, C memory)\n"
+			      "dashed edge: weak reference; dotted: possible (unknown layout)\n"
+			      "node: type, repr, shallow size\n");
+	}
+	free(node);
+}

@@ -1,0 +1,28 @@
+/*
+ * picture.h - objgraph's look for a neighbourhood of the heap (DESIGN.md
+ * section 5, reference/objgraph-style.md 1.3): boxes filled on a grey depth
+ * gradient, modules green, start objects in red text, "N more references"
+ * nodes; improved with labeled edges, shallow sizes on nodes, root nodes
+ * naming the thread/frame/variable that holds an object, dashed weak edges.
+ */
+#ifndef HG_PICTURE_H
+#define HG_PICTURE_H
+
+#include "graph.h"
+#include "../analyzer/heap.h"
+#include "../analyzer/nbhood.h"
+
+struct hg_picture_style {
+	int backrefs;		/* "N more backreferences"; root nodes drawn */
+	unsigned max_depth;
+	int refcounts;		/* " [refcount]" after the type */
+	const char *extra_info;	/* comma-separated fields for a third line: addr,size,refcount,referrers,gc,root */
+	const uint8_t *highlight;	/* per type: highlighted (blue) */
+	int legend;
+};
+
+/* Fills g (initialised by the caller) with the drawing of nb. */
+void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
+		      const struct hg_picture_style *st, struct hg_graph *g);
+
+#endif
