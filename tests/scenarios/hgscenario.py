@@ -121,6 +121,22 @@ def _write(path, data):
     os.rename(tmp, path)
 
 
+def record_chains(targets):
+    """objgraph.find_backref_chain(obj, objgraph.is_proper_module) for each
+    named target: {name: [id, ...] from the module to the target, or None
+    when objgraph finds no chain}.  Run before anything else is recorded:
+    it collects garbage first."""
+    sys.modules.setdefault("graphviz", None)  # objgraph's optional import; keeps mock out
+    sys.path.append("/usr/lib/python3/dist-packages")
+    import objgraph
+    out = {}
+    for name, obj in targets.items():
+        chain = objgraph.find_backref_chain(obj, objgraph.is_proper_module)
+        out[name] = [id(o) for o in chain] if len(chain) > 1 else None
+        del chain
+    return out
+
+
 def ready(extra=None, heap=False):
     # objgraph comes from Debian's python3-objgraph: use it under Debian's
     # Python only.  Under pyenv's 3.8 its graphviz import drags in

@@ -1,0 +1,32 @@
+#!/bin/sh
+# A web framework's heap: tests/scenarios/flask_app.py serves a few hundred
+# requests with Flask (Debian's python3-flask) and, in a second core, with
+# Django (python3-django) configured in-process, under Debian's python3.11
+# (the interpreter those packages are for).  analyze must succeed on the
+# core, and the exported graph must agree with what the live process said
+# (the figures of t30).
+. "$(dirname "$0")/lib.sh"
+
+py=/usr/bin/python3.11
+if [ ! -x "$py" ]; then skip "no $py (Debian's Python, which python3-flask is for)"; exit 0; fi
+
+for fw in flask django; do
+	if ! "$py" -c "import sys; sys.path.append('/usr/lib/python3/dist-packages'); import $fw" 2>/dev/null; then
+		skip "$fw: python3-$fw is not installed (cannot import $fw under $py)"
+		continue
+	fi
+	HG_FRAMEWORKS=$fw; export HG_FRAMEWORKS
+	msg=$(make_core "$py" flask_app "$fw"); st=$?
+	unset HG_FRAMEWORKS
+	if [ "$st" -ne 0 ]; then fail "$fw: could not make a core: $msg"; continue; fi
+	core=$T_OUT/$fw.core
+	check "$fw: analyze exits 0" "$HEAPGRAPH" analyze "$core"
+	if ! "$HEAPGRAPH" export "$core" -o "$T_OUT/$fw.jsonl" 2>"$T_OUT/$fw.export.err"; then
+		fail "$fw: export exited $?"; sed 's/^/    /' "$T_OUT/$fw.export.err" | head -5; continue
+	fi
+	if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/$fw.truth.json" "$T_OUT/$fw.jsonl" "$fw" >"$T_OUT/$fw.compare"; then
+		ok "$(head -1 "$T_OUT/$fw.compare")"
+	else
+		fail "$(head -1 "$T_OUT/$fw.compare")"; tail -n +2 "$T_OUT/$fw.compare" | head -40
+	fi
+done
