@@ -2,7 +2,7 @@
  * heap.c - building and closing struct hg_heap (see heap.h).
  *
  * While building, an open-addressing map finds objects by address and a
- * second one interns strings; both are dropped by hg_heap_finish, after
+ * second one interns strings; both are dropped by hg_heap_drop_build, after
  * which lookups go through the sorted by_addr array, as they do when the
  * heap is mapped from an index file.
  */
@@ -15,8 +15,13 @@
 #include "../common/util.h"
 
 struct hg_heap_build {
-	uint64_t *keys;		/* address map: key 0 = empty */
-	uint32_t *vals;
+	/*
+	 * Address map: a directory of 4 KiB pages (open addressing on the page
+	 * number), each page an array of 512 object indexes, one per 8-byte
+	 * word.  Objects that refer to each other tend to share pages, so a
+	 * lookup mostly touches memory the last one touched.
+	 */
+	struct page { uint64_t no; uint32_t *idx; } *pages;	/* no 0 = empty slot */
 	size_t cap, used;
 	uint32_t *strs;		/* string set: pool offsets, 0 = empty */
 	size_t scap, sused;
@@ -48,7 +53,7 @@ void hg_heap_release(struct hg_heap *h)
 		free(h->pool);
 	}
 	if (h->b) {
-		free(h->b->keys); free(h->b->vals); free(h->b->strs);
+		hg_heap_drop_build(h);
 		free(h->b);
 	}
 	memset(h, 0, sizeof(*h));
@@ -64,27 +69,50 @@ static inline uint64_t mix(uint64_t x)
 	return x;
 }
 
+#define PAGE_SHIFT 12
+#define PAGE_WORDS (1u << (PAGE_SHIFT - 3))
+
 static void map_grow(struct hg_heap_build *b)
 {
 	size_t ncap = b->cap ? b->cap * 2 : 1024;
-	uint64_t *keys = xcalloc(ncap, sizeof(*keys));
-	uint32_t *vals = xmalloc(ncap * sizeof(*vals));
+	struct page *pages = xcalloc(ncap, sizeof(*pages));
 
 	for (size_t i = 0; i < b->cap; i++) {
 		size_t j;
 
-		if (!b->keys[i])
+		if (!b->pages[i].no)
 			continue;
-		for (j = mix(b->keys[i]) & (ncap - 1); keys[j]; j = (j + 1) & (ncap - 1))
+		for (j = mix(b->pages[i].no) & (ncap - 1); pages[j].no; j = (j + 1) & (ncap - 1))
 			;
-		keys[j] = b->keys[i];
-		vals[j] = b->vals[i];
+		pages[j] = b->pages[i];
 	}
-	free(b->keys);
-	free(b->vals);
-	b->keys = keys;
-	b->vals = vals;
+	free(b->pages);
+	b->pages = pages;
 	b->cap = ncap;
+}
+
+/* The index array of addr's page (NULL when absent and !create). Page numbers are offset by one: 0 means empty. */
+static uint32_t *map_page(struct hg_heap_build *b, uint64_t addr, int create)
+{
+	uint64_t no = (addr >> PAGE_SHIFT) + 1;
+	size_t j;
+
+	if (b->cap) {
+		for (j = mix(no) & (b->cap - 1); b->pages[j].no; j = (j + 1) & (b->cap - 1))
+			if (b->pages[j].no == no)
+				return b->pages[j].idx;
+	}
+	if (!create)
+		return NULL;
+	if (2 * (b->used + 1) > b->cap)
+		map_grow(b);
+	for (j = mix(no) & (b->cap - 1); b->pages[j].no; j = (j + 1) & (b->cap - 1))
+		;
+	b->pages[j].no = no;
+	b->pages[j].idx = xmalloc(PAGE_WORDS * sizeof(uint32_t));
+	memset(b->pages[j].idx, 0xff, PAGE_WORDS * sizeof(uint32_t));
+	b->used++;
+	return b->pages[j].idx;
 }
 
 static int cmp_addr_idx(const void *a, const void *b, void *arg)
@@ -98,12 +126,12 @@ static int cmp_addr_idx(const void *a, const void *b, void *arg)
 uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr)
 {
 	if (h->b && h->b->cap) {
-		const struct hg_heap_build *b = h->b;
+		const uint32_t *page;
 
-		for (size_t j = mix(addr) & (b->cap - 1); b->keys[j]; j = (j + 1) & (b->cap - 1))
-			if (b->keys[j] == addr)
-				return b->vals[j];
-		return HG_NONE;
+		if (addr & 7)
+			return HG_NONE;
+		page = map_page(h->b, addr, 0);
+		return page ? page[(addr >> 3) & (PAGE_WORDS - 1)] : HG_NONE;
 	}
 	if (h->by_addr) {
 		size_t lo = 0, hi = h->nobj;
@@ -127,7 +155,6 @@ uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
 {
 	struct hg_heap_build *b = h->b;
 	uint32_t i = (uint32_t)h->nobj;
-	size_t j;
 
 	if (h->nobj + 1 > b->obj_alloc) {
 		size_t n = b->obj_alloc ? b->obj_alloc * 2 : 4096;
@@ -150,13 +177,9 @@ uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
 	h->value[i] = 0;
 	h->refcnt[i] = 0;
 	h->nobj++;
-	if (2 * (b->used + 1) > b->cap)
-		map_grow(b);
-	for (j = mix(addr) & (b->cap - 1); b->keys[j]; j = (j + 1) & (b->cap - 1))
-		;
-	b->keys[j] = addr;
-	b->vals[j] = i;
-	b->used++;
+	/* objects are 8-byte aligned (callers check); an odd address is never stored */
+	if (!(addr & 7))
+		map_page(b, addr, 1)[(addr >> 3) & (PAGE_WORDS - 1)] = i;
 	return i;
 }
 
@@ -279,6 +302,26 @@ uint32_t hg_heap_str(struct hg_heap *h, const char *s, size_t len)
 	return off;
 }
 
+uint32_t hg_heap_str_unique(struct hg_heap *h, const char *s, size_t len)
+{
+	struct hg_heap_build *b = h->b;
+	uint32_t off;
+
+	len = strnlen(s, len);
+	if (!len || h->pool_len + len + 1 > UINT32_MAX)
+		return 0;
+	if (h->pool_len + len + 1 > b->pool_alloc) {
+		while (h->pool_len + len + 1 > b->pool_alloc)
+			b->pool_alloc *= 2;
+		h->pool = xrealloc(h->pool, b->pool_alloc);
+	}
+	off = (uint32_t)h->pool_len;
+	memcpy(h->pool + off, s, len);
+	h->pool[off + len] = '\0';
+	h->pool_len += len + 1;
+	return off;
+}
+
 uint32_t hg_heap_cstr(struct hg_heap *h, const char *s)
 {
 	return s ? hg_heap_str(h, s, strlen(s)) : 0;
@@ -286,7 +329,6 @@ uint32_t hg_heap_cstr(struct hg_heap *h, const char *s)
 
 void hg_heap_finish(struct hg_heap *h)
 {
-	struct hg_heap_build *b = h->b;
 	uint64_t *fill;
 
 	if (!h->first)
@@ -330,10 +372,21 @@ void hg_heap_finish(struct hg_heap *h)
 			t->gc_count++;
 	}
 
-	free(b->keys); free(b->vals); free(b->strs);
-	b->keys = NULL; b->vals = NULL; b->strs = NULL;
-	b->cap = b->scap = 0;
 	hg_heap_mark(h);
+}
+
+void hg_heap_drop_build(struct hg_heap *h)
+{
+	if (!h->b)
+		return;
+	for (size_t j = 0; j < h->b->cap; j++)
+		free(h->b->pages[j].idx);
+	free(h->b->pages);
+	free(h->b->strs);
+	h->b->pages = NULL;
+	h->b->used = 0;
+	h->b->strs = NULL;
+	h->b->cap = h->b->scap = 0;
 }
 
 /* Marks with flag everything reachable from queue[head..tail); returns the new tail. */

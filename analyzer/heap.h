@@ -110,6 +110,8 @@ void hg_heap_release(struct hg_heap *h);
 /* Interns s[0..len) into the pool; returns its offset.  Bytes are kept as given. */
 uint32_t hg_heap_str(struct hg_heap *h, const char *s, size_t len);
 uint32_t hg_heap_cstr(struct hg_heap *h, const char *s);
+/* Appends without looking for an equal string: for text that is seldom repeated (reprs, values). */
+uint32_t hg_heap_str_unique(struct hg_heap *h, const char *s, size_t len);
 static inline const char *hg_heap_s(const struct hg_heap *h, uint32_t off) { return h->pool + off; }
 
 /* Index of the object at addr, or HG_NONE. */
@@ -133,6 +135,8 @@ void hg_heap_add_root(struct hg_heap *h, enum hg_root_kind kind, uint32_t name, 
  * object was added.
  */
 void hg_heap_finish(struct hg_heap *h);
+/* Frees the builder's lookup tables once nothing more is added (lookups then search by_addr). */
+void hg_heap_drop_build(struct hg_heap *h);
 /* Sets flag on obj and everything it reaches (not through weak edges) that has neither mark yet. */
 void hg_heap_mark_from(struct hg_heap *h, uint32_t obj, uint8_t flag);
 /* Recomputes HG_OBJ_REACHABLE / HG_OBJ_C_HELD and the meta counts from the roots. */

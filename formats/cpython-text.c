@@ -93,18 +93,31 @@ long text_str(struct walker *w, uint64_t addr, char *buf, size_t max, int *trunc
 	if (!data)
 		return -1;
 	n = (size_t)len;
-	for (size_t k = 0; k < n; k++) {
-		unsigned char c[4];
-		uint32_t cp;
+	{
+		/* the characters we may use, in one piece when the dump has them so */
+		size_t want = n < max ? n : max;
+		const unsigned char *p = hg_core_ptr(w->c, data, want * kind);
 
-		if (o + 5 >= max) {
-			*truncated = 1;
-			break;
+		for (size_t k = 0; k < n; k++) {
+			unsigned char c[4];
+			const unsigned char *cp_at = c;
+			uint32_t cp;
+
+			if (o + 5 >= max) {
+				*truncated = 1;
+				break;
+			}
+			if (p && k < want)
+				cp_at = p + k * kind;
+			else if (hg_core_read(w->c, data + k * kind, c, kind) < 0)
+				return -1;
+			cp = kind == 1 ? cp_at[0] : kind == 2 ? hg_le16(cp_at) : hg_le32(cp_at);
+			if (kind == 1 && cp < 0x80) {
+				buf[o++] = (char)cp;
+				continue;
+			}
+			o += put_utf8(buf + o, cp);
 		}
-		if (hg_core_read(w->c, data + k * kind, c, kind) < 0)
-			return -1;
-		cp = kind == 1 ? c[0] : kind == 2 ? hg_le16(c) : hg_le32(c);
-		o += put_utf8(buf + o, cp);
 	}
 	buf[o] = '\0';
 	return (long)len;
@@ -399,11 +412,13 @@ void text_repr(struct walker *w, uint32_t i)
 		break;
 	}
 	}
+	/* containers' "N items" repeat; other reprs and values seldom do */
 	if (r[0]) {
 		cut40(r);
-		h->repr[i] = hg_heap_cstr(h, r);
+		h->repr[i] = t->kind >= K_TUPLE && t->kind <= K_FROZENSET ? hg_heap_cstr(h, r)
+									 : hg_heap_str_unique(h, r, strlen(r));
 	}
 	if (v[0])
-		h->value[i] = hg_heap_cstr(h, v);
+		h->value[i] = hg_heap_str_unique(h, v, strlen(v));
 	(void)trunc;
 }

@@ -1444,6 +1444,7 @@ int hg_cpython_load(struct hg_core *c, const struct hg_python *py, struct hg_hea
 	hg_heap_finish(h);
 	roots_c_memory(&w);
 	hg_heap_mark(h);
+	hg_heap_drop_build(h);
 	if (w.bad_refs)
 		hg_warnf(&c->warnings, "%s: %llu references did not lead to a valid object (stale or damaged memory)",
 			 c->path, (unsigned long long)w.bad_refs);
