@@ -111,7 +111,7 @@ fuzz: $(FUZZ_B)/fuzz-core $(FUZZ_B)/seeds
 		-artifact_prefix=$(FUZZ_B)/ $(FUZZ_B)/corpus $(FUZZ_B)/seeds.d
 
 clean:
-	rm -rf build build-san heapgraph
+	rm -rf build build-* heapgraph samples/out tests/out bench/out
 
 .PHONY: all check demo install clean fuzz
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LIB_SRC:%.c=$(FUZZ_B)/%.d)

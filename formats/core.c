@@ -93,6 +93,9 @@ static void note_prpsinfo(struct hg_core *c, const struct hg_note *n)
 	c->ppid = (int)hg_le32(n->desc + 28);
 	copy_field(c->fname, sizeof(c->fname), n->desc + 40, 16);
 	copy_field(c->psargs, sizeof(c->psargs), n->desc + 56, 80);
+	/* the kernel joins the arguments with spaces and leaves one at the end */
+	for (size_t k = strlen(c->psargs); k > 0 && c->psargs[k - 1] == ' '; k--)
+		c->psargs[k - 1] = '\0';
 }
 
 /*
@@ -206,8 +209,8 @@ static void note_siginfo(struct hg_core *c, const struct hg_note *n)
 	if (n->descsz < 24)
 		return;
 	c->signo = (int)hg_le32(n->desc);
-	c->si_code = (int)hg_le32(n->desc + 8);
-	c->si_addr = hg_le64(n->desc + 16);
+	c->sig_code = (int)hg_le32(n->desc + 8);
+	c->sig_addr = hg_le64(n->desc + 16);
 }
 
 static void parse_notes(struct hg_core *c)
@@ -726,7 +729,7 @@ int hg_core_open(struct hg_core *c, const char *path, const struct hg_core_optio
 	if (hg_elf_parse(&c->elf, c->in.data, c->in.size, path, err) < 0)
 		return -1;
 	if (c->elf.eh.e_type != ET_CORE)
-		return hg_errorf(err, HG_EFORMAT, "%s: an ELF %s, not a core dump (make one with gcore or 'heapgraph dump')",
+		return hg_errorf(err, HG_EFORMAT, "%s: an ELF %s, not a core dump (make one of a running process with: gcore PID)",
 				 path, c->elf.eh.e_type == ET_EXEC ? "executable" :
 				 c->elf.eh.e_type == ET_DYN ? "shared object or PIE executable" :
 				 c->elf.eh.e_type == ET_REL ? "object file" : "file");

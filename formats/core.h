@@ -74,8 +74,8 @@ struct hg_core {
 	char fname[17];		/* NT_PRPSINFO pr_fname */
 	char psargs[81];	/* NT_PRPSINFO pr_psargs: the command line, cut at 80 bytes */
 	int have_prpsinfo;
-	int signo, si_code;	/* NT_SIGINFO, else the first thread's cursig */
-	uint64_t si_addr;
+	int signo, sig_code;	/* NT_SIGINFO, else the first thread's cursig */
+	uint64_t sig_addr;
 	char *execfn;		/* AT_EXECFN string, if readable */
 	char *executable;	/* path of the mapping holding AT_ENTRY, or NULL */
 	uint64_t *auxv;		/* pairs, nauxv of them */

@@ -531,20 +531,18 @@ static int dict_view(struct walker *w, uint64_t dict, struct dict_view *v)
 	return 0;
 }
 
-/* Reads entry i of a view: key and value (either may be 0). */
-static void view_entry(struct walker *w, const struct dict_view *v, uint64_t i, uint64_t *key, uint64_t *value)
+/* Reads entry i of a view: key and value (either may be 0); -1 when the dump lacks it. */
+static int view_entry(struct walker *w, const struct dict_view *v, uint64_t i, uint64_t *key, uint64_t *value)
 {
 	const unsigned char *e = hg_core_ptr(w->c, v->entries + i * v->esize, v->esize);
 
-	if (e) {
-		*key = hg_le64(e + v->koff);
-		*value = hg_le64(e + v->voff);
-	} else {
-		*key = walk_ptr(w, v->entries + i * v->esize + v->koff);
-		*value = walk_ptr(w, v->entries + i * v->esize + v->voff);
-	}
-	if (v->values)
-		*value = walk_ptr(w, v->values + 8 * i);
+	if (!e)
+		return -1;
+	*key = hg_le64(e + v->koff);
+	*value = hg_le64(e + v->voff);
+	if (v->values && walk_u64(w, v->values + 8 * i, value) < 0)
+		return -1;
+	return 0;
 }
 
 long walk_dict_items(struct walker *w, uint64_t dict,
@@ -558,7 +556,8 @@ long walk_dict_items(struct walker *w, uint64_t dict,
 	for (uint64_t i = 0; i < v.n; i++) {
 		uint64_t key, value;
 
-		view_entry(w, &v, i, &key, &value);
+		if (view_entry(w, &v, i, &key, &value) < 0)
+			break;
 		if (!key || !value)
 			continue;
 		seen++;
@@ -623,7 +622,10 @@ static void dict_edges(struct walker *w, uint64_t dict)
 	for (uint64_t i = 0; i < v.n; i++) {
 		uint64_t key, value;
 
-		view_entry(w, &v, i, &key, &value);
+		if (view_entry(w, &v, i, &key, &value) < 0) {
+			w->h->flags[hg_heap_find(w->h, dict)] |= HG_OBJ_DAMAGED;
+			break;
+		}
 		if (!key || !value)
 			continue;
 		walk_edge(w, key, w->lbl_key, HG_EDGE_STRONG);
@@ -641,10 +643,12 @@ static void values_edges(struct walker *w, struct tinfo *t, uint64_t values, uin
 	if (cap && v.n > cap)
 		v.n = cap;
 	for (uint64_t i = 0; i < v.n; i++) {
-		uint64_t key, value = walk_ptr(w, values + 8 * i);
+		uint64_t key, value;
 		const unsigned char *e = hg_core_ptr(w->c, v.entries + i * v.esize, v.esize);
 
-		key = e ? hg_le64(e + v.koff) : 0;
+		if (!e || walk_u64(w, values + 8 * i, &value) < 0)
+			break;	/* damaged sizes: stop where the dump's memory ends */
+		key = hg_le64(e + v.koff);
 		if (!value)
 			continue;
 		walk_edge(w, value, key ? key_label(w, key, ".", "") : hg_heap_cstr(w->h, ".?"), HG_EDGE_STRONG);
@@ -1049,10 +1053,14 @@ static void seq_items(struct walker *w, uint64_t items, int64_t n)
 		return;
 	for (int64_t k = 0; k < n; k++) {
 		const unsigned char *p = hg_core_ptr(w->c, items + 8 * (uint64_t)k, 8);
-		uint64_t v = p ? hg_le64(p) : walk_ptr(w, items + 8 * (uint64_t)k);
+		uint64_t v;
 		uint32_t t;
 		char lbl[32];
 
+		/* a damaged length must not walk past the memory the dump has */
+		if (!p)
+			break;
+		v = hg_le64(p);
 		if (!v || (t = walk_ref(w, v)) == HG_NONE)
 			continue;
 		snprintf(lbl, sizeof(lbl), "[%lld]", (long long)k);
@@ -1117,8 +1125,10 @@ void walk_object(struct walker *w, uint32_t i)
 			break;
 		}
 		for (uint64_t k = 0; table && k <= mask; k++) {
-			uint64_t key = walk_ptr(w, table + 16 * k);
+			uint64_t key;
 
+			if (walk_u64(w, table + 16 * k, &key) < 0)
+				break;	/* past the memory the dump has: a damaged mask */
 			if (key && key != w->set_dummy)
 				walk_edge(w, key, w->lbl_set, HG_EDGE_STRONG);
 		}

@@ -24,7 +24,7 @@ int hg_elf_parse(struct hg_elf *e, const unsigned char *data, size_t size,
 	e->data = data;
 	e->size = size;
 	if (size < EI_NIDENT || memcmp(data, ELFMAG, SELFMAG) != 0)
-		return hg_errorf(err, HG_EFORMAT, "%s: not an ELF file", what);
+		return hg_errorf(err, HG_EFORMAT, "%s: not an ELF file (heapgraph reads ELF core dumps, plain, .gz or .zst: make one with gcore PID)", what);
 	if (data[EI_CLASS] == ELFCLASS32)
 		return hg_errorf(err, HG_EUNSUPPORTED, "%s: 32-bit ELF is not supported (64-bit only)", what);
 	if (data[EI_CLASS] != ELFCLASS64)

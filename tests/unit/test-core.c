@@ -85,8 +85,8 @@ TEST(threads_and_process_x86_64)
 	CHECK_EQ_STR(c.psargs, "python3 -c import leak");
 	/* NT_SIGINFO wins over the thread's cursig. */
 	CHECK_EQ_INT(c.signo, 6);
-	CHECK_EQ_INT(c.si_code, -6);
-	CHECK_EQ_U64(c.si_addr, 0xdeadbeef);
+	CHECK_EQ_INT(c.sig_code, -6);
+	CHECK_EQ_U64(c.sig_addr, 0xdeadbeef);
 	CHECK_EQ_INT(c.nsegments, 1);
 out:
 	hg_core_release(&c);
