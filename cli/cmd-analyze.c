@@ -1,5 +1,6 @@
 /*
- * cmd-analyze.c - "heapgraph analyze DUMP": the one-screen summary.
+ * cmd-analyze.c - "heapgraph analyze [DUMP]": the one-screen summary.  Also
+ * builds the index and makes DUMP the default for later commands.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -7,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "../formats/dump.h"
+#include "../analyzer/heap.h"
+#include "../common/util.h"
+#include "../render/json.h"
+
+#define TOP 10
 
 static const struct hg_heap *sort_heap;
 
@@ -25,9 +30,96 @@ static int by_count(const void *a, const void *b)
 	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
 }
 
+static json_t *top_types(const struct hg_heap *h, uint32_t *order, int (*cmp)(const void *, const void *))
+{
+	json_t *a = json_array();
+	char q[512];
+
+	qsort(order, h->ntype, sizeof(*order), cmp);
+	for (size_t k = 0; k < h->ntype && k < TOP; k++) {
+		json_t *r = json_object();
+
+		json_object_set_new(r, "type", hg_json_str(hg_heap_type_name(h, order[k], q, sizeof(q))));
+		json_object_set_new(r, "count", json_integer((json_int_t)h->types[order[k]].count));
+		json_object_set_new(r, "bytes", json_integer((json_int_t)h->types[order[k]].bytes));
+		json_array_append_new(a, r);
+	}
+	return a;
+}
+
+static json_t *summary(const struct hg_heap *h, const char *path)
+{
+	json_t *o = json_object(), *roots = json_object(), *unr = json_object();
+	uint64_t bytes = 0, gc = 0, nroots[4] = { 0, 0, 0, 0 };
+	uint32_t *order = xmalloc((h->ntype ? h->ntype : 1) * sizeof(*order));
+
+	for (size_t i = 0; i < h->nobj; i++) {
+		bytes += h->size[i];
+		gc += (h->flags[i] & HG_OBJ_GC) != 0;
+	}
+	for (size_t r = 0; r < h->nroot; r++)
+		nroots[h->roots[r].kind & 3]++;
+	json_object_set_new(o, "dump", hg_json_str(path));
+	json_object_set_new(o, "python", hg_json_str(h->meta.python));
+	json_object_set_new(o, "pid", json_integer(h->meta.pid));
+	json_object_set_new(o, "incomplete", json_boolean(h->meta.incomplete));
+	json_object_set_new(o, "objects", json_integer((json_int_t)h->nobj));
+	json_object_set_new(o, "gc_objects", json_integer((json_int_t)gc));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)bytes));
+	json_object_set_new(o, "references", json_integer((json_int_t)h->nedge));
+	json_object_set_new(o, "types", json_integer((json_int_t)h->ntype));
+	for (int k = 0; k < 4; k++)
+		json_object_set_new(roots, hg_root_kind_name(k), json_integer((json_int_t)nroots[k]));
+	json_object_set_new(o, "roots", roots);
+	json_object_set_new(unr, "objects", json_integer((json_int_t)h->meta.unreachable));
+	json_object_set_new(unr, "bytes", json_integer((json_int_t)h->meta.unreachable_bytes));
+	json_object_set_new(o, "unreachable", unr);
+	json_object_set_new(o, "held_only_by_c", json_integer((json_int_t)h->meta.c_held));
+	for (uint32_t t = 0; t < h->ntype; t++)
+		order[t] = t;
+	sort_heap = h;
+	json_object_set_new(o, "top_types_by_bytes", top_types(h, order, by_bytes));
+	json_object_set_new(o, "top_types_by_count", top_types(h, order, by_count));
+	free(order);
+	return o;
+}
+
+#define I(o, k) ((long long)json_integer_value(json_object_get(o, k)))
+
+static void print_top(json_t *a, const char *title, int count_first)
+{
+	size_t k;
+	json_t *r;
+
+	printf("\n%s:\n", title);
+	json_array_foreach(a, k, r)
+		printf("  %12lld  %12lld  %s\n", count_first ? I(r, "count") : I(r, "bytes"),
+		       count_first ? I(r, "bytes") : I(r, "count"), json_string_value(json_object_get(r, "type")));
+}
+
+static void print_text(json_t *o)
+{
+	json_t *roots = json_object_get(o, "roots"), *unr = json_object_get(o, "unreachable");
+
+	printf("%s: Python %s, pid %lld%s\n", json_string_value(json_object_get(o, "dump")),
+	       json_string_value(json_object_get(o, "python")), I(o, "pid"),
+	       json_is_true(json_object_get(o, "incomplete")) ? " [incomplete: the dump is damaged]" : "");
+	printf("objects     %lld (%lld tracked by the GC), %lld bytes\n", I(o, "objects"), I(o, "gc_objects"), I(o, "bytes"));
+	printf("references  %lld\n", I(o, "references"));
+	printf("types       %lld\n", I(o, "types"));
+	printf("roots       %lld module, %lld frame, %lld interpreter, %lld C\n", I(roots, "module"),
+	       I(roots, "frame"), I(roots, "interpreter"), I(roots, "c"));
+	printf("unreachable %lld objects, %lld bytes; %lld held only from C memory\n", I(unr, "objects"),
+	       I(unr, "bytes"), I(o, "held_only_by_c"));
+	print_top(json_object_get(o, "top_types_by_bytes"), "top types by bytes (bytes, count)", 0);
+	print_top(json_object_get(o, "top_types_by_count"), "top types by count (count, bytes)", 1);
+	printf("\nnext: heapgraph types | heapgraph chain --type T | heapgraph backrefs --type T -o out.png\n");
+}
+
 int cmd_analyze(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
 		{ "sysroot", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -35,54 +127,32 @@ int cmd_analyze(int argc, char **argv)
 	const char *sysroot = NULL;
 	char *path;
 	struct hg_heap h;
-	uint64_t bytes = 0, gc = 0, roots[4] = { 0, 0, 0, 0 };
-	uint32_t *order;
-	int ch;
+	int ch, json = 0, rc;
+	json_t *o;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'j': json = 1; break;
 		case 's': sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("analyze")); return 0;
+		case ':': return cli_usage("analyze", "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_usage("analyze", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc - 1)
 		return cli_usage("analyze", "one dump at a time");
-	if ((ch = cli_load("analyze", optind < argc ? argv[optind] : NULL, sysroot, &h, &path)))
-		return ch;
+	if ((rc = cli_load("analyze", optind < argc ? argv[optind] : NULL, sysroot, &h, &path)))
+		return rc;
 	cli_remember_dump(path);
-	for (size_t i = 0; i < h.nobj; i++) {
-		bytes += h.size[i];
-		gc += (h.flags[i] & HG_OBJ_GC) != 0;
+	o = summary(&h, path);
+	if (json)
+		rc = hg_json_print(stdout, o) < 0 ? HG_EWRITE : 0;
+	else {
+		print_text(o);
+		json_decref(o);
 	}
-	for (size_t r = 0; r < h.nroot; r++)
-		roots[h.roots[r].kind & 3]++;
-	printf("%s: Python %s, pid %d%s\n", path, h.meta.python, h.meta.pid,
-	       h.meta.incomplete ? " [incomplete]" : "");
-	printf("objects     %zu (%" PRIu64 " tracked by the GC), %" PRIu64 " bytes\n", h.nobj, gc, bytes);
-	printf("references  %zu\n", h.nedge);
-	printf("types       %zu\n", h.ntype);
-	printf("roots       %" PRIu64 " module, %" PRIu64 " frame, %" PRIu64 " interpreter, %" PRIu64 " C\n",
-	       roots[0], roots[1], roots[2], roots[3]);
-	printf("unreachable %" PRIu64 " objects, %" PRIu64 " bytes; %" PRIu64 " held only from C memory\n",
-	       h.meta.unreachable, h.meta.unreachable_bytes, h.meta.c_held);
-	order = malloc(h.ntype * sizeof(*order) + 1);
-	for (uint32_t t = 0; t < h.ntype; t++)
-		order[t] = t;
-	sort_heap = &h;
-	qsort(order, h.ntype, sizeof(*order), by_bytes);
-	printf("\ntop types by bytes:\n");
-	for (size_t k = 0; k < h.ntype && k < 10; k++)
-		printf("  %12" PRIu64 "  %9" PRIu64 "  %s.%s\n", h.types[order[k]].bytes, h.types[order[k]].count,
-		       hg_heap_s(&h, h.types[order[k]].module), hg_heap_s(&h, h.types[order[k]].qualname));
-	qsort(order, h.ntype, sizeof(*order), by_count);
-	printf("\ntop types by count:\n");
-	for (size_t k = 0; k < h.ntype && k < 10; k++)
-		printf("  %9" PRIu64 "  %12" PRIu64 "  %s.%s\n", h.types[order[k]].count, h.types[order[k]].bytes,
-		       hg_heap_s(&h, h.types[order[k]].module), hg_heap_s(&h, h.types[order[k]].qualname));
-	free(order);
 	free(path);
 	hg_heap_release(&h);
-	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : HG_EWRITE;
+	return fflush(stdout) == 0 && !ferror(stdout) && !rc ? 0 : HG_EWRITE;
 }

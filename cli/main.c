@@ -21,8 +21,9 @@ const struct cmd hg_commands[] = {
 	  "what the dump is: format, process, threads, mapped files, Python version",
 	  "  --json          one JSON object instead of text\n"
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
-	{ "analyze", cmd_analyze, "[DUMP] [--sysroot DIR]",
+	{ "analyze", cmd_analyze, "[DUMP] [--json] [--sysroot DIR]",
 	  "summary: objects, bytes, top types, roots, unreachable objects",
+	  "  --json          one JSON object instead of text\n"
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n"
 	  "Writes an index beside the dump (DUMP.hgi) so that later commands need not\n"
 	  "read the dump again, and remembers DUMP as the default for later commands.\n" },

@@ -413,7 +413,7 @@ static void thread_names(struct walker *w)
 }
 
 /* Scans [a, b) of the dump for words pointing at objects nothing else reaches. */
-static void scan_c_range(struct walker *w, uint64_t a, uint64_t b, const char *what)
+static void scan_c_range(struct walker *w, uint64_t a, uint64_t b, const char *what, enum hg_root_kind kind)
 {
 	struct hg_heap *h = w->h;
 
@@ -434,8 +434,8 @@ static void scan_c_range(struct walker *w, uint64_t a, uint64_t b, const char *w
 			if (p < 4096 || (p & 7) || (i = hg_heap_find(h, p)) == HG_NONE ||
 			    (h->flags[i] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
 				continue;
-			hg_heap_add_root(h, HG_ROOT_C, hg_heap_cstr(h, what), i);
-			hg_heap_mark_from(h, i, HG_OBJ_C_HELD);
+			hg_heap_add_root(h, kind, hg_heap_cstr(h, what), i);
+			hg_heap_mark_from(h, i, kind == HG_ROOT_C ? HG_OBJ_C_HELD : HG_OBJ_REACHABLE);
 		}
 	}
 }
@@ -462,7 +462,7 @@ void roots_c_memory(struct walker *w)
 		if (!r)
 			continue;
 		snprintf(what, sizeof(what), "C stack of thread %d", w->c->threads[t].tid);
-		scan_c_range(w, w->c->threads[t].sp, r->end, what);
+		scan_c_range(w, w->c->threads[t].sp, r->end, what, HG_ROOT_C);
 	}
 	/* Writable data of every mapped ELF image (extension modules' static variables, libpython's). */
 	for (size_t f = 0; f < w->c->nfiles; f++) {
@@ -478,8 +478,17 @@ void roots_c_memory(struct walker *w)
 
 			if (!(sh->sh_flags & SHF_WRITE) || !(sh->sh_flags & SHF_ALLOC) || !sh->sh_size)
 				continue;
-			snprintf(what, sizeof(what), "static data of %s", base);
-			scan_c_range(w, sh->sh_addr + file->bias, sh->sh_addr + file->bias + sh->sh_size, what);
+			/* the interpreter's own static data is interpreter state (AST types, caches,
+			 * the runtime); other images' is C memory (extension modules) */
+			if (f == w->py->image) {
+				snprintf(what, sizeof(what), "interpreter state (static data of %s)", base);
+				scan_c_range(w, sh->sh_addr + file->bias, sh->sh_addr + file->bias + sh->sh_size,
+					     what, HG_ROOT_INTERPRETER);
+			} else {
+				snprintf(what, sizeof(what), "static data of %s", base);
+				scan_c_range(w, sh->sh_addr + file->bias, sh->sh_addr + file->bias + sh->sh_size,
+					     what, HG_ROOT_C);
+			}
 		}
 	}
 	free(w->threads);

@@ -327,15 +327,13 @@ void text_repr(struct walker *w, uint32_t i)
 	case K_FROZENSET:
 		snprintf(r, sizeof(r), "%lld items", (long long)walk_ptr(w, a + (t->kind == K_SET || t->kind == K_FROZENSET ? 24 : 16)));
 		break;
-	case K_TYPE:
-		if (h->flags[i] & HG_OBJ_TYPE) {
-			for (size_t k = 0; k < h->ntype; k++)
-				if (h->types[k].obj == i) {
-					snprintf(r, sizeof(r), "%s", hg_heap_s(h, h->types[k].name));
-					break;
-				}
-		}
+	case K_TYPE: {
+		uint32_t ti = walk_type_index(w, a);
+
+		if (ti != HG_NONE)
+			snprintf(r, sizeof(r), "%s", hg_heap_s(h, h->types[ti].name));
 		break;
+	}
 	case K_MODULE:
 		if (text_str(w, walk_ptr(w, a + 48), r, sizeof(r), &trunc) < 0)
 			snprintf(r, sizeof(r), "<module>");

@@ -68,7 +68,7 @@ static inline uint64_t tmix(uint64_t x)
 	return x ^ (x >> 29);
 }
 
-static uint32_t tmap_get(struct walker *w, uint64_t tp)
+uint32_t walk_type_index(struct walker *w, uint64_t tp)
 {
 	if (!w->tcap)
 		return HG_NONE;
@@ -276,7 +276,7 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 
 	if (!tp || (tp & 7))
 		return HG_NONE;
-	ti = tmap_get(w, tp);
+	ti = walk_type_index(w, tp);
 	if (ti != HG_NONE)
 		return ti;
 	if (depth > 64 || hg_core_read(w->c, tp, body, sizeof(body)) < 0)
@@ -1136,6 +1136,9 @@ void walk_object(struct walker *w, uint32_t i)
 	}
 	case K_TYPE: {
 		uint64_t tf = walk_ptr(w, a + 168);
+
+		/* a class with no instance yet: known as an object, now as a type too */
+		walk_type(w, a, 0);
 
 		field(w, a, 264, "__dict__");
 		field(w, a, 344, "__mro__");

@@ -70,6 +70,8 @@ struct walker {
 /* cpython-walk.c */
 uint32_t walk_ref(struct walker *w, uint64_t addr);
 uint32_t walk_type(struct walker *w, uint64_t tp, int depth);
+/* The type index of an already validated type object, or HG_NONE. */
+uint32_t walk_type_index(struct walker *w, uint64_t tp);
 void walk_edge(struct walker *w, uint64_t target, uint32_t label, enum hg_edge_kind kind);
 void walk_edgef(struct walker *w, uint64_t target, enum hg_edge_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
