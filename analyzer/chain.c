@@ -165,6 +165,12 @@ char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c)
 		const char *label = hg_heap_s(h, h->label[c->edge[s]]);
 		uint32_t src = c->obj[s - 1];
 
+		/* a very long chain reads as its first and last hops */
+		if (c->len > 60 && s == 30) {
+			strbuf_addf(&sb, " \xe2\x86\x92 \xe2\x80\xa6 %zu more hops \xe2\x80\xa6", c->len - 50);
+			s = c->len - 20;
+			continue;
+		}
 		strbuf_addstr(&sb, " \xe2\x86\x92 ");	/* → */
 		/* the root object is named by the root; others by their type */
 		if (s > 1)
