@@ -71,7 +71,30 @@ expect_exit 5 "-o into a folder that does not exist" "$HEAPGRAPH" backrefs "$cor
 expect_exit 1 "an address with no object" "$HEAPGRAPH" backrefs "$core" 0x10
 expect_exit 1 "--type with no object" "$HEAPGRAPH" refs "$core" --type NoSuchType
 
-# 3. hostile strings
+# 3. objgraph's options change the picture as they say
+opt() {	# opt DESC PYTHON-CHECK ARGS...: the DOT of ARGS must pass the check (on `dot`, the text)
+	desc=$1; pycheck=$2; shift 2
+	"$HEAPGRAPH" "$@" >"$T_OUT/opt.dot" 2>/dev/null
+	if python3 -c "import re,sys; dot=open(sys.argv[1]).read(); objs=re.findall(r'^  o[0-9]+ \[', dot, re.M); assert $pycheck" "$T_OUT/opt.dot"; then
+		ok "$desc"
+	else
+		fail "$desc"; head -c 600 "$T_OUT/opt.dot"
+	fi
+}
+opt "--max-depth 0 draws the object alone" 'len(objs) == 1' backrefs "$core" "$buffer" --max-depth 0
+opt "--max-depth 1 draws its referrers, no further" 'len(objs) == 3' backrefs "$core" "$buffer" --max-depth 1
+opt "--too-many 1 counts the rest in a 'N more' box" '"more backreferences" in dot and len(objs) < 8' backrefs "$core" "$buffer" --too-many 1
+opt "--filter type!=function leaves functions out" '"function\\n" not in dot and len(objs) > 2' backrefs "$core" "$buffer" --filter 'type!=function'
+opt "--filter size>100 keeps only big neighbours" 'all(int(m) > 100 for m in re.findall(r"\\n([0-9]+) B\"", dot)[1:])' backrefs "$core" "$buffer" --filter 'size>100'
+opt "--highlight Session paints sessions blue" 're.search(r"label=\"Session[^\"]*\", fillcolor=\"0.6,0.6,", dot)' backrefs "$core" "$buffer" --highlight Session
+opt "--refcounts shows reference counts" '"bytearray [2]" in dot and "Session [" in dot' backrefs "$core" "$buffer" --refcounts
+opt "--extra-info addr,gc adds a line" '"id=0x" in dot and "gc tracked" in dot' backrefs "$core" "$buffer" --extra-info addr,gc
+opt "--legend adds a legend" '"legend [" in dot' backrefs "$core" "$buffer" --legend
+opt "refs follows referents" '".buffer" in dot and ".listener" in dot' refs "$core" "$session" --max-depth 1
+expect_exit 2 "--filter with a term it does not know" "$HEAPGRAPH" backrefs "$core" "$buffer" --filter 'colour=red'
+expect_exit 2 "--max-depth with a word" "$HEAPGRAPH" backrefs "$core" "$buffer" --max-depth deep
+
+# 4. hostile strings
 if ! msg=$(make_core "$py" hostile hostile); then fail "could not make a hostile core: $msg"; exit 0; fi
 hcore=$T_OUT/hostile.core
 target=$(json_get "$T_OUT/hostile.truth.json" 'hex(d["targets"]["target"])')
