@@ -6,28 +6,44 @@ helpers, thread-local data, context variables, buffers, regular
 expressions, numbers of the decimal/fractions/datetime kinds, itertools
 objects, weak references, subclasses of builtins with attributes, __slots__
 mixed with __dict__, a 50-frame recursion parked in a thread, delegating
-generators, ~200k small objects and module-level caches.
+generators, ~200k small objects and module-level caches; and C-implemented
+kinds a service meets: ctypes, ElementTree, sqlite3, logging, a thread pool,
+operator/itertools/dict iterators, typing generics, abc registries, hashes.
 
 Standard library only; runs on CPython 3.8 to 3.13."""
+import abc
 import array
 import asyncio
 import collections
+import concurrent.futures
+import contextlib
 import contextvars
+import ctypes
 import dataclasses
 import datetime
 import decimal
 import enum
 import fractions
 import functools
+import hashlib
+import heapq
 import io
 import itertools
+import logging
+import mmap
+import operator
 import os
+import queue
 import re
+import sqlite3
 import struct
 import sys
 import threading
+import types
 import typing
 import weakref
+import xml.etree.ElementTree as ET
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hgscenario
@@ -364,6 +380,8 @@ CLOSE_LOG = []
 FINALIZERS = [weakref.finalize(s, _closed, "sub-%d" % s.n, CLOSE_LOG) for s in SUBSCRIBERS[:3]]
 WEAKKEYS = weakref.WeakKeyDictionary({s: s.n for s in SUBSCRIBERS[3:8]})
 WEAKMETHOD = weakref.WeakMethod(SUBSCRIBERS[9].ping)
+WEAKPROXY = weakref.proxy(SUBSCRIBERS[8])
+WEAKCALLABLE = weakref.proxy(PIPELINE)
 HYBRID_REF = None  # set below
 
 
@@ -443,6 +461,113 @@ OTHER_CTX = contextvars.Context()
 OTHER_CTX.run(_in_context)
 
 
+# --- C-implemented kinds a service meets -------------------------------------
+
+class CPoint(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_double), ("name", ctypes.c_char_p)]
+
+
+CPOINT_P = ctypes.POINTER(CPoint)
+CPOINTS = (CPoint * 4)()
+CPOINTS[1].x = 7
+CPOINTS[1].name = b"second"
+CPTR = ctypes.pointer(CPOINTS[1])
+CBUF = ctypes.create_string_buffer(b"ctypes buffer", 64)
+CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)(lambda v: v * 2)
+CALLBACK(21)
+
+CATALOG = ET.Element("catalog", {"version": "1"})
+for _i in range(30):
+    _item = ET.SubElement(CATALOG, "item", id=str(_i))
+    _item.text = "item %d" % _i
+    ET.SubElement(_item, "price", currency="EUR").text = str(_i * 1.5)
+CATALOG_TREE = ET.ElementTree(CATALOG)
+PARSED_XML = ET.fromstring("<a><b x='1'>text</b><c/>tail</a>")
+
+DB = sqlite3.connect(":memory:")
+DB.execute("create table t (id integer primary key, name text)")
+DB.executemany("insert into t (name) values (?)", [("n%d" % i,) for i in range(50)])
+DB.commit()
+for _i in range(5):
+    DB.execute("select name from t where id = ?", (_i,)).fetchone()
+SQL_CURSOR = DB.execute("select id, name from t where id < 10")
+SQL_ROWS = SQL_CURSOR.fetchmany(3)
+
+LOG = logging.getLogger("service.app")
+LOG_STREAM = io.StringIO()
+_handler = logging.StreamHandler(LOG_STREAM)
+_handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+LOG.addHandler(_handler)
+LOG.setLevel(logging.INFO)
+LOG.propagate = False
+for _i in range(20):
+    LOG.info("request %d served", _i)
+
+GETTERS = [operator.itemgetter("id", "name"), operator.attrgetter("order_id", "customer"),
+           operator.methodcaller("split", ",", 1)]
+ITERATORS = [iter([1, 2, 3]), iter((1, 2)), iter({"a": 1, "b": 2}), iter({1, 2}), iter("str"), iter(b"bytes"),
+             iter(range(10)), map(str, range(5)), filter(None, [0, 1, 2]), zip("ab", "cd"), enumerate("xyz"),
+             reversed([1, 2, 3])]
+for _it in ITERATORS:
+    next(_it)
+VIEWED = {"k": 1, "j": [2]}
+DICT_VIEWS = [VIEWED.keys(), VIEWED.values(), VIEWED.items()]
+ITEMS_ITER = iter({"x": [1], "y": [2]}.items())
+next(ITEMS_ITER)
+
+
+class Plugin(abc.ABC):
+    @abc.abstractmethod
+    def run(self):
+        pass
+
+
+class RealPlugin(Plugin):
+    def run(self):
+        return 1
+
+
+Plugin.register(dict)
+PLUGIN_CHECKS = [isinstance({}, Plugin), isinstance([], Plugin), issubclass(RealPlugin, Plugin)]
+TYPING = [typing.List[int], typing.Optional[str], typing.Dict[str, typing.Tuple[int, ...]],
+          typing.Callable[[int], str], typing.Union[int, str]]
+ALIASES = [list[int], dict[str, list[int]]] if PY >= (3, 9) else []
+
+
+class Base:
+    def who(self):
+        return "base"
+
+
+class Derived(Base):
+    def who(self):
+        return "derived/" + super().who()
+
+
+SUPER = super(Derived, Derived())
+HASHES = [hashlib.sha256(b"payload"), hashlib.md5(b"x"), hashlib.blake2b(b"y", digest_size=16)]
+COMPRESSOR = zlib.compressobj()
+COMPRESSED = COMPRESSOR.compress(b"data" * 100)
+DECOMPRESSOR = zlib.decompressobj()
+NS = types.SimpleNamespace(a=1, b=[2])
+PROXY = types.MappingProxyType({"k": "v"})
+CHAIN_MAP = collections.ChainMap({"a": 1}, {"b": 2})
+TASK_HEAP = []
+for _i in (5, 1, 4, 2, 3):
+    heapq.heappush(TASK_HEAP, (_i, "task%d" % _i))
+JOBS = queue.Queue()
+for _i in range(5):
+    JOBS.put(("job", _i))
+SHARED = mmap.mmap(-1, 4096)
+SHARED.write(b"shared memory")
+SLICES = [slice(1, 10, 2), range(0, 100, 7), 3 + 4j]
+EXIT_STACK = contextlib.ExitStack()
+EXIT_STACK.callback(print, "never")
+EXIT_STACK.enter_context(contextlib.suppress(KeyError))
+POOL = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="pool")
+POOL_RESULTS = [f.result() for f in [POOL.submit(pow, 2, i) for i in range(10)]]
+
+
 # --- module-level caches and ~200k small objects ----------------------------
 
 ORDERS = {}
@@ -469,7 +594,7 @@ for _i in range(66000):
     if _i % 4 == 0:
         row["tags"] = ["t%d" % (_i % 13)]
     ROWS.append(row)
-del row, o, _i, _c
+del row, o, _i, _c, _item, _it, _handler
 
 
 # --- threads -----------------------------------------------------------------
@@ -596,13 +721,15 @@ def loop_thread(ready):
 
 
 def settle(threads):
-    """Waits until every parked thread blocks in a wait or select, so that
-    nothing runs Python code while the ground truth is recorded."""
+    """Waits until every parked thread blocks in a wait or select (or, in
+    the thread pool, in its work queue's get), so that nothing runs Python
+    code while the ground truth is recorded."""
     import time
     idents = {t.ident for t in threads}
+    idents.update(t.ident for t in threading.enumerate() if t.name.startswith("pool"))
     for _ in range(500):
         frames = sys._current_frames()
-        busy = [i for i in idents if i in frames and frames[i].f_code.co_name not in ("wait", "select")]
+        busy = [i for i in idents if i in frames and frames[i].f_code.co_name not in ("wait", "select", "_worker")]
         del frames
         if not busy:
             return

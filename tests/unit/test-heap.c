@@ -1,0 +1,221 @@
+/*
+ * test-heap.c - the heap graph and its algorithms on small graphs built by
+ * hand: lookups, reverse edges, reachability, chains (root preference, C
+ * memory only as the last resort, distinct first hops, weak edges), the
+ * neighbourhood walk (depth, too_many, module cull) and the index (round
+ * trip, stale, damaged, hostile contents refused).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "unit.h"
+#include "../../analyzer/chain.h"
+#include "../../analyzer/heap.h"
+#include "../../analyzer/index.h"
+#include "../../analyzer/nbhood.h"
+
+/*
+ * The test graph (addresses 0x1000 * (i + 1)):
+ *   module M(0) --__dict__--> D(1) --['cache']--> C(2) --['k']--> T(3)
+ *   frame local 'x' -> L(4) --[0]--> T(3)
+ *   C root -> X(5) --.ref--> Y(6);  W(7) --(weak)--> Z(8);  G(9) <-> G2(10) garbage cycle
+ *   interpreter root "sys.__dict__" -> S(11) --['mod']--> M(0)
+ */
+static void build(struct hg_heap *h)
+{
+	uint32_t t;
+
+	hg_heap_init(h);
+	t = hg_heap_add_type(h, 0xdead0, HG_NONE);
+	h->types[t].name = hg_heap_cstr(h, "thing");
+	h->types[t].module = hg_heap_cstr(h, "builtins");
+	h->types[t].qualname = h->types[t].name;
+	for (uint32_t i = 0; i <= 11; i++) {
+		hg_heap_add_object(h, 0x1000 * (uint64_t)(i + 1), t);
+		h->size[i] = 10 * (i + 1);
+	}
+#define E(a, b, l, k) hg_heap_add_edge(h, b, hg_heap_cstr(h, l), k)
+	hg_heap_begin_edges(h, 0); E(0, 1, "__dict__", HG_EDGE_STRONG);
+	hg_heap_begin_edges(h, 1); E(1, 2, "['cache']", HG_EDGE_STRONG);
+	hg_heap_begin_edges(h, 2); E(2, 3, "['k']", HG_EDGE_STRONG);
+	hg_heap_begin_edges(h, 4); E(4, 3, "[0]", HG_EDGE_STRONG);
+	hg_heap_begin_edges(h, 5); E(5, 6, ".ref", HG_EDGE_STRONG);
+	hg_heap_begin_edges(h, 7); E(7, 8, "(weak)", HG_EDGE_WEAK);
+	hg_heap_begin_edges(h, 9); E(9, 10, ".peer", HG_EDGE_STRONG);
+	hg_heap_begin_edges(h, 10); E(10, 9, ".peer", HG_EDGE_STRONG);
+	hg_heap_begin_edges(h, 11); E(11, 0, "['mod']", HG_EDGE_STRONG);
+#undef E
+	hg_heap_finish(h);
+	hg_heap_add_root(h, HG_ROOT_MODULE, hg_heap_cstr(h, "sys.modules['m']"), 0);
+	hg_heap_add_root(h, HG_ROOT_FRAME, hg_heap_cstr(h, "thread 'T' frame f() local 'x'"), 4);
+	hg_heap_add_root(h, HG_ROOT_C, hg_heap_cstr(h, "C stack of thread 1"), 5);
+	hg_heap_add_root(h, HG_ROOT_C, hg_heap_cstr(h, "C stack of thread 1"), 0);
+	hg_heap_add_root(h, HG_ROOT_INTERPRETER, hg_heap_cstr(h, "sys.__dict__"), 11);
+	hg_heap_add_root(h, HG_ROOT_INTERPRETER, hg_heap_cstr(h, "w holder"), 7);
+	hg_heap_mark(h);
+	hg_heap_drop_build(h);
+}
+
+TEST(lookups_and_reverse_edges)
+{
+	struct hg_heap h;
+
+	build(&h);
+	CHECK_EQ_INT(hg_heap_find(&h, 0x4000), 3);
+	CHECK_EQ_INT(hg_heap_find(&h, 0x4008), HG_NONE);
+	CHECK_EQ_INT(hg_heap_find(&h, 0), HG_NONE);
+	/* T(3) has two referrers: C(2) and L(4) */
+	CHECK_EQ_INT(h.rfirst[4] - h.rfirst[3], 2);
+	CHECK_EQ_INT(h.from[h.redge[h.rfirst[3]]], 2);
+	CHECK_EQ_INT(h.from[h.redge[h.rfirst[3] + 1]], 4);
+	hg_heap_release(&h);
+}
+
+TEST(reachability)
+{
+	struct hg_heap h;
+
+	build(&h);
+	CHECK(h.flags[3] & HG_OBJ_REACHABLE);
+	CHECK(!(h.flags[6] & HG_OBJ_REACHABLE) && (h.flags[6] & HG_OBJ_C_HELD));
+	CHECK(!(h.flags[8] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)));	/* only a weak edge */
+	CHECK(!(h.flags[9] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)));	/* garbage cycle */
+	CHECK_EQ_U64(h.meta.unreachable, 3);	/* Z, G, G2 */
+	CHECK_EQ_U64(h.meta.c_held, 2);		/* X, Y */
+	hg_heap_release(&h);
+}
+
+TEST(chains)
+{
+	struct hg_heap h;
+	struct hg_chain *c;
+	size_t n;
+	char *path;
+
+	build(&h);
+	/* T: the frame local is 1 hop, the module 3: the local wins */
+	n = hg_chain_find(&h, 3, 0, 1, &c);
+	if (CHECK_EQ_INT(n, 1)) {
+		CHECK_EQ_STR(hg_heap_s(&h, h.roots[c[0].root].name), "thread 'T' frame f() local 'x'");
+		CHECK_EQ_INT(c[0].len, 2);
+	}
+	hg_chains_free(c, n);
+	/* --all 5: the module chain next, then sys.__dict__'s; never the C root on M */
+	n = hg_chain_find(&h, 3, 0, 5, &c);
+	if (CHECK_EQ_INT(n, 3)) {
+		CHECK_EQ_STR(hg_heap_s(&h, h.roots[c[2].root].name), "sys.__dict__");
+		CHECK_EQ_STR(hg_heap_s(&h, h.roots[c[1].root].name), "sys.modules['m']");
+		path = hg_chain_path(&h, &c[1]);
+		CHECK_EQ_STR(path, "sys.modules['m'] \xe2\x86\x92 .__dict__['cache'] \xe2\x86\x92 thing['k']");
+		free(path);
+	}
+	hg_chains_free(c, n);
+	/* D(1): the module beats both the C root on the module and sys.__dict__ */
+	n = hg_chain_find(&h, 1, 0, 1, &c);
+	if (CHECK_EQ_INT(n, 1))
+		CHECK_EQ_INT(h.roots[c[0].root].kind, HG_ROOT_MODULE);
+	hg_chains_free(c, n);
+	/* Y: only C memory reaches it */
+	n = hg_chain_find(&h, 6, 0, 3, &c);
+	if (CHECK_EQ_INT(n, 1))
+		CHECK_EQ_INT(h.roots[c[0].root].kind, HG_ROOT_C);
+	hg_chains_free(c, n);
+	/* Z: weak only; G: garbage */
+	CHECK_EQ_INT(hg_chain_find(&h, 8, 0, 1, &c), 0);
+	n = hg_chain_find(&h, 8, 1, 1, &c);
+	CHECK_EQ_INT(n, 1);
+	hg_chains_free(c, n);
+	CHECK_EQ_INT(hg_chain_find(&h, 9, 1, 1, &c), 0);
+	hg_heap_release(&h);
+}
+
+TEST(neighbourhood)
+{
+	struct hg_heap h;
+	struct hg_nbhood nb;
+	struct hg_nb_options o = { 1, 3, 10, 0, NULL, NULL, NULL };
+	uint32_t start = 3;
+
+	build(&h);
+	/* backrefs of T: C and L at depth 1, D at 2, M at 3 (a module: drawn, not expanded) */
+	hg_nbhood_build(&h, &start, 1, &o, &nb);
+	CHECK_EQ_INT(nb.n, 5);
+	CHECK_EQ_INT(nb.nedges, 4);
+	hg_nbhood_release(&nb);
+	o.max_depth = 1;
+	hg_nbhood_build(&h, &start, 1, &o, &nb);
+	CHECK_EQ_INT(nb.n, 3);
+	hg_nbhood_release(&nb);
+	o.too_many = 1;
+	hg_nbhood_build(&h, &start, 1, &o, &nb);
+	CHECK_EQ_INT(nb.n, 2);
+	CHECK_EQ_U64(nb.skipped[0], 1);
+	hg_nbhood_release(&nb);
+	/* refs of M through the module: S is not a referent; M -> D -> C -> T */
+	o.backrefs = 0; o.max_depth = 5; o.too_many = 10;
+	start = 0;
+	hg_nbhood_build(&h, &start, 1, &o, &nb);
+	CHECK_EQ_INT(nb.n, 4);
+	hg_nbhood_release(&nb);
+	hg_heap_release(&h);
+}
+
+TEST(index_round_trip)
+{
+	struct hg_heap h, back;
+	struct hg_warnings w = { NULL, 0, 0 }, w2 = { NULL, 0, 0 };
+	struct hg_dump_id id = { 123, 456, 789 }, other = { 123, 457, 789 };
+	struct hg_error err;
+	char path[] = "/tmp/hg-test-index-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+	long size;
+	unsigned char *buf;
+
+	close(fd);
+	build(&h);
+	hg_warnf(&w, "a warning to keep");
+	CHECK_EQ_INT(hg_index_write(&h, &w, &id, path, &err), 0);
+	if (CHECK_EQ_INT(hg_index_load(&back, &w2, &id, path, &err), 0)) {
+		CHECK_EQ_INT(back.nobj, h.nobj);
+		CHECK_EQ_INT(back.nedge, h.nedge);
+		CHECK_EQ_INT(hg_heap_find(&back, 0x4000), 3);
+		CHECK_EQ_STR(hg_heap_s(&back, back.roots[1].name), "thread 'T' frame f() local 'x'");
+		CHECK(w2.nr == 1 && !strcmp(w2.line[0], "a warning to keep"));
+		hg_heap_release(&back);
+	}
+	/* another dump: refused */
+	CHECK_EQ_INT(hg_index_load(&back, &w2, &other, path, &err), -1);
+	/* a hostile index whose checksum is right but an edge points outside: refused */
+	f = fopen(path, "r+b");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	buf = malloc((size_t)size);
+	fseek(f, 0, SEEK_SET);
+	if (fread(buf, 1, (size_t)size, f) == (size_t)size) {
+		/* flip one byte in the middle: the checksum catches it */
+		buf[size / 2] ^= 0x5a;
+		fseek(f, 0, SEEK_SET);
+		fwrite(buf, 1, (size_t)size, f);
+		fflush(f);
+		CHECK_EQ_INT(hg_index_load(&back, &w2, &id, path, &err), -1);
+	}
+	fclose(f);
+	free(buf);
+	unlink(path);
+	hg_warnings_release(&w);
+	hg_warnings_release(&w2);
+	hg_heap_release(&h);
+}
+
+int main(void)
+{
+	RUN(lookups_and_reverse_edges);
+	RUN(reachability);
+	RUN(chains);
+	RUN(neighbourhood);
+	RUN(index_round_trip);
+	return UNIT_DONE();
+}
