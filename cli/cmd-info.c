@@ -84,6 +84,7 @@ static json_t *describe(struct hg_core *c, struct hg_python *py, int have_py, co
 		json_object_set_new(p, "image", dump_string(py->image_path));
 		json_object_set_new(p, "build", json_string(py->shared ? "shared" : "static"));
 		json_object_set_new(p, "supported", json_boolean(py->supported));
+		json_object_set_new(p, "free_threaded", json_boolean(py->free_threaded));
 		json_object_set_new(o, "python", p);
 	} else {
 		json_object_set_new(o, "python", json_null());
@@ -139,6 +140,7 @@ static void print_text(json_t *o, struct hg_core *c)
 	}
 	printf("python      %s (%s build, from %s)%s\n", jstr(py, "version"), jstr(py, "build"),
 	       jstr(py, "version_source"),
+	       json_is_true(json_object_get(py, "free_threaded")) ? " [free-threaded: not supported]" :
 	       json_is_true(json_object_get(py, "supported")) ? "" : " [not supported: 3.8-3.13 only]");
 	printf("_PyRuntime  %s in %s\n", jstr(py, "runtime"), jstr(py, "image"));
 }

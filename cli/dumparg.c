@@ -4,6 +4,7 @@
  * $XDG_STATE_HOME/heapgraph/last-dump.  Says on stderr which one it used.
  */
 #define _GNU_SOURCE
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,9 +80,20 @@ char *cli_default_dump(const char *cmd)
 	return NULL;
 }
 
+/* A progress line on a terminal: long reads should not look like hangs. */
+static void progress(void *arg, uint64_t done, uint64_t found)
+{
+	const char *path = arg;
+
+	if (done < found)
+		fprintf(stderr, "\rheapgraph: reading %s: %" PRIu64 " of %" PRIu64 " objects found so far...", path, done, found);
+	else
+		fprintf(stderr, "\r\033[K");
+}
+
 int cli_load(const char *cmd, const char *arg, const char *sysroot, struct hg_heap *h, char **used)
 {
-	struct hg_dump_options opt = { sysroot };
+	struct hg_dump_options opt = { sysroot, NULL, NULL };
 	struct hg_warnings warn = { NULL, 0, 0 };
 	struct hg_error err = { 0, "" };
 	char *path = arg ? xstrdup(arg) : cli_default_dump(cmd);
@@ -89,6 +101,10 @@ int cli_load(const char *cmd, const char *arg, const char *sysroot, struct hg_he
 
 	if (!path)
 		return HG_EUSAGE;
+	if (isatty(2)) {
+		opt.progress = progress;
+		opt.progress_arg = path;
+	}
 	rc = hg_dump_open(path, &opt, h, &warn, &from_index, &err);
 	cli_print_warnings(&warn);
 	hg_warnings_release(&warn);

@@ -1415,6 +1415,7 @@ static void find_static_types(struct walker *w)
 }
 
 int hg_cpython_load(struct hg_core *c, const struct hg_python *py, struct hg_heap *h,
+		    void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
 		    struct hg_error *err)
 {
 	struct walker w;
@@ -1452,8 +1453,13 @@ int hg_cpython_load(struct hg_core *c, const struct hg_python *py, struct hg_hea
 				 c->path, (unsigned long long)py->runtime);
 	}
 	roots_collect(&w);
-	for (uint32_t i = 0; i < h->nobj; i++)
+	for (uint32_t i = 0; i < h->nobj; i++) {
 		walk_object(&w, i);
+		if (progress && !(i & 0xffff))
+			progress(progress_arg, i, h->nobj);
+	}
+	if (progress)
+		progress(progress_arg, h->nobj, h->nobj);
 	hg_heap_finish(h);
 	roots_c_memory(&w);
 	hg_heap_mark(h);

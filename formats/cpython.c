@@ -180,6 +180,9 @@ int hg_cpython_detect(struct hg_core *c, struct hg_python *py, struct hg_error *
 	} else
 		return hg_errorf(err, HG_ENOTFOUND, "%s: found _PyRuntime in %s but not the Python version",
 				 c->path, f->path);
-	py->supported = py->major == 3 && py->minor >= 8 && py->minor <= 13;
+	/* _Py_DebugOffsets.free_threaded (3.13+): a build without the GIL lays objects out differently */
+	if (!strcmp(py->version_source, "_Py_DebugOffsets") && hg_core_read_u64(c, py->runtime + 16, &v) == 0 && v)
+		py->free_threaded = 1;
+	py->supported = py->major == 3 && py->minor >= 8 && py->minor <= 13 && !py->free_threaded;
 	return 0;
 }

@@ -17,7 +17,8 @@ struct hg_python {
 	size_t image;		/* index into core->files */
 	const char *image_path;
 	int shared;		/* libpython is a shared library (else linked into the executable) */
-	int supported;		/* 3.8 <= version <= 3.13 */
+	int free_threaded;	/* a 3.13t build (no GIL): other object layouts */
+	int supported;		/* 3.8 <= version <= 3.13, with the GIL */
 };
 
 /*
@@ -37,6 +38,7 @@ struct hg_heap;
  * (HG_EUNSUPPORTED).
  */
 int hg_cpython_load(struct hg_core *c, const struct hg_python *py, struct hg_heap *h,
+		    void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
 		    struct hg_error *err);
 
 #endif

@@ -27,10 +27,11 @@ static int load_core(const char *path, const struct hg_dump_options *opt, struct
 	if (hg_cpython_detect(&core, &py, err) < 0)
 		goto out;
 	if (!py.supported) {
-		hg_errorf(err, HG_EUNSUPPORTED, "%s: Python %s is not supported (3.8 to 3.13 are)", path, py.version);
+		hg_errorf(err, HG_EUNSUPPORTED, "%s: Python %s%s is not supported (3.8 to 3.13 with the GIL are)",
+			  path, py.version, py.free_threaded ? " (free-threaded build)" : "");
 		goto out;
 	}
-	rc = hg_cpython_load(&core, &py, h, err);
+	rc = hg_cpython_load(&core, &py, h, opt ? opt->progress : NULL, opt ? opt->progress_arg : NULL, err);
 out:
 	for (size_t i = 0; i < core.warnings.nr; i++)
 		hg_warnf(w, "%s", core.warnings.line[i]);

@@ -12,6 +12,9 @@
 
 struct hg_dump_options {
 	const char *sysroot;
+	/* called now and then while reading a dump (may be NULL): objects done so far, and found so far */
+	void (*progress)(void *arg, uint64_t done, uint64_t found);
+	void *progress_arg;
 };
 
 /*

@@ -148,10 +148,13 @@ def ready(extra=None, heap=False):
             import objgraph  # noqa: F401  imported before recording, not during
         except Exception:
             pass
+    # platform.python_version() fills platform._sys_version_cache the first
+    # time: ask before recording, or that dict grows after it was measured.
+    version = platform.python_version()
     heap_truth = record_heap() if heap else None
     truth = {
         "pid": os.getpid(),
-        "version": platform.python_version(),
+        "version": version,
         "hexversion": sys.hexversion,
         "executable": os.path.realpath(sys.executable),
         "argv": sys.argv,
