@@ -149,6 +149,7 @@ char *strbuf_detach(struct strbuf *sb)
 {
 	char *p = sb->buf;
 
-	strbuf_init(sb);
+	sb->buf = NULL;
+	sb->len = sb->alloc = 0;
 	return p;
 }

@@ -44,7 +44,7 @@ void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_reset(struct strbuf *sb);
-/* Hands the buffer to the caller, who frees it; sb is re-initialised. */
+/* Hands the buffer to the caller, who frees it; sb must be initialised again before reuse. */
 char *strbuf_detach(struct strbuf *sb);
 
 static inline uint16_t hg_le16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
