@@ -164,11 +164,13 @@ static int parse_filter(const char *cmd, const char *expr, struct filter *f)
 
 		if (strncmp(u, "type=", 5) && strncmp(u, "type!=", 6) && strncmp(u, "size>", 5) &&
 		    strncmp(u, "size<", 5) && strcmp(u, "reachable") && strcmp(u, "gc")) {
+			int rc = cli_usage(cmd, "--filter: unknown term '%s' (type=T, type!=T, size>N, size<N, reachable, gc, and ! before them)", t);
+
 			free(copy);
 			for (size_t k = 0; k < f->n; k++)
 				free(f->term[k]);
 			free(f->term);
-			return cli_usage(cmd, "--filter: unknown term '%s' (type=T, type!=T, size>N, size<N, reachable, gc, and ! before them)", t);
+			return rc;
 		}
 		f->term = xrealloc(f->term, (f->n + 1) * sizeof(*f->term));
 		f->term[f->n++] = xstrdup(t);

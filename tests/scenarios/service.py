@@ -664,8 +664,8 @@ async def lock_waiter(lock):
 
 
 async def agen_user(agen):
-    async for item in agen:
-        if item[0] == 2:
+    async for item in agen:         # parks inside the generator, on its gate
+        if item[0] == 5:
             break
     return agen
 
@@ -722,18 +722,20 @@ def loop_thread(ready):
 
 def settle(threads):
     """Waits until every parked thread blocks in a wait or select (or, in
-    the thread pool, in its work queue's get), so that nothing runs Python
-    code while the ground truth is recorded."""
+    the thread pool, in its work queue's get), five polls in a row, so that
+    nothing runs Python code while the ground truth is recorded."""
     import time
     idents = {t.ident for t in threads}
     idents.update(t.ident for t in threading.enumerate() if t.name.startswith("pool"))
-    for _ in range(500):
+    quiet = 0
+    for _ in range(1000):
         frames = sys._current_frames()
         busy = [i for i in idents if i in frames and frames[i].f_code.co_name not in ("wait", "select", "_worker")]
         del frames
-        if not busy:
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 5:
             return
-        time.sleep(0.01)
+        time.sleep(0.02)
     raise SystemExit("threads did not settle")
 
 

@@ -6,7 +6,8 @@ Prints the agreement figures on one line and every kind of disagreement
 (a few examples each); exits 1 when a figure is below what issue 3 asks:
 100% of gc.get_objects() found and typed, >= 99.9% of gc.get_referents()
 present, >= 99% of sys.getsizeof() equal, typestats equal, frame locals
-present as named roots.
+present as named roots.  Also lists, without a target, the live objects
+that heapgraph finds no root for.
 """
 import json
 import re
@@ -108,6 +109,13 @@ def main():
                 else:
                     problem("frame local", "thread %s %s() %s -> %s (roots there: %s)" % (
                         th["name"], func, var, hex(oid), by_target.get(oid, [])[:2]))
+
+    # 6. (informational, no target) every object gc.get_objects() returned was
+    # alive after a collection, so a complete set of roots reaches it
+    unreached = [int(sid) for sid in truth["objects"] if objs.get(int(sid), {}).get("unreachable")]
+    for a in unreached:
+        problem("live but unreachable (informational)", "%s %s %s" % (
+            hex(a), objs[a]["qualname"], objs[a].get("repr", "")[:40]))
 
     pct = lambda a, b: 100.0 * a / b if b else 100.0  # noqa: E731
     print("%s: objects found %.2f%% (%d/%d), typed %.2f%%, referents %.3f%% (%d/%d), sizes %.2f%% (%d/%d), "
