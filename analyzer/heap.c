@@ -266,6 +266,26 @@ static void strs_grow(struct hg_heap *h)
 	b->scap = ncap;
 }
 
+/* Copies s[0..len) and a NUL to the end of the pool; its offset, or 0 once the pool is full. */
+static uint32_t pool_append(struct hg_heap *h, const char *s, size_t len)
+{
+	struct hg_heap_build *b = h->b;
+	uint32_t off;
+
+	if (h->pool_len + len + 1 > UINT32_MAX)
+		return 0;	/* such a heap is beyond the index format */
+	if (h->pool_len + len + 1 > b->pool_alloc) {
+		while (h->pool_len + len + 1 > b->pool_alloc)
+			b->pool_alloc *= 2;
+		h->pool = xrealloc(h->pool, b->pool_alloc);
+	}
+	off = (uint32_t)h->pool_len;
+	memcpy(h->pool + off, s, len);
+	h->pool[off + len] = '\0';
+	h->pool_len += len + 1;
+	return off;
+}
+
 uint32_t hg_heap_str(struct hg_heap *h, const char *s, size_t len)
 {
 	struct hg_heap_build *b = h->b;
@@ -286,17 +306,9 @@ uint32_t hg_heap_str(struct hg_heap *h, const char *s, size_t len)
 		if (!strncmp(p, s, len) && p[len] == '\0')
 			return b->strs[j];
 	}
-	if (h->pool_len + len + 1 > UINT32_MAX)
-		return 0;	/* pool full: such a heap is beyond the index format */
-	if (h->pool_len + len + 1 > b->pool_alloc) {
-		while (h->pool_len + len + 1 > b->pool_alloc)
-			b->pool_alloc *= 2;
-		h->pool = xrealloc(h->pool, b->pool_alloc);
-	}
-	off = (uint32_t)h->pool_len;
-	memcpy(h->pool + off, s, len);
-	h->pool[off + len] = '\0';
-	h->pool_len += len + 1;
+	off = pool_append(h, s, len);
+	if (!off)
+		return 0;
 	b->strs[j] = off;
 	b->sused++;
 	return off;
@@ -304,22 +316,8 @@ uint32_t hg_heap_str(struct hg_heap *h, const char *s, size_t len)
 
 uint32_t hg_heap_str_unique(struct hg_heap *h, const char *s, size_t len)
 {
-	struct hg_heap_build *b = h->b;
-	uint32_t off;
-
 	len = strnlen(s, len);
-	if (!len || h->pool_len + len + 1 > UINT32_MAX)
-		return 0;
-	if (h->pool_len + len + 1 > b->pool_alloc) {
-		while (h->pool_len + len + 1 > b->pool_alloc)
-			b->pool_alloc *= 2;
-		h->pool = xrealloc(h->pool, b->pool_alloc);
-	}
-	off = (uint32_t)h->pool_len;
-	memcpy(h->pool + off, s, len);
-	h->pool[off + len] = '\0';
-	h->pool_len += len + 1;
-	return off;
+	return len ? pool_append(h, s, len) : 0;
 }
 
 uint32_t hg_heap_cstr(struct hg_heap *h, const char *s)

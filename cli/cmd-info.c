@@ -9,37 +9,13 @@
 #include "cli.h"
 #include "../formats/core.h"
 #include "../formats/cpython.h"
-
-static json_t *hex(uint64_t v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
-	return json_string(buf);
-}
-
-/* Strings from the dump may hold any bytes; jansson wants UTF-8. */
-static json_t *dump_string(const char *s)
-{
-	json_t *j = json_string(s);
-
-	if (!j) {
-		char *copy = strdup(s);
-
-		for (char *p = copy; *p; p++)
-			if ((unsigned char)*p >= 0x80)
-				*p = '?';
-		j = json_string(copy);
-		free(copy);
-	}
-	return j;
-}
+#include "../render/json.h"
 
 static json_t *describe(struct hg_core *c, struct hg_python *py, int have_py, const char *py_msg)
 {
 	json_t *o = json_object(), *threads = json_array(), *files = json_array(), *w = json_array();
 
-	json_object_set_new(o, "file", dump_string(c->path));
+	json_object_set_new(o, "file", hg_json_str(c->path));
 	json_object_set_new(o, "format", json_string("elf-core"));
 	json_object_set_new(o, "compression", json_string(hg_compression_name(c->in.compression)));
 	json_object_set_new(o, "size", json_integer((json_int_t)c->in.file_size));
@@ -48,15 +24,15 @@ static json_t *describe(struct hg_core *c, struct hg_python *py, int have_py, co
 	json_object_set_new(o, "pid", c->have_prpsinfo ? json_integer(c->pid) :
 			    c->nthreads ? json_integer(c->threads[0].tid) : json_null());
 	json_object_set_new(o, "ppid", c->have_prpsinfo ? json_integer(c->ppid) : json_null());
-	json_object_set_new(o, "command", c->have_prpsinfo ? dump_string(c->psargs) : json_null());
-	json_object_set_new(o, "executable", c->executable ? dump_string(c->executable) : json_null());
+	json_object_set_new(o, "command", c->have_prpsinfo ? hg_json_str(c->psargs) : json_null());
+	json_object_set_new(o, "executable", c->executable ? hg_json_str(c->executable) : json_null());
 	json_object_set_new(o, "signal", json_integer(c->signo));
 	for (size_t i = 0; i < c->nthreads; i++) {
 		json_t *t = json_object();
 
 		json_object_set_new(t, "tid", json_integer(c->threads[i].tid));
-		json_object_set_new(t, "pc", hex(c->threads[i].pc));
-		json_object_set_new(t, "sp", hex(c->threads[i].sp));
+		json_object_set_new(t, "pc", hg_json_addr(c->threads[i].pc));
+		json_object_set_new(t, "sp", hg_json_addr(c->threads[i].sp));
 		json_array_append_new(threads, t);
 	}
 	json_object_set_new(o, "threads", threads);
@@ -65,12 +41,12 @@ static json_t *describe(struct hg_core *c, struct hg_python *py, int have_py, co
 	for (size_t i = 0; i < c->nfiles; i++) {
 		json_t *f = json_object();
 
-		json_object_set_new(f, "path", dump_string(c->files[i].path));
+		json_object_set_new(f, "path", hg_json_str(c->files[i].path));
 		json_object_set_new(f, "status", json_string(hg_file_status_name(c->files[i].status)));
 		json_object_set_new(f, "build_id", c->files[i].build_id[0] ?
 				    json_string(c->files[i].build_id) : json_null());
 		if (c->files[i].disk_path && strcmp(c->files[i].disk_path, c->files[i].path))
-			json_object_set_new(f, "found_at", dump_string(c->files[i].disk_path));
+			json_object_set_new(f, "found_at", hg_json_str(c->files[i].disk_path));
 		json_array_append_new(files, f);
 	}
 	json_object_set_new(o, "files", files);
@@ -78,21 +54,21 @@ static json_t *describe(struct hg_core *c, struct hg_python *py, int have_py, co
 		json_t *p = json_object();
 
 		json_object_set_new(p, "version", json_string(py->version));
-		json_object_set_new(p, "version_hex", hex(py->version_hex));
+		json_object_set_new(p, "version_hex", hg_json_addr(py->version_hex));
 		json_object_set_new(p, "version_source", json_string(py->version_source));
-		json_object_set_new(p, "runtime", hex(py->runtime));
-		json_object_set_new(p, "image", dump_string(py->image_path));
+		json_object_set_new(p, "runtime", hg_json_addr(py->runtime));
+		json_object_set_new(p, "image", hg_json_str(py->image_path));
 		json_object_set_new(p, "build", json_string(py->shared ? "shared" : "static"));
 		json_object_set_new(p, "supported", json_boolean(py->supported));
 		json_object_set_new(p, "free_threaded", json_boolean(py->free_threaded));
 		json_object_set_new(o, "python", p);
 	} else {
 		json_object_set_new(o, "python", json_null());
-		json_object_set_new(o, "python_message", dump_string(py_msg));
+		json_object_set_new(o, "python_message", hg_json_str(py_msg));
 	}
 	json_object_set_new(o, "incomplete", json_boolean(c->incomplete));
 	for (size_t i = 0; i < c->warnings.nr; i++)
-		json_array_append_new(w, dump_string(c->warnings.line[i]));
+		json_array_append_new(w, hg_json_str(c->warnings.line[i]));
 	json_object_set_new(o, "warnings", w);
 	return o;
 }

@@ -16,6 +16,20 @@ int cmd_chain(int argc, char **argv);
 int cmd_backrefs(int argc, char **argv);
 int cmd_refs(int argc, char **argv);
 
+/* The options chain, backrefs and refs share (cli/picture.c). */
+#define PICTURE_HELP \
+	"  --type T        the objects of type T (X, or module.X) that are largest\n" \
+	"  --limit K       how many objects --type picks (default 3)\n" \
+	"  -o, --output F  write a picture: .dot .png .svg .pdf .xdot (default: DOT on stdout)\n" \
+	"  --max-depth N   how far from the objects to draw (default 3)\n" \
+	"  --too-many N    draw at most N neighbours of an object, count the rest (default 10)\n" \
+	"  --filter EXPR   leave out neighbours: type=T,type!=T,size>N,size<N,reachable,gc (! negates)\n" \
+	"  --highlight T   draw objects of type T in blue\n" \
+	"  --refcounts     show each object's reference count\n" \
+	"  --extra-info F  a third label line: addr,size,refcount,referrers,gc,reachable\n" \
+	"  --legend        explain the colours in a note\n" \
+	"  --sysroot DIR   look for the files the process mapped under DIR\n"
+
 const struct cmd hg_commands[] = {
 	{ "info", cmd_info, "DUMP [--json] [--sysroot DIR]",
 	  "what the dump is: format, process, threads, mapped files, Python version",
@@ -44,43 +58,13 @@ const struct cmd hg_commands[] = {
 	  "  --all N         up to N chains that start at different roots\n"
 	  "  --weak          follow weak references too\n"
 	  "  --json          {target, found, root, steps} (an array for several objects)\n"
-	  "  --type T        the objects of type T (X, or module.X) that are largest\n"
-	  "  --limit K       how many objects --type picks (default 3)\n"
-	  "  -o, --output F  write a picture: .dot .png .svg .pdf .xdot (default: DOT on stdout)\n"
-	  "  --max-depth N   how far from the objects to draw (default 3)\n"
-	  "  --too-many N    draw at most N neighbours of an object, count the rest (default 10)\n"
-	  "  --filter EXPR   leave out neighbours: type=T,type!=T,size>N,size<N,reachable,gc (! negates)\n"
-	  "  --highlight T   draw objects of type T in blue\n"
-	  "  --refcounts     show each object's reference count\n"
-	  "  --extra-info F  a third label line: addr,size,refcount,referrers,gc,reachable\n"
-	  "  --legend        explain the colours in a note\n"
-	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	PICTURE_HELP },
 	{ "backrefs", cmd_backrefs, "[DUMP] ADDR...|--type T [-o F.png] [options]",
 	  "picture of what refers to the objects (objgraph's show_backrefs)",
-	  "  --type T        the objects of type T (X, or module.X) that are largest\n"
-	  "  --limit K       how many objects --type picks (default 3)\n"
-	  "  -o, --output F  write a picture: .dot .png .svg .pdf .xdot (default: DOT on stdout)\n"
-	  "  --max-depth N   how far from the objects to draw (default 3)\n"
-	  "  --too-many N    draw at most N neighbours of an object, count the rest (default 10)\n"
-	  "  --filter EXPR   leave out neighbours: type=T,type!=T,size>N,size<N,reachable,gc (! negates)\n"
-	  "  --highlight T   draw objects of type T in blue\n"
-	  "  --refcounts     show each object's reference count\n"
-	  "  --extra-info F  a third label line: addr,size,refcount,referrers,gc,reachable\n"
-	  "  --legend        explain the colours in a note\n"
-	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	PICTURE_HELP },
 	{ "refs", cmd_refs, "[DUMP] ADDR...|--type T [-o F.png] [options]",
 	  "picture of what the objects refer to (objgraph's show_refs)",
-	  "  --type T        the objects of type T (X, or module.X) that are largest\n"
-	  "  --limit K       how many objects --type picks (default 3)\n"
-	  "  -o, --output F  write a picture: .dot .png .svg .pdf .xdot (default: DOT on stdout)\n"
-	  "  --max-depth N   how far from the objects to draw (default 3)\n"
-	  "  --too-many N    draw at most N neighbours of an object, count the rest (default 10)\n"
-	  "  --filter EXPR   leave out neighbours: type=T,type!=T,size>N,size<N,reachable,gc (! negates)\n"
-	  "  --highlight T   draw objects of type T in blue\n"
-	  "  --refcounts     show each object's reference count\n"
-	  "  --extra-info F  a third label line: addr,size,refcount,referrers,gc,reachable\n"
-	  "  --legend        explain the colours in a note\n"
-	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	PICTURE_HELP },
 	{ "export", cmd_export, "[DUMP] [-o FILE.jsonl[.gz]] [--sysroot DIR]",
 	  "the whole graph as heapgraph JSONL: objects, labeled references, roots",
 	  "  -o, --output F  write to F (.jsonl, or .jsonl.gz compressed); default standard output\n"

@@ -51,6 +51,9 @@ static inline uint16_t hg_le16(const void *p) { uint16_t v; memcpy(&v, p, 2); re
 static inline uint32_t hg_le32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static inline uint64_t hg_le64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
+/* Length of the valid UTF-8 sequence at s (NUL-terminated), or 0 when it is not valid UTF-8. */
+size_t hg_utf8_len(const unsigned char *s);
+
 /* a + b without wrapping: returns 0 and stores the sum, or -1 on overflow. */
 static inline int hg_add_ok(uint64_t a, uint64_t b, uint64_t *sum)
 {

@@ -20,21 +20,6 @@ void walk_iframe_edges(struct walker *w, uint64_t f, int stack_ok);
 
 #define MAX_THREADS 100000
 
-static uint32_t rd32(struct walker *w, uint64_t a)
-{
-	uint32_t v = 0;
-
-	hg_core_read(w->c, a, &v, 4);
-	return v;
-}
-
-static unsigned rd8(struct walker *w, uint64_t a)
-{
-	uint8_t v = 0;
-
-	hg_core_read(w->c, a, &v, 1);
-	return v;
-}
 
 #define MAX_FRAMES 100000
 
@@ -89,7 +74,7 @@ int roots_gc_lists(struct walker *w)
 		uint64_t gc = gc_base(w, interp);
 		static const char *const names[] = { "GC generation 0", "GC generation 1", "GC generation 2" };
 
-		if (rd32(w, gc + 200))
+		if (walk_u32(w, gc + 200))
 			hg_warnf(w->warn, "%s: the core was taken during a garbage collection; some objects may be missed",
 				 w->c->path);
 		for (int g = 0; g < 3; g++)
@@ -171,7 +156,7 @@ static void iframe_roots(struct walker *w, uint64_t f, const char *thread)
 	uint64_t code = walk_ptr(w, f + (uint64_t)L->if_code);
 	uint64_t names = walk_ptr(w, code + (uint64_t)L->co_localsplusnames);
 	uint64_t kinds = walk_ptr(w, code + (uint64_t)L->co_localspluskinds);
-	int64_t n = (int32_t)rd32(w, code + (uint64_t)L->co_nlocalsplus);
+	int64_t n = (int32_t)walk_u32(w, code + (uint64_t)L->co_nlocalsplus);
 	int64_t nn = names ? (int64_t)walk_ptr(w, names + 16) : 0;
 	char fn[256];
 
@@ -180,7 +165,7 @@ static void iframe_roots(struct walker *w, uint64_t f, const char *thread)
 		uint64_t v = walk_ptr(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k);
 		char var[256];
 		int trunc;
-		unsigned kind = kinds ? rd8(w, kinds + 32 + (uint64_t)k) : 0x20;
+		unsigned kind = kinds ? walk_u8(w, kinds + 32 + (uint64_t)k) : 0x20;
 
 		if (!v)
 			continue;
@@ -195,7 +180,7 @@ static void iframe_roots(struct walker *w, uint64_t f, const char *thread)
 	root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_globals), "%s frame %s() f_globals", thread, fn);
 	/* The value stack only for callers (stacktop >= nlocalsplus, not the running frame). */
 	{
-		int32_t top = (int32_t)rd32(w, f + (uint64_t)L->if_stacktop);
+		int32_t top = (int32_t)walk_u32(w, f + (uint64_t)L->if_stacktop);
 
 		for (int64_t k = n; top > 0 && k < top && k < n + 10000; k++)
 			root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k),
@@ -258,7 +243,7 @@ static void thread_roots(struct walker *w, uint64_t ts, struct thread_roots *tr)
 		else
 			f = walk_ptr(w, walk_ptr(w, ts + (uint64_t)L->ts_cframe) + (uint64_t)L->cframe_current_frame);
 		for (; f && n < MAX_FRAMES; n++) {
-			int owner = rd8(w, f + (uint64_t)L->if_owner);
+			int owner = walk_u8(w, f + (uint64_t)L->if_owner);
 
 			if (owner != L->owner_cstack && walk_ptr(w, f + (uint64_t)L->if_code))
 				iframe_roots(w, f, thread);

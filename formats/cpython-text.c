@@ -19,22 +19,6 @@
 #define REPR_MAX 40
 #define VALUE_MAX 200
 
-static unsigned rd_byte(struct walker *w, uint64_t addr)
-{
-	unsigned char c = 0;
-
-	hg_core_read(w->c, addr, &c, 1);
-	return c;
-}
-
-static unsigned rd_u32x(struct walker *w, uint64_t addr)
-{
-	uint32_t v = 0;
-
-	hg_core_read(w->c, addr, &v, 4);
-	return v;
-}
-
 static size_t put_utf8(char *out, uint32_t cp)
 {
 	if (cp < 0x80) {
@@ -272,7 +256,7 @@ void text_repr(struct walker *w, uint32_t i)
 		break;
 	case K_INT:
 		if (w->h->types[h->type[i]].addr == w->t_bool)
-			snprintf(r, sizeof(r), "%s", rd_u32x(w, a + 24) ? "True" : "False");
+			snprintf(r, sizeof(r), "%s", walk_u32(w, a + 24) ? "True" : "False");
 		else
 			int_text(w, a, r, sizeof(r));
 		snprintf(v, sizeof(v), "%s", r);
@@ -293,7 +277,7 @@ void text_repr(struct walker *w, uint32_t i)
 		if (n < 0)
 			break;
 		for (k = 0; k < (size_t)n && k < VALUE_MAX; k++)
-			raw[k] = (char)rd_byte(w, a + 32 + k);
+			raw[k] = (char)walk_u8(w, a + 32 + k);
 		raw[k] = '\0';
 		/* shown as b'...' with non-printable bytes escaped */
 		{
@@ -384,7 +368,7 @@ void text_repr(struct walker *w, uint32_t i)
 		if (text_str(w, walk_ptr(w, a + (uint64_t)w->L->co_filename), file, sizeof(file), &trunc) < 0)
 			snprintf(file, sizeof(file), "?");
 		snprintf(r, sizeof(r), "<code object %.100s at 0x%" PRIx64 ", file \"%.100s\", line %u>", name, a, file,
-			 rd_u32x(w, a + (uint64_t)w->L->co_firstlineno));
+			 walk_u32(w, a + (uint64_t)w->L->co_firstlineno));
 		break;
 	}
 	case K_NONE:

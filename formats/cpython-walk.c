@@ -43,7 +43,7 @@ static int64_t rd_i64(struct walker *w, uint64_t addr)
 	return (int64_t)walk_ptr(w, addr);
 }
 
-static uint32_t rd_u32(struct walker *w, uint64_t addr)
+uint32_t walk_u32(struct walker *w, uint64_t addr)
 {
 	uint32_t v = 0;
 
@@ -51,7 +51,7 @@ static uint32_t rd_u32(struct walker *w, uint64_t addr)
 	return v;
 }
 
-static uint8_t rd_u8(struct walker *w, uint64_t addr)
+uint8_t walk_u8(struct walker *w, uint64_t addr)
 {
 	uint8_t v = 0;
 
@@ -501,7 +501,7 @@ static int keys_view(struct walker *w, uint64_t keys, struct dict_view *v)
 		v->size = size;
 		v->general = 1;
 	} else {
-		unsigned log2size = rd_u8(w, keys + 8), log2ib = rd_u8(w, keys + 9), kind = rd_u8(w, keys + 10);
+		unsigned log2size = walk_u8(w, keys + 8), log2ib = walk_u8(w, keys + 9), kind = walk_u8(w, keys + 10);
 
 		if (log2size > 40 || log2ib > 44 || kind > 2)
 			return -1;
@@ -665,7 +665,7 @@ static uint64_t dict_size(struct walker *w, uint64_t dict)
 	if (!w->L->dk_new)
 		keys_size = 40 + v.size * (v.size <= 0xff ? 1 : v.size <= 0xffff ? 2 : 4) + (2 * v.size / 3) * 24;
 	else
-		keys_size = 32 + ((uint64_t)1 << rd_u8(w, v.keys + 9)) + (2 * v.size / 3) * v.esize;
+		keys_size = 32 + ((uint64_t)1 << walk_u8(w, v.keys + 9)) + (2 * v.size / 3) * v.esize;
 	if (v.values) {
 		/* split table: the values array, sized for the shared keys */
 		if (!w->L->dk_new)
@@ -771,17 +771,17 @@ void walk_iframe_edges(struct walker *w, uint64_t f, int stack_ok)
 	field(w, f, L->if_locals, "f_locals");
 	if (!code || walk_ref(w, code) == HG_NONE || w->ti[w->h->type[walk_ref(w, code)]].kind != K_CODE)
 		return;
-	n = (int32_t)rd_u32(w, code + (uint64_t)L->co_nlocalsplus);
+	n = (int32_t)walk_u32(w, code + (uint64_t)L->co_nlocalsplus);
 	names = walk_ptr(w, code + (uint64_t)L->co_localsplusnames);
 	kinds = walk_ptr(w, code + (uint64_t)L->co_localspluskinds);
 	nnames = names ? rd_i64(w, names + 16) : 0;
-	stacktop = (int32_t)rd_u32(w, f + (uint64_t)L->if_stacktop);
+	stacktop = (int32_t)walk_u32(w, f + (uint64_t)L->if_stacktop);
 	if (n < 0 || n > 100000)
 		return;
 	for (int64_t k = 0; k < n; k++) {
 		uint64_t v = walk_ptr(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k);
 		uint64_t nm = k < nnames ? walk_ptr(w, names + 24 + 8 * (uint64_t)k) : 0;
-		uint8_t kind = kinds ? rd_u8(w, kinds + 32 + (uint64_t)k) : 0x20;
+		uint8_t kind = kinds ? walk_u8(w, kinds + 32 + (uint64_t)k) : 0x20;
 
 		if (!v)
 			continue;
@@ -838,7 +838,7 @@ static void frame_old_edges(struct walker *w, uint64_t f)
 			if (top > vs && vs)
 				depth = (int64_t)(top - vs) / 8;
 		} else if (L->f_stackdepth >= 0) {
-			depth = (int32_t)rd_u32(w, f + (uint64_t)L->f_stackdepth);
+			depth = (int32_t)walk_u32(w, f + (uint64_t)L->f_stackdepth);
 		}
 		for (int64_t j = 0; vs && j < depth && j < 100000; j++)
 			walk_edgef(w, walk_ptr(w, vs + 8 * (uint64_t)j), HG_EDGE_STRONG, "stack[%lld]", (long long)j);
@@ -851,7 +851,7 @@ static uint64_t str_sizeof(struct walker *w, uint64_t a)
 {
 	const struct hg_pylayout *L = w->L;
 	uint64_t len = walk_ptr(w, a + 16), size;
-	uint32_t state = rd_u32(w, a + 32);
+	uint32_t state = walk_u32(w, a + 32);
 	unsigned kind = (state >> 2) & 7, compact = (state >> 5) & 1, ascii = (state >> 6) & 1;
 	uint64_t utf8 = walk_ptr(w, a + (uint64_t)L->utf8), data;
 
@@ -911,7 +911,7 @@ static uint64_t code_sizeof(struct walker *w, struct tinfo *t, uint64_t a)
 	if (L->co_opcache >= 0 && walk_ptr(w, a + (uint64_t)L->co_opcache)) {
 		uint64_t code = walk_ptr(w, a + (uint64_t)L->co_code);
 
-		size += 32 * rd_u8(w, a + (uint64_t)L->co_opcache + 12);
+		size += 32 * walk_u8(w, a + (uint64_t)L->co_opcache + 12);
 		if (code)
 			size += walk_ptr(w, code + 16) / 2;
 	}
@@ -947,8 +947,8 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 							: walk_ptr(w, a + (uint64_t)L->gi_iframe + (uint64_t)L->if_code);
 
 			size = (uint64_t)L->gi_iframe + (uint64_t)L->if_localsplus +
-			       8 * ((uint64_t)rd_u32(w, code + (uint64_t)L->co_nlocalsplus) +
-				    (uint64_t)rd_u32(w, code + (uint64_t)L->co_stacksize));
+			       8 * ((uint64_t)walk_u32(w, code + (uint64_t)L->co_nlocalsplus) +
+				    (uint64_t)walk_u32(w, code + (uint64_t)L->co_stacksize));
 		}
 		break;
 	case K_DEQUE: {
@@ -991,7 +991,7 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 			uint64_t code = walk_ptr(w, a + (uint64_t)L->f_code);
 			uint64_t cells = walk_ptr(w, code + (uint64_t)L->co_cellvars);
 			uint64_t frees = walk_ptr(w, code + (uint64_t)L->co_freevars);
-			uint64_t extras = rd_u32(w, code + (uint64_t)L->co_stacksize) + rd_u32(w, code + (uint64_t)L->co_nlocals) +
+			uint64_t extras = walk_u32(w, code + (uint64_t)L->co_stacksize) + walk_u32(w, code + (uint64_t)L->co_nlocals) +
 					  (cells ? walk_ptr(w, cells + 16) : 0) + (frees ? walk_ptr(w, frees + 16) : 0);
 
 			size = (uint64_t)L->frame_size + (extras - 1) * 8;
@@ -1000,8 +1000,8 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 			uint64_t code = walk_ptr(w, f + (uint64_t)L->if_code);
 
 			size = (uint64_t)L->f_frame_data + (uint64_t)L->if_localsplus +
-			       8 * ((uint64_t)rd_u32(w, code + (uint64_t)L->co_nlocalsplus) +
-				    (uint64_t)rd_u32(w, code + (uint64_t)L->co_stacksize));
+			       8 * ((uint64_t)walk_u32(w, code + (uint64_t)L->co_nlocalsplus) +
+				    (uint64_t)walk_u32(w, code + (uint64_t)L->co_stacksize));
 		}
 		if (size > ((uint64_t)1 << 32))
 			size = (uint64_t)L->frame_size;
@@ -1025,7 +1025,7 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 
 			if (ck && keys_view(w, ck, &v) == 0)
 				size += !L->dk_new ? 40 + v.size * (v.size <= 0xff ? 1 : 2) + (2 * v.size / 3) * 24
-						   : 32 + ((uint64_t)1 << rd_u8(w, ck + 9)) + (2 * v.size / 3) * v.esize;
+						   : 32 + ((uint64_t)1 << walk_u8(w, ck + 9)) + (2 * v.size / 3) * v.esize;
 		}
 		/* tp_is_gc is true for heap types only; 3.11 and 3.12 count the header anyway */
 		if (!(tf & TPFLAGS_HEAPTYPE) && !L->static_type_header)
@@ -1227,7 +1227,7 @@ void walk_object(struct walker *w, uint32_t i)
 			field(w, a, L->gi_frame, "gi_frame");
 			field(w, a, L->gi_code, "gi_code");
 		} else {
-			int8_t state = (int8_t)rd_u8(w, a + (uint64_t)L->gi_frame_state);
+			int8_t state = (int8_t)walk_u8(w, a + (uint64_t)L->gi_frame_state);
 
 			field(w, a, L->gi_code, "gi_code");
 			if (state < L->gen_state_completed)

@@ -78,6 +78,9 @@ void walk_edgef(struct walker *w, uint64_t target, enum hg_edge_kind kind, const
 void walk_object(struct walker *w, uint32_t i);
 int walk_u64(struct walker *w, uint64_t addr, uint64_t *v);
 uint64_t walk_ptr(struct walker *w, uint64_t addr);
+/* 4- and 1-byte fields; 0 when the dump lacks them */
+uint32_t walk_u32(struct walker *w, uint64_t addr);
+uint8_t walk_u8(struct walker *w, uint64_t addr);
 /* Calls fn(key, value, arg) for each entry of the dict at addr; returns entries seen or -1. */
 long walk_dict_items(struct walker *w, uint64_t dict,
 		     int (*fn)(struct walker *, uint64_t key, uint64_t value, void *arg), void *arg);

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <zlib.h>
 #include "snapshot.h"
+#include "json.h"
 #include "../common/output.h"
 #include "../common/util.h"
 
@@ -35,23 +36,6 @@ static void sink_write(struct sink *s, const void *data, size_t len, int flush)
 	} while (s->zs.avail_out == 0 || (flush && s->zs.avail_in));
 }
 
-/* Strings from the dump may hold bytes that are not UTF-8: jansson refuses those. */
-static json_t *jstr(const char *s)
-{
-	json_t *j = json_string(s);
-
-	if (!j) {
-		char *c = xstrdup(s);
-
-		for (char *p = c; *p; p++)
-			if ((unsigned char)*p >= 0x80)
-				*p = '?';
-		j = json_string(c);
-		free(c);
-	}
-	return j;
-}
-
 static void put(struct sink *s, json_t *o)
 {
 	char *line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -67,7 +51,7 @@ static void put(struct sink *s, json_t *o)
 static json_t *qualname(const struct hg_heap *h, const struct hg_type *t)
 {
 	char *q = xasprintf("%s.%s", hg_heap_s(h, t->module), hg_heap_s(h, t->qualname));
-	json_t *j = jstr(q);
+	json_t *j = hg_json_str(q);
 
 	free(q);
 	return j;
@@ -95,7 +79,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	o = json_object();
 	json_object_set_new(o, "heapgraph_snapshot", json_integer(1));
-	json_object_set_new(o, "python", jstr(h->meta.python));
+	json_object_set_new(o, "python", hg_json_str(h->meta.python));
 	json_object_set_new(o, "pid", json_integer(h->meta.pid));
 	json_object_set_new(o, "created", json_string(created));
 	json_object_set_new(o, "incomplete", json_boolean(h->meta.incomplete));
@@ -107,14 +91,14 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 
 		o = json_object();
 		json_object_set_new(o, "address", json_integer((json_int_t)h->addr[i]));
-		json_object_set_new(o, "type", jstr(t ? hg_heap_s(h, t->name) : "?"));
+		json_object_set_new(o, "type", hg_json_str(t ? hg_heap_s(h, t->name) : "?"));
 		if (t)
 			json_object_set_new(o, "qualname", qualname(h, t));
 		json_object_set_new(o, "size", json_integer((json_int_t)h->size[i]));
 		if (h->repr[i])
-			json_object_set_new(o, "repr", jstr(hg_heap_s(h, h->repr[i])));
+			json_object_set_new(o, "repr", hg_json_str(hg_heap_s(h, h->repr[i])));
 		if (h->value[i])
-			json_object_set_new(o, "value", jstr(hg_heap_s(h, h->value[i])));
+			json_object_set_new(o, "value", hg_json_str(hg_heap_s(h, h->value[i])));
 		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++) {
 			json_t *a = json_integer((json_int_t)h->addr[h->to[e]]);
 
@@ -123,7 +107,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 				continue;
 			}
 			json_array_append_new(refs, a);
-			json_array_append_new(labels, jstr(hg_heap_s(h, h->label[e])));
+			json_array_append_new(labels, hg_json_str(hg_heap_s(h, h->label[e])));
 		}
 		json_object_set_new(o, "refs", refs);
 		json_object_set_new(o, "ref_labels", labels);
@@ -145,9 +129,9 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 
 		o = json_object();
 		json_object_set_new(o, "root", json_string(hg_root_kind_name(h->roots[r].kind)));
-		json_object_set_new(o, "name", jstr(hg_heap_s(h, h->roots[r].name)));
+		json_object_set_new(o, "name", hg_json_str(hg_heap_s(h, h->roots[r].name)));
 		json_array_append_new(refs, json_integer((json_int_t)h->addr[h->roots[r].obj]));
-		json_array_append_new(labels, jstr(hg_heap_s(h, h->roots[r].name)));
+		json_array_append_new(labels, hg_json_str(hg_heap_s(h, h->roots[r].name)));
 		json_object_set_new(o, "refs", refs);
 		json_object_set_new(o, "ref_labels", labels);
 		put(s, o);
