@@ -1,0 +1,28 @@
+#!/bin/sh
+# The object graph from kernel-written cores (which keep only the first page
+# of read-only file mappings: the rest comes from the files on disk), for a
+# static (Debian) and a shared (pyenv) build: the same agreement with the
+# live process as gcore cores (compare_graph.py).
+. "$(dirname "$0")/lib.sh"
+
+pat=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
+case "$pat" in
+'|'*|*/*) skip "kernel cores go elsewhere here (core_pattern '$pat')"; exit 0 ;;
+esac
+hg_pythons | awk '$1 == "debian-3.11" || /3\.13/' >"$T_OUT/pythons"
+n=0
+while read -r name py; do
+	n=$((n + 1))
+	if ! msg=$(make_core "$py" zoo "$name" kernel); then
+		skip "$name: no kernel core: $msg"; continue
+	fi
+	if ! "$HEAPGRAPH" export "$T_OUT/$name.core" -o "$T_OUT/$name.jsonl" 2>"$T_OUT/$name.err"; then
+		fail "$name: export exited $?"; continue
+	fi
+	if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/$name.truth.json" "$T_OUT/$name.jsonl" "$name (kernel core)" >"$T_OUT/$name.compare"; then
+		ok "$(head -1 "$T_OUT/$name.compare")"
+	else
+		fail "$(head -1 "$T_OUT/$name.compare")"; tail -n +2 "$T_OUT/$name.compare" | head -20
+	fi
+done <"$T_OUT/pythons"
+[ "$n" -gt 0 ] || skip "no Python interpreter found"
