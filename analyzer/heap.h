@@ -70,6 +70,7 @@ struct hg_heap_meta {
 	int pid;
 	int incomplete;		/* the dump was damaged or truncated */
 	uint64_t unreachable, unreachable_bytes, c_held;
+	uint64_t wild_refs;	/* pointers in object fields that led to no valid object */
 };
 
 struct hg_heap {

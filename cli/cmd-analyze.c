@@ -75,6 +75,7 @@ static json_t *summary(const struct hg_heap *h, const char *path)
 	json_object_set_new(unr, "bytes", json_integer((json_int_t)h->meta.unreachable_bytes));
 	json_object_set_new(o, "unreachable", unr);
 	json_object_set_new(o, "held_only_by_c", json_integer((json_int_t)h->meta.c_held));
+	json_object_set_new(o, "wild_references", json_integer((json_int_t)h->meta.wild_refs));
 	for (uint32_t t = 0; t < h->ntype; t++)
 		order[t] = t;
 	sort_heap = h;
@@ -105,7 +106,8 @@ static void print_text(json_t *o)
 	       json_string_value(json_object_get(o, "python")), I(o, "pid"),
 	       json_is_true(json_object_get(o, "incomplete")) ? " [incomplete: the dump is damaged]" : "");
 	printf("objects     %lld (%lld tracked by the GC), %lld bytes\n", I(o, "objects"), I(o, "gc_objects"), I(o, "bytes"));
-	printf("references  %lld\n", I(o, "references"));
+	printf("references  %lld (%lld more pointed at no valid object: stale memory)\n", I(o, "references"),
+	       I(o, "wild_references"));
 	printf("types       %lld\n", I(o, "types"));
 	printf("roots       %lld module, %lld frame, %lld interpreter, %lld C\n", I(roots, "module"),
 	       I(roots, "frame"), I(roots, "interpreter"), I(roots, "c"));

@@ -12,6 +12,9 @@
 static const struct hg_pylayout rows[] = {
 	{
 		.minor = 8,
+		.gi_origin = NO,
+		.interp_size = 2720,
+		.tstate_size = 264,
 		.immortal = 0,
 		.long_min_digits = 0,
 		.static_type_header = 0,
@@ -153,6 +156,9 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 9,
+		.gi_origin = NO,
+		.interp_size = 5656,
+		.tstate_size = 264,
 		.immortal = 0,
 		.long_min_digits = 0,
 		.static_type_header = 0,
@@ -294,6 +300,9 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 10,
+		.gi_origin = NO,
+		.interp_size = 113528,
+		.tstate_size = 280,
 		.immortal = 0,
 		.long_min_digits = 0,
 		.static_type_header = 0,
@@ -435,6 +444,9 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 11,
+		.gi_origin = 64,
+		.interp_size = 107752,
+		.tstate_size = 360,
 		.immortal = 0,
 		.long_min_digits = 1,
 		.static_type_header = 1,
@@ -576,6 +588,9 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 12,
+		.gi_origin = 56,
+		.interp_size = 383552,
+		.tstate_size = 288,
 		.immortal = 1,
 		.long_min_digits = 1,
 		.static_type_header = 1,
@@ -717,6 +732,9 @@ static const struct hg_pylayout rows[] = {
 	},
 	{
 		.minor = 13,
+		.gi_origin = 56,
+		.interp_size = 194968,
+		.tstate_size = 304,
 		.immortal = 1,
 		.long_min_digits = 1,
 		.static_type_header = 0,

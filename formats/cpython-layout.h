@@ -12,6 +12,7 @@ struct hg_pylayout {
 
 	/* _PyRuntimeState and PyInterpreterState */
 	int rt_interp_head, rt_gc;	/* rt_gc: 3.8 only (GC state in the runtime) */
+	int interp_size, tstate_size;	/* sizeof(PyInterpreterState), sizeof(PyThreadState) */
 	int is_next, is_threads_head, is_gc, is_modules, is_sysdict, is_builtins,
 	    is_importlib, is_dict, is_builtins_copy;
 	int is_types_builtins, types_entry_size, types_entry_dict;	/* 3.12+ static types */
@@ -70,6 +71,7 @@ struct hg_pylayout {
 	int gi_frame, gi_code, gi_name, gi_qualname, gi_exc_state, gi_frame_state, gi_iframe,
 	    gen_size;
 	int gen_state_completed;	/* frame states >= this hold no live locals */
+	int gi_origin;		/* 3.11+: cr_origin / ag_finalizer, in the common head */
 
 	/* weakref, property, exceptions */
 	int prop_name, exc_notes, exc_traceback, exc_context, exc_cause;

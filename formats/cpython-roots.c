@@ -127,6 +127,7 @@ static void code_name(struct walker *w, uint64_t code, char *out, size_t max)
 }
 
 struct thread_roots {
+	uint64_t ts;		/* the PyThreadState */
 	uint64_t ident;		/* pthread_t, the key of threading._active */
 	uint64_t native;
 	size_t first_root, end_root;
@@ -227,6 +228,7 @@ static void thread_roots(struct walker *w, uint64_t ts, struct thread_roots *tr)
 	uint64_t f;
 	int n = 0;
 
+	tr->ts = ts;
 	tr->ident = walk_ptr(w, ts + (uint64_t)L->ts_thread_id);
 	tr->native = L->ts_native_thread_id >= 0 ? (uint32_t)walk_ptr(w, ts + (uint64_t)L->ts_native_thread_id) : 0;
 	tr->first_root = w->h->nroot;
@@ -440,6 +442,15 @@ void roots_c_memory(struct walker *w)
 					 hg_heap_cstr(h, "static type"), o);
 	}
 	hg_heap_mark(h);
+	/*
+	 * The interpreter and thread states themselves: heap blocks before 3.11
+	 * (inside _PyRuntime since), holding the codec registry, at-fork
+	 * handlers, AST state, asyncgen hooks, ...
+	 */
+	scan_c_range(w, w->interp, w->interp + (uint64_t)w->L->interp_size, "interpreter state", HG_ROOT_INTERPRETER);
+	for (size_t t = 0; t < w->nthreads; t++)
+		scan_c_range(w, w->threads[t].ts, w->threads[t].ts + (uint64_t)w->L->tstate_size,
+			     "thread state", HG_ROOT_INTERPRETER);
 	/* C stacks of the threads, from the stack pointer up. */
 	for (size_t t = 0; t < w->c->nthreads; t++) {
 		const struct hg_core_region *r = hg_core_region_at(w->c, w->c->threads[t].sp);

@@ -310,11 +310,13 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 			char name[64];
 
 			if (hg_core_read_cstr(w->c, walk_ptr(w, base + 24), name, sizeof(name)) >= 0 &&
-			    (!strcmp(name, "collections.deque") || !strcmp(name, "functools._lru_cache_wrapper"))) {
-				kind = name[0] == 'c' ? K_DEQUE : K_LRU;
+			    (!strcmp(name, "collections.deque") || !strcmp(name, "functools._lru_cache_wrapper") ||
+			     !strcmp(name, "xml.etree.ElementTree.Element"))) {
+				kind = name[0] == 'c' ? K_DEQUE : name[0] == 'f' ? K_LRU : K_ELEMENT;
 				hit_size = 16;
 				c_end = rd_i64(w, base + 32);
-				unknown_c = 1;
+				/* deque's and lru_cache's other fields are scanned; Element is decoded whole */
+				unknown_c = kind != K_ELEMENT;
 				break;
 			}
 			unknown_c = 1;
@@ -951,6 +953,17 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 				    (uint64_t)walk_u32(w, code + (uint64_t)L->co_stacksize));
 		}
 		break;
+	case K_ELEMENT: {
+		/* element_sizeof: the object, its extra block, and a children array that outgrew it */
+		uint64_t extra = walk_ptr(w, a + 40);
+
+		if (extra) {
+			size += 64;
+			if (walk_ptr(w, extra + 24) != extra + 32)
+				size += 8 * walk_ptr(w, extra + 16);
+		}
+		break;
+	}
 	case K_DEQUE: {
 		/* deque.__sizeof__: the object and its 64-slot blocks of 528 bytes */
 		int64_t len = rd_i64(w, a + 16), left = rd_i64(w, a + 40);
@@ -969,7 +982,7 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 		/* OrderedDict: the dict, od_fast_nodes (size at +72) and 32-byte list nodes */
 		uint64_t len = walk_ptr(w, a + 16);
 
-		size = dict_size(w, a) + 8 * walk_ptr(w, a + 72) + 32 * len + (uint64_t)(t->basicsize - 112);
+		size = dict_size(w, a) + 8 * walk_ptr(w, a + 72) + 32 * len + (uint64_t)(t->basicsize - 48);
 		break;
 	}
 	case K_SET:
@@ -1237,6 +1250,10 @@ void walk_object(struct walker *w, uint32_t i)
 		}
 		field(w, a, L->gi_name, "__name__");
 		field(w, a, L->gi_qualname, "__qualname__");
+		field(w, a, L->gi_origin, "origin_or_finalizer");
+		/* 3.8-3.10 coroutines and async generators add fields after the generator's */
+		if (L->gi_origin < 0 && t->basicsize > L->gen_size)
+			scan_body(w, t, a, L->gen_size, t->basicsize);
 		field(w, a, L->gi_exc_state + (L->exc_item_type >= 0 ? 8 : 0), "gi_exc_state");
 		break;
 	case K_MODULE: {
@@ -1321,6 +1338,25 @@ void walk_object(struct walker *w, uint32_t i)
 	case K_DEQUE:
 		deque_edges(w, a);
 		break;
+	case K_ELEMENT: {
+		/*
+		 * _elementtree's ElementObject {head, tag@16, text@24, tail@32, extra@40}:
+		 * text and tail carry a flag in their low bit; extra is a separate block
+		 * {attrib@0, length@8, allocated@16, children@24, _children[4]@32}.
+		 */
+		uint64_t extra = walk_ptr(w, a + 40);
+		int64_t n;
+
+		field(w, a, 16, "tag");
+		walk_edgef(w, walk_ptr(w, a + 24) & ~(uint64_t)1, HG_EDGE_STRONG, "text");
+		walk_edgef(w, walk_ptr(w, a + 32) & ~(uint64_t)1, HG_EDGE_STRONG, "tail");
+		if (extra) {
+			field(w, extra, 0, "attrib");
+			n = rd_i64(w, extra + 8);
+			seq_items(w, walk_ptr(w, extra + 24), n >= 0 && n <= rd_i64(w, extra + 16) ? n : 0);
+		}
+		break;
+	}
 	case K_LRU: {
 		/* lru_cache_object starts with the root of its circular list of
 		 * lru_list_elem {head, prev@16, next@24, hash@32, key@40, result@48} */
@@ -1350,6 +1386,13 @@ void walk_object(struct walker *w, uint32_t i)
 		instance_dict(w, i, t, a);
 	if (t->scan_to > t->scan_from)
 		scan_body(w, t, a, t->scan_from, t->scan_to);
+	/* a C type whose items are object pointers (e.g. contextvars' HAMT nodes) */
+	if (t->kind == K_UNKNOWN && t->itemsize == 8) {
+		int64_t n = rd_i64(w, a + 16);
+
+		if (n > 0 && n < 65536)
+			scan_body(w, t, a, t->basicsize, t->basicsize + 8 * n);
+	}
 
 	w->h->size[i] = shallow_size(w, i, t, a);
 	{
@@ -1464,8 +1507,10 @@ int hg_cpython_load(struct hg_core *c, const struct hg_python *py, struct hg_hea
 	roots_c_memory(&w);
 	hg_heap_mark(h);
 	hg_heap_drop_build(h);
-	if (w.bad_refs)
-		hg_warnf(&c->warnings, "%s: %llu references did not lead to a valid object (stale or damaged memory)",
+	/* A few stale pointers are normal (free lists, caches); many mean damage. */
+	h->meta.wild_refs = w.bad_refs;
+	if (w.bad_refs > h->nedge / 100 + 1000)
+		hg_warnf(&c->warnings, "%s: %llu references did not lead to a valid object (damaged memory?)",
 			 c->path, (unsigned long long)w.bad_refs);
 	h->meta.incomplete = c->incomplete;
 	for (size_t k = 0; k < h->ntype && k < w.ti_alloc; k++)
