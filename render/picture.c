@@ -121,8 +121,27 @@ static void root_nodes(const struct hg_heap *h, uint32_t i, size_t n, struct hg_
 		snprintf(id, sizeof(id), "root%zu", r);
 		rn = hg_graph_node(g, id);
 		strbuf_init(&sb);
-		strbuf_addf(&sb, "%s root\n", kind[R->kind & 3]);
-		cut(&sb, name);
+		strbuf_addf(&sb, "%s root", kind[R->kind & 3]);
+		/* "thread 'T' (tid N) frame f() local 'x'" reads best on three lines */
+		{
+			char *copy = xstrdup(name), *p = copy;
+
+			while (p) {
+				char *brk = strstr(p, " frame ");
+				char *loc = strstr(p, ") local '"), *cel = strstr(p, ") cell '");
+
+				if (!brk || (loc && loc < brk))
+					brk = loc ? loc + 1 : NULL;
+				if (cel && (!brk || cel + 1 < brk))
+					brk = cel + 1;
+				strbuf_addch(&sb, '\n');
+				if (brk)
+					*brk = '\0';
+				cut(&sb, p);
+				p = brk ? brk + 1 : NULL;
+			}
+			free(copy);
+		}
 		hg_graph_nset(g, rn, "label", "%s", sb.buf);
 		strbuf_release(&sb);
 		hg_graph_nset(g, rn, "shape", "ellipse");
