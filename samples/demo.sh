@@ -1,8 +1,8 @@
 #!/bin/sh
 # demo.sh - what "make demo" runs: starts samples/leaky.py, takes a core of it
-# with gcore into samples/out/, shows what "heapgraph info" sees in it, and
-# says what to try next.  The core is kept; the process is killed whatever
-# happens.
+# with gcore into samples/out/, and shows what heapgraph sees in it: info,
+# analyze, two chains and a picture.  The core is kept; the process is killed
+# whatever happens.
 #
 #   sh samples/demo.sh /abs/path/to/heapgraph
 set -eu
@@ -70,19 +70,32 @@ pid=
 echo "== heapgraph info samples/out/leaky.core"
 "$hg" info "$core" || die "heapgraph info failed (exit $?)"
 
+echo
+echo "== heapgraph analyze samples/out/leaky.core   (reads the core once, writes leaky.core.hgi)"
+XDG_STATE_HOME=$out/state "$hg" analyze "$core" || die "heapgraph analyze failed (exit $?)"
+
+echo
+echo "== heapgraph chain --type Response --limit 1   (why is a cached response alive?)"
+"$hg" chain "$core" --type Response --limit 1 || die "heapgraph chain failed (exit $?)"
+
+echo
+echo "== heapgraph chain --type list --limit 1   (the biggest list: held by a thread's local)"
+"$hg" chain "$core" --type list --limit 1 || die "heapgraph chain failed (exit $?)"
+
+echo
+echo "== heapgraph backrefs --type Session --limit 1 --max-depth 5 --filter 'type!=function' -o samples/out/leak.png"
+"$hg" backrefs "$core" --type Session --limit 1 --max-depth 5 --filter 'type!=function' -o "$out/leak.png" ||
+	die "heapgraph backrefs failed (exit $?)"
+
 cat <<EOF
 
 == what to look at next
- - The "python" line: heapgraph found the interpreter (its version and build) in
-   the dump, and the "_PyRuntime" line says where the interpreter's state lives.
-   "mappings" counts the files the process mapped; any heapgraph could not find
-   or check against the dump are listed below it (try --sysroot DIR for those).
- - The same facts as JSON, for scripts:
-       $hg info --json samples/out/leaky.core
- - Compressed cores work too:
-       zstd -q samples/out/leaky.core && $hg info samples/out/leaky.core.zst
- - Every command and exit code: $hg help, man -l docs/heapgraph.1
- - samples/leaky.py says which objects it leaks and why.  Finding them in the
-   core (analyze, chain, backrefs) is the next thing heapgraph learns; see the
-   roadmap in README.md.
+ - samples/out/leak.png: what keeps a logged-out Session alive (a bound method
+   left on the module-level event bus).
+ - The chains above: the response cache is a module global that never evicts;
+   the biggest list lives only in the report-worker thread's local 'batch'.
+ - Any object: $hg show samples/out/leaky.core 0xADDRESS
+ - Every type: $hg types samples/out/leaky.core --gc-only
+ - As JSON, for scripts: add --json to info, analyze, types, show, chain.
+ - Every command and exit code: $hg help, man -l docs/heapgraph.1, docs/guide.md
 EOF
