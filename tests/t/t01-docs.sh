@@ -63,6 +63,10 @@ for src in "$T_TOP"/cli/cmd-*.c; do
 		continue
 	}
 	sed -n 's/.*{ *"\([a-z][a-z0-9-]*\)", *[a-z]*_argument.*/\1/p' "$src" >"$T_OUT/options-$cmd"
+	# the picture commands share their options through cli/picture.h
+	if grep -q PICTURE_LONG_OPTIONS "$src"; then
+		sed -n 's/.*{ *"\([a-z][a-z0-9-]*\)", *[a-z]*_argument.*/\1/p' "$T_TOP/cli/picture.h" >>"$T_OUT/options-$cmd"
+	fi
 	[ -s "$T_OUT/options-$cmd" ] || fail "found no long options in cli/cmd-$cmd.c"
 	while read -r opt; do
 		echo "$opt" >>"$T_OUT/options"
