@@ -90,8 +90,16 @@ static void print_text(json_t *o)
 	       (long long)json_integer_value(json_object_get(o, "size")),
 	       json_is_true(json_object_get(o, "gc")) ? ", tracked by the GC" : "",
 	       json_string_value(json_object_get(o, "repr")));
-	if (json_object_get(o, "value"))
-		printf("  value: %s\n", json_string_value(json_object_get(o, "value")));
+	if (json_object_get(o, "value")) {
+		/* the raw value may hold control characters: not for a terminal */
+		char *v = strdup(json_string_value(json_object_get(o, "value")));
+
+		for (char *p = v; p && *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+		printf("  value: %s\n", v ? v : "");
+		free(v);
+	}
 	printf("  reachable from a root: %s\n", json_string_value(json_object_get(o, "reachable")));
 	json_array_foreach(json_object_get(o, "roots"), k, r)
 		printf("  root (%s): %s\n", json_string_value(json_object_get(r, "kind")),

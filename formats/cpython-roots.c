@@ -111,6 +111,7 @@ static int module_cb(struct walker *w, uint64_t key, uint64_t value, void *arg)
 
 	if (text_str(w, key, name, sizeof(name), &trunc) < 0)
 		snprintf(name, sizeof(name), "?");
+	text_sanitize(name);
 	root(w, HG_ROOT_MODULE, value, "sys.modules['%s']", name);
 	(void)arg;
 	return 0;
@@ -124,6 +125,7 @@ static void code_name(struct walker *w, uint64_t code, char *out, size_t max)
 
 	if (!code || text_str(w, walk_ptr(w, code + (uint64_t)off), out, max, &trunc) < 0)
 		snprintf(out, max, "?");
+	text_sanitize(out);
 }
 
 struct thread_roots {
@@ -172,6 +174,7 @@ static void iframe_roots(struct walker *w, uint64_t f, const char *thread)
 			continue;
 		if (k >= nn || text_str(w, walk_ptr(w, names + 24 + 8 * (uint64_t)k), var, sizeof(var), &trunc) < 0)
 			snprintf(var, sizeof(var), "#%lld", (long long)k);
+		text_sanitize(var);
 		local_root(w, v, thread, fn, var, (kind & 0xc0) != 0);
 	}
 	root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_func), "%s frame %s() function", thread, fn);
@@ -215,6 +218,7 @@ static void frame_roots(struct walker *w, uint64_t f, const char *thread)
 				continue;
 			if (text_str(w, walk_ptr(w, tuples[t] + 24 + 8 * (uint64_t)j), var, sizeof(var), &trunc) < 0)
 				snprintf(var, sizeof(var), "#%lld", (long long)k);
+			text_sanitize(var);
 			local_root(w, v, thread, fn, var, t != 0);
 		}
 	}
@@ -382,6 +386,7 @@ static void thread_names(struct walker *w)
 		plen = strlen(placeholder);
 		if (thread_name(w, tr->ident, name, sizeof(name)) < 0)
 			snprintf(name, sizeof(name), "?");
+		text_sanitize(name);
 		if (tr->native)
 			snprintf(label, sizeof(label), "thread '%s' (tid %" PRIu64 ")", name, tr->native);
 		else

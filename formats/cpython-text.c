@@ -107,6 +107,13 @@ long text_str(struct walker *w, uint64_t addr, char *buf, size_t max, int *trunc
 	return (long)len;
 }
 
+void text_sanitize(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 /* Python's repr quoting of str text (already UTF-8) into out, at most max bytes. */
 static void quote(const char *s, char q, char *out, size_t max)
 {

@@ -214,6 +214,7 @@ static uint32_t str_label(struct walker *w, uint64_t s, const char *pfx, const c
 	memcpy(buf, pfx, n);
 	if (text_str(w, s, buf + n, sizeof(buf) - n - 8, &trunc) < 0)
 		return 0;
+	text_sanitize(buf);
 	n = strlen(buf);
 	if (trunc)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "...");
@@ -232,15 +233,24 @@ static void type_names(struct walker *w, uint32_t ti, uint64_t tp)
 		uint64_t mod = walk_dict_get(w, walk_ptr(w, tp + 264), "__module__");
 		int trunc;
 
-		if (text_str(w, walk_ptr(w, tp + w->L->ht_name), name, sizeof(name), &trunc) >= 0)
+		if (text_str(w, walk_ptr(w, tp + w->L->ht_name), name, sizeof(name), &trunc) >= 0) {
+			text_sanitize(name);
 			T->name = hg_heap_cstr(w->h, name);
-		if (text_str(w, walk_ptr(w, tp + w->L->ht_qualname), name, sizeof(name), &trunc) >= 0)
+		}
+		if (text_str(w, walk_ptr(w, tp + w->L->ht_qualname), name, sizeof(name), &trunc) >= 0) {
+			text_sanitize(name);
 			T->qualname = hg_heap_cstr(w->h, name);
-		if (mod && text_str(w, mod, name, sizeof(name), &trunc) >= 0)
+		}
+		if (mod && text_str(w, mod, name, sizeof(name), &trunc) >= 0) {
+			text_sanitize(name);
 			T->module = hg_heap_cstr(w->h, name);
+		}
 	}
 	if (!T->name && hg_core_read_cstr(w->c, walk_ptr(w, tp + 24), name, sizeof(name)) >= 0) {
-		char *dot = strrchr(name, '.');
+		char *dot;
+
+		text_sanitize(name);
+		dot = strrchr(name, '.');
 
 		if (dot) {
 			T->name = hg_heap_cstr(w->h, dot + 1);

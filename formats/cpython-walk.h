@@ -90,6 +90,9 @@ uint64_t walk_dict_get(struct walker *w, uint64_t dict, const char *name);
 /* cpython-text.c */
 /* UTF-8 of the str at addr into buf (at most max bytes incl. NUL); length in code points, or -1. */
 long text_str(struct walker *w, uint64_t addr, char *buf, size_t max, int *truncated);
+/* Replaces control characters in s (dump text headed for labels and names) with '?': a
+ * terminal must not receive escape sequences from a dump. */
+void text_sanitize(char *s);
 /* The short repr (objgraph's rules) and value of object i into the heap. */
 void text_repr(struct walker *w, uint32_t i);
 

@@ -18,7 +18,10 @@ HOSTILE = {
     "x" * (1 << 20): TARGET,
     b"\xff\xfe bytes key": TARGET,
     '<script>alert("x")</script>': TARGET,
+    "\x1b[2J\x1b[31mterminal escape": TARGET,
 }
 OWNER = [obj, HOSTILE]
+ESCAPE_CLASS = type("Esc\x1b[31mape", (), {})
+ESCAPED = ESCAPE_CLASS()
 
-hgscenario.ready({"targets": {"target": id(TARGET), "obj": id(obj)}})
+hgscenario.ready({"targets": {"target": id(TARGET), "obj": id(obj), "escaped": id(ESCAPED)}})

@@ -121,3 +121,13 @@ PY
 done
 "$HEAPGRAPH" chain "$hcore" "$target" --json >"$T_OUT/h.json" 2>/dev/null
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T_OUT/h.json" && ok "hostile strings: chain --json is valid JSON" || fail "hostile chain --json"
+escaped=$(json_get "$T_OUT/hostile.truth.json" 'hex(d["targets"]["escaped"])')
+{ "$HEAPGRAPH" chain "$hcore" "$target" --all 10; "$HEAPGRAPH" show "$hcore" "$target" "$escaped" --limit 0;
+  "$HEAPGRAPH" types "$hcore"; "$HEAPGRAPH" chain "$hcore" "$escaped"; } >"$T_OUT/h.txt" 2>&1
+if grep -q "$(printf '\033')" "$T_OUT/h.txt"; then
+	fail "hostile strings: an escape sequence from the dump reached the terminal"
+elif grep -q "terminal escape" "$T_OUT/h.txt" && grep -q "Esc?\[31mape" "$T_OUT/h.txt"; then
+	ok "hostile strings: text output carries no control characters from the dump"
+else
+	fail "hostile strings: the escaped key or class is missing from the text output"
+fi
