@@ -44,8 +44,11 @@ want("signal", info["signal"], 6)
 want("incomplete", info["incomplete"], False)
 want("warnings", info["warnings"], [])
 want("executable", info["executable"], truth["executable"])
-if info["command"] is None or truth["argv"][0] not in info["command"]:
-    bad.append("command %r does not name %s" % (info["command"], truth["argv"][0]))
+# the kernel keeps 80 bytes of the command line: the script's path may be cut short
+script = truth["argv"][0]
+cmd = info["command"] or ""
+if not cmd or not (script in cmd or any(cmd.endswith(script[:k]) for k in range(8, len(script)))):
+    bad.append("command %r does not name %s" % (cmd, script))
 py = info["python"]
 if not py:
     bad.append("no python: %s" % info.get("python_message"))
