@@ -1,7 +1,7 @@
 """Compares heapgraph's export of a core with the ground truth the live
 process recorded (tests/scenarios/hgscenario.py record_heap).
 
-usage: compare_graph.py TRUTH.json SNAPSHOT.jsonl LABEL
+usage: compare_graph.py TRUTH.json SNAPSHOT.jsonl LABEL [TYPES.json]
 Prints the agreement figures on one line and every kind of disagreement
 (a few examples each); exits 1 when a figure is below what issue 3 asks:
 100% of gc.get_objects() found and typed, >= 99.9% of gc.get_referents()
@@ -80,11 +80,17 @@ def main():
         else:
             problem("size differs", "%s %s: %d, live %d" % (hex(int(sid)), o.get("qualname"), o["size"], size))
 
-    # 4. typestats over what gc.get_objects() returns
+    # 4. typestats over what gc.get_objects() returns: from `heapgraph types
+    # --gc-only --json` when its output is given (TYPES.json, 4th argument),
+    # else from the export's gc flags
     mine = {}
-    for o in objs.values():
-        if o.get("gc") and not o.get("frozen"):
-            mine[o["type"]] = mine.get(o["type"], 0) + 1
+    if len(sys.argv) > 4:
+        for row in json.load(open(sys.argv[4]))["types"]:
+            mine[row["type"]] = mine.get(row["type"], 0) + row["count"]
+    else:
+        for o in objs.values():
+            if o.get("gc") and not o.get("frozen"):
+                mine[o["type"]] = mine.get(o["type"], 0) + 1
     ts_diff = {k: (mine.get(k, 0), v) for k, v in truth["typestats"].items() if mine.get(k, 0) != v}
     ts_diff.update({k: (v, 0) for k, v in mine.items() if k not in truth["typestats"]})
     for k, (m, t) in sorted(ts_diff.items()):
