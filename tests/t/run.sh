@@ -11,7 +11,9 @@ tests=${*:-$(ls "$top"/tests/t/t*.sh)}
 status=0
 for t in $tests; do
 	echo "-- $(basename "$t")"
+	start=$(date +%s)
 	sh "$t" || { echo "FAIL $(basename "$t"): exited $?"; echo fail >>"$T_RESULTS"; }
+	echo "   ($(basename "$t"): $(( $(date +%s) - start )) s)"
 done
 pass=$(grep -c '^pass$' "$T_RESULTS")
 failed=$(grep -c '^fail$' "$T_RESULTS")
