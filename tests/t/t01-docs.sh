@@ -2,7 +2,10 @@
 # The documentation stays true to the program: the commands "heapgraph help"
 # lists are the ones docs/heapgraph.1 describes and README.md names; every
 # long option of cli/cmd-NAME.c is in "heapgraph help NAME" and in the man
-# page, and the man page documents no option that does not exist; the exit
+# page, and the man page documents no option that does not exist; the man
+# page's SYNOPSIS is the usage lines of "heapgraph help"; its ENVIRONMENT is
+# the variables the program reads; docs/snapshot-format.md names every key
+# export writes; the pictures the Markdown documents show exist; the exit
 # codes of common/error.h are the man page's EXIT STATUS; the version in the
 # man page's header is "heapgraph --version"; groff renders the page without
 # a warning (skipped when groff is not installed).
@@ -91,6 +94,74 @@ while read -r opt; do
 	*) fail "the man page's OPTIONS has an item '$opt' that is not a long option" ;;
 	esac
 done <"$T_OUT/man-options"
+
+# Synopses: each usage line of "heapgraph help" and "heapgraph help NAME"
+# is a line of the man page's SYNOPSIS, word for word (rendered as text, on
+# lines long enough not to wrap), and the SYNOPSIS has no other line.
+if command -v groff >/dev/null 2>&1; then
+	groff -man -Tascii -rLL=300n -P-cbou "$man" 2>/dev/null |
+		sed -n '/^SYNOPSIS/,/^[A-Z]/p' | sed -n 's/^[[:space:]]*\(heapgraph.*\)/\1/p' |
+		sed 's/[[:space:]]*$//' >"$T_OUT/man-synopsis"
+	sed -n -e 's/^usage: //p' -e 's/^       \(heapgraph .*\)/\1/p' "$T_OUT/help.out" >"$T_OUT/usages"
+	while read -r cmd; do
+		"$HEAPGRAPH" help "$cmd" 2>/dev/null | sed -n 's/^usage: //p'
+	done <"$T_OUT/commands" >>"$T_OUT/usages"
+	while read -r line; do
+		if grep -qxF -- "$line" "$T_OUT/man-synopsis"; then
+			ok "the man page's SYNOPSIS has '$line'"
+		else
+			fail "'$line' (heapgraph help) is not a line of the man page's SYNOPSIS"
+		fi
+	done <"$T_OUT/usages"
+	while read -r line; do
+		grep -qxF -- "$line" "$T_OUT/usages" ||
+			fail "the man page's SYNOPSIS has '$line', which no 'heapgraph help' usage line says"
+	done <"$T_OUT/man-synopsis"
+else
+	skip "groff is not installed: the man page's SYNOPSIS is not checked"
+fi
+
+# Environment: the variables the program reads (getenv; HOME only gives the
+# defaults under ~) are the man page's ENVIRONMENT, both ways.
+grep -ho 'getenv("[A-Z_][A-Z0-9_]*")' "$T_TOP"/cli/*.c "$T_TOP"/formats/*.c "$T_TOP"/analyzer/*.c \
+	"$T_TOP"/render/*.c "$T_TOP"/common/*.c 2>/dev/null |
+	sed 's/getenv("\(.*\)")/\1/' | grep -vx HOME | sort -u >"$T_OUT/env"
+section ENVIRONMENT | items | sort -u >"$T_OUT/man-env"
+if [ ! -s "$T_OUT/env" ]; then
+	fail "found no getenv() in the sources"
+elif cmp -s "$T_OUT/env" "$T_OUT/man-env"; then
+	ok "the man page's ENVIRONMENT lists $(tr '\n' ' ' <"$T_OUT/env")as the program reads"
+else
+	fail "environment: the program reads $(tr '\n' ' ' <"$T_OUT/env")but the man page's ENVIRONMENT lists $(tr '\n' ' ' <"$T_OUT/man-env")"
+fi
+
+# The snapshot format: every key render/snapshot.c writes is in docs/snapshot-format.md.
+fmt=$T_TOP/docs/snapshot-format.md
+if [ -f "$fmt" ]; then
+	sed -n 's/.*json_object_set_new(o, "\([a-z_]*\)".*/\1/p' "$T_TOP/render/snapshot.c" | sort -u >"$T_OUT/snapshot-keys"
+	[ -s "$T_OUT/snapshot-keys" ] || fail "found no keys in render/snapshot.c"
+	while read -r key; do
+		if grep -q "\`$key\`" "$fmt"; then
+			ok "docs/snapshot-format.md documents '$key'"
+		else
+			fail "export writes '$key' (render/snapshot.c), docs/snapshot-format.md does not say what it is"
+		fi
+	done <"$T_OUT/snapshot-keys"
+else
+	fail "docs/snapshot-format.md is missing"
+fi
+
+# Pictures the Markdown documents show exist.
+for md in "$readme" "$T_TOP"/docs/*.md; do
+	dir=$(dirname "$md")
+	sed -n 's/.*!\[[^]]*\](\([^)]*\)).*/\1/p' "$md" | while read -r img; do
+		if [ -f "$dir/$img" ]; then
+			ok "$(basename "$md") shows $img, which exists"
+		else
+			fail "$(basename "$md") shows $img, which does not exist"
+		fi
+	done
+done
 
 # Exit codes: common/error.h against EXIT STATUS, both ways.
 sed -n 's/^[[:space:]]*HG_[A-Z]* = \([0-9][0-9]*\),*.*/\1/p' "$T_TOP/common/error.h" | sort -u >"$T_OUT/codes"
