@@ -118,6 +118,8 @@ static void usage(FILE *f)
 		"commands:\n");
 	for (const struct cmd *c = hg_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nstart with: heapgraph analyze CORE   (then the DUMP argument may be left out)\n"
+		"            heapgraph chain --type T   /   heapgraph backrefs --type T -o out.png\n");
 	fprintf(f, "\nexit codes: 0 success, 1 not found, 2 usage error, 3 unreadable or malformed input,\n"
 		"            4 unsupported, 5 failure while writing output\n");
 }
