@@ -25,6 +25,8 @@ int cli_fail(const struct hg_error *err);
 /* Prints a usage error for command name and returns 2. */
 int cli_usage(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_print_warnings(const struct hg_warnings *w);
+/* Parses a whole number >= min for option opt; 0, or 2 after a usage message. */
+int cli_number(const char *cmd, const char *opt, const char *arg, long min, long *out);
 /* Prints the help of one command on f. */
 void cli_command_help(FILE *f, const struct cmd *c);
 const struct cmd *cli_find_command(const char *name);

@@ -73,7 +73,10 @@ int cmd_chain(int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'a': all = strtol(optarg, NULL, 10); break;
+		case 'a':
+			if ((rc = cli_number("chain", "--all", optarg, 1, &all)))
+				return rc;
+			break;
 		case 'w': weak = 1; break;
 		case 'j': json = 1; break;
 		default:

@@ -129,7 +129,10 @@ int cmd_show(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': json = 1; break;
-		case 'l': limit = strtol(optarg, NULL, 10); break;
+		case 'l':
+			if ((ch = cli_number("show", "--limit", optarg, 0, &limit)))
+				return ch;
+			break;
 		case 's': sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("show")); return 0;
 		case ':': return cli_usage("show", "option '%s' needs a value", argv[optind - 1]);

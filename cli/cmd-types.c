@@ -56,7 +56,10 @@ int cmd_types(int argc, char **argv)
 		switch (ch) {
 		case 'g': gc_only = 1; break;
 		case 'j': json = 1; break;
-		case 'l': limit = strtol(optarg, NULL, 10); break;
+		case 'l':
+			if ((ch = cli_number("types", "--limit", optarg, 0, &limit)))
+				return ch;
+			break;
 		case 'S': sort = optarg; break;
 		case 's': sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("types")); return 0;
@@ -66,8 +69,6 @@ int cmd_types(int argc, char **argv)
 	}
 	if (strcmp(sort, "bytes") && strcmp(sort, "count"))
 		return cli_usage("types", "--sort takes 'bytes' or 'count'");
-	if (limit < 0)
-		return cli_usage("types", "--limit takes a number of rows");
 	if (optind < argc - 1)
 		return cli_usage("types", "one dump at a time");
 	if ((ch = cli_load("types", optind < argc ? argv[optind] : NULL, sysroot, &h, NULL)))

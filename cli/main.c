@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
@@ -20,7 +21,7 @@ int cmd_refs(int argc, char **argv);
 #define PICTURE_HELP \
 	"  --type T        the objects of type T (X, or module.X) that are largest\n" \
 	"  --limit K       how many objects --type picks (default 3)\n" \
-	"  -o, --output F  write a picture: .dot .png .svg .pdf .xdot (default: DOT on stdout)\n" \
+	"  -o, --output F  write a picture: .dot .png .svg .pdf .xdot .ps .jpg .gif (default: DOT on stdout)\n" \
 	"  --max-depth N   how far from the objects to draw (default 3)\n" \
 	"  --too-many N    draw at most N neighbours of an object, count the rest (default 10)\n" \
 	"  --filter EXPR   leave out neighbours: type=T,type!=T,size>N,size<N,reachable,gc (! negates)\n" \
@@ -57,7 +58,9 @@ const struct cmd hg_commands[] = {
 	  "why is it alive: the shortest chain of references from a root",
 	  "  --all N         up to N chains that start at different roots\n"
 	  "  --weak          follow weak references too\n"
-	  "  --json          {target, found, root, steps} (an array for several objects)\n"
+	  "  --json          {target, found, root, steps, path} (an array for several objects;\n"
+	  "                  with --all, chains too)\n"
+	  "  -o FILE         draws the chains (the picture options below apply to it)\n"
 	PICTURE_HELP },
 	{ "backrefs", cmd_backrefs, "[DUMP] ADDR...|--type T [-o F.png] [options]",
 	  "picture of what refers to the objects (objgraph's show_backrefs)",
@@ -98,6 +101,17 @@ int cli_usage(const char *name, const char *fmt, ...)
 	return HG_EUSAGE;
 }
 
+int cli_number(const char *cmd, const char *opt, const char *arg, long min, long *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || !*arg || v < min)
+		return cli_usage(cmd, "%s takes a whole number (at least %ld), not '%s'", opt, min, arg);
+	*out = v;
+	return 0;
+}
+
 void cli_print_warnings(const struct hg_warnings *w)
 {
 	for (size_t i = 0; i < w->nr; i++)
@@ -118,7 +132,7 @@ static void usage(FILE *f)
 		"commands:\n");
 	for (const struct cmd *c = hg_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fprintf(f, "\nstart with: heapgraph analyze CORE   (then the DUMP argument may be left out)\n"
+	fprintf(f, "\nstart with: heapgraph analyze DUMP   (then the DUMP argument may be left out)\n"
 		"            heapgraph chain --type T   /   heapgraph backrefs --type T -o out.png\n");
 	fprintf(f, "\nexit codes: 0 success, 1 not found, 2 usage error, 3 unreadable or malformed input,\n"
 		"            4 unsupported, 5 failure while writing output\n");

@@ -23,25 +23,14 @@ void picture_opts_init(struct picture_opts *po, const char *cmd)
 	po->too_many = 10;
 }
 
-static int number(const char *cmd, const char *opt, const char *arg, long min, long *out)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-
-	if (*end || !*arg || v < min)
-		return cli_usage(cmd, "%s takes a whole number (at least %ld), not '%s'", opt, min, arg);
-	*out = v;
-	return 0;
-}
-
 int picture_opt(struct picture_opts *po, int ch, char **argv)
 {
 	switch (ch) {
 	case 't': po->type = optarg; return 0;
-	case 'l': return number(po->cmd, "--limit", optarg, 1, &po->limit);
+	case 'l': return cli_number(po->cmd, "--limit", optarg, 1, &po->limit);
 	case 'o': po->output = optarg; return 0;
-	case 'd': return number(po->cmd, "--max-depth", optarg, 0, &po->max_depth);
-	case 'm': return number(po->cmd, "--too-many", optarg, 1, &po->too_many);
+	case 'd': return cli_number(po->cmd, "--max-depth", optarg, 0, &po->max_depth);
+	case 'm': return cli_number(po->cmd, "--too-many", optarg, 1, &po->too_many);
 	case 'f': po->filter = optarg; return 0;
 	case 'H': po->highlight = optarg; return 0;
 	case 'r': po->refcounts = 1; return 0;

@@ -24,6 +24,12 @@ static void apply(void *obj, const struct hg_attr *a, size_t n)
 	}
 }
 
+static int quiet(char *msg)
+{
+	(void)msg;
+	return 0;
+}
+
 int hg_graphviz_render(const struct hg_graph *g, const char *format, const char *file, struct hg_error *err)
 {
 	GVC_t *gvc;
@@ -37,8 +43,16 @@ int hg_graphviz_render(const struct hg_graph *g, const char *format, const char 
 	gvc = gvContext();
 	if (!gvc)
 		return hg_errorf(err, HG_EWRITE, "%s: cannot start graphviz", file);
+	/* graphviz's messages ("graph is too large ... scaling") are not ours to print:
+	 * failures show in the return codes below */
+	agseterr(AGMAX);
+	agseterrf(quiet);
 	ag = agopen("ObjectGraph", Agdirected, NULL);
 	apply(ag, g->gattr, g->ngattr);
+	/* cairo bitmaps stop at 32767 pixels: shrink a huge graph ourselves (at 96 dpi)
+	 * instead of letting the plugin print a note about it */
+	if (!strcmp(format, "png") || !strcmp(format, "jpg") || !strcmp(format, "jpeg") || !strcmp(format, "gif"))
+		agsafeset(ag, "size", "330,330", "");
 	for (size_t i = 0; i < g->nndefault; i++) {
 		char *v = hg_graph_escape(g->ndefault[i].val, 0);
 
