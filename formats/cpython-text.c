@@ -390,6 +390,36 @@ void text_repr(struct walker *w, uint32_t i)
 	case K_CELL:
 		snprintf(r, sizeof(r), "<cell at 0x%" PRIx64 ">", a);
 		break;
+	case K_WEAKREF: {
+		/* repr(weakref): "<weakref at 0x...; to 'T' at 0x...>" or "; dead>" */
+		uint64_t target = walk_ptr(w, a + 16);
+		uint32_t ti = target && target != w->none ? walk_ref(w, target) : HG_NONE;
+
+		if (ti == HG_NONE)
+			snprintf(r, sizeof(r), "<weakref at 0x%" PRIx64 "; dead>", a);
+		else
+			snprintf(r, sizeof(r), "<weakref at 0x%" PRIx64 "; to '%.100s' at 0x%" PRIx64 ">", a,
+				 tname(w, ti), target);
+		break;
+	}
+	case K_BYTEARRAY: {
+		/* repr(bytearray): bytearray(b'...') */
+		uint64_t n = walk_ptr(w, a + 16), start = walk_ptr(w, a + 40);
+		size_t o = (size_t)snprintf(r, sizeof(r), "bytearray(b'");
+
+		for (uint64_t k = 0; start && k < n && k < 40 && o + 6 < sizeof(r); k++) {
+			unsigned c = walk_u8(w, start + k);
+
+			if (c == '\'' || c == '\\')
+				o += (size_t)snprintf(r + o, sizeof(r) - o, "\\%c", c);
+			else if (c < 0x20 || c >= 0x7f)
+				o += (size_t)snprintf(r + o, sizeof(r) - o, "\\x%02x", c);
+			else
+				r[o++] = (char)c;
+		}
+		snprintf(r + o, sizeof(r) - o, "')");
+		break;
+	}
 	default: {
 		const struct hg_type *T = &h->types[h->type[i]];
 		const char *mod = hg_heap_s(h, T->module);
