@@ -238,6 +238,27 @@ static void float_text(double d, char *out, size_t max)
 		strncat(out, ".0", max - strlen(out) - 1);
 }
 
+/*
+ * prefix + the first bytes at data, escaped as Python's repr of bytes does,
+ * + "'", into out (at most max bytes; a repr is cut at 40 characters anyway).
+ */
+static void bytes_repr(struct walker *w, uint64_t data, uint64_t n, const char *prefix, char *out, size_t max)
+{
+	size_t o = (size_t)snprintf(out, max, "%s", prefix);
+
+	for (uint64_t k = 0; k < n && k < VALUE_MAX && o + 6 < max; k++) {
+		unsigned c = walk_u8(w, data + k);
+
+		if (c == '\'' || c == '\\')
+			o += (size_t)snprintf(out + o, max - o, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			o += (size_t)snprintf(out + o, max - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	snprintf(out + o, max - o, "'");
+}
+
 static const char *tname(struct walker *w, uint32_t i)
 {
 	return hg_heap_s(w->h, w->h->types[w->h->type[i]].name);
@@ -278,33 +299,10 @@ void text_repr(struct walker *w, uint32_t i)
 	}
 	case K_BYTES: {
 		int64_t n = (int64_t)walk_ptr(w, a + 16);
-		char raw[VALUE_MAX + 1];
-		size_t k;
 
 		if (n < 0)
 			break;
-		for (k = 0; k < (size_t)n && k < VALUE_MAX; k++)
-			raw[k] = (char)walk_u8(w, a + 32 + k);
-		raw[k] = '\0';
-		/* shown as b'...' with non-printable bytes escaped */
-		{
-			size_t o = 0;
-
-			r[o++] = 'b';
-			r[o++] = '\'';
-			for (size_t j = 0; j < k && o + 6 < sizeof(r); j++) {
-				unsigned char c = (unsigned char)raw[j];
-
-				if (c == '\'' || c == '\\')
-					o += (size_t)snprintf(r + o, sizeof(r) - o, "\\%c", c);
-				else if (c < 0x20 || c >= 0x7f)
-					o += (size_t)snprintf(r + o, sizeof(r) - o, "\\x%02x", c);
-				else
-					r[o++] = (char)c;
-			}
-			r[o++] = '\'';
-			r[o] = '\0';
-		}
+		bytes_repr(w, a + 32, (uint64_t)n, "b'", r, sizeof(r));
 		snprintf(v, sizeof(v), "%s", r);
 		break;
 	}
@@ -405,19 +403,10 @@ void text_repr(struct walker *w, uint32_t i)
 	case K_BYTEARRAY: {
 		/* repr(bytearray): bytearray(b'...') */
 		uint64_t n = walk_ptr(w, a + 16), start = walk_ptr(w, a + 40);
-		size_t o = (size_t)snprintf(r, sizeof(r), "bytearray(b'");
 
-		for (uint64_t k = 0; start && k < n && k < 40 && o + 6 < sizeof(r); k++) {
-			unsigned c = walk_u8(w, start + k);
-
-			if (c == '\'' || c == '\\')
-				o += (size_t)snprintf(r + o, sizeof(r) - o, "\\%c", c);
-			else if (c < 0x20 || c >= 0x7f)
-				o += (size_t)snprintf(r + o, sizeof(r) - o, "\\x%02x", c);
-			else
-				r[o++] = (char)c;
-		}
-		snprintf(r + o, sizeof(r) - o, "')");
+		/* one byte kept free for the closing parenthesis */
+		bytes_repr(w, start, start ? n : 0, "bytearray(b'", r, sizeof(r) - 1);
+		strcat(r, ")");
 		break;
 	}
 	default: {
