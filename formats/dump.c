@@ -2,6 +2,7 @@
  * dump.c - the table of dump readers (see dump.h).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,19 +64,21 @@ static const struct reader {
 int hg_dump_load(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
 		 struct hg_warnings *w, struct hg_error *err)
 {
-	struct hg_input in;
 	unsigned char head[64];
+	long got;
 	size_t n;
 
 	hg_heap_init(h);
-	/* Probe on the uncompressed bytes: a .zst core is still an ELF core. */
-	if (hg_input_open(&in, path, NULL, err) < 0) {
+	/* Probe on the uncompressed bytes (a .zst core is still an ELF core), without
+	 * decoding the whole file: the reader does that once. */
+	got = hg_input_peek(path, head, sizeof(head));
+	if (got <= 0) {
 		hg_heap_release(h);
-		return -1;
+		if (got == 0)
+			return hg_errorf(err, HG_EFORMAT, "%s: empty file (is the dump complete?)", path);
+		return hg_errorf(err, HG_EFORMAT, "%s: cannot open: %s", path, strerror(errno));
 	}
-	n = in.size < sizeof(head) ? in.size : sizeof(head);
-	memcpy(head, in.data, n);
-	hg_input_release(&in);
+	n = (size_t)got;
 	for (size_t i = 0; i < HG_ARRAY_SIZE(readers); i++)
 		if (readers[i].probe(head, n)) {
 			if (readers[i].load(path, opt, h, w, err) == 0)

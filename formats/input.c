@@ -264,3 +264,48 @@ const char *hg_compression_name(enum hg_compression c)
 	default: return "none";
 	}
 }
+
+long hg_input_peek(const char *path, unsigned char *buf, size_t n)
+{
+	unsigned char raw[65536];
+	ssize_t got;
+	long out = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	got = read(fd, raw, sizeof(raw));
+	close(fd);
+	if (got < 0)
+		return -1;
+	if (got >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) {
+		z_stream zs;
+
+		memset(&zs, 0, sizeof(zs));
+		if (inflateInit2(&zs, 15 + 32) != Z_OK)
+			return -1;
+		zs.next_in = raw;
+		zs.avail_in = (uInt)got;
+		zs.next_out = buf;
+		zs.avail_out = (uInt)n;
+		inflate(&zs, Z_SYNC_FLUSH);
+		out = (long)(n - zs.avail_out);
+		inflateEnd(&zs);
+	} else if (got >= 4 && hg_le32(raw) == 0xfd2fb528) {
+		ZSTD_DStream *zd = ZSTD_createDStream();
+		ZSTD_inBuffer ib = { raw, (size_t)got, 0 };
+		ZSTD_outBuffer ob = { buf, n, 0 };
+
+		if (!zd)
+			return -1;
+		ZSTD_DCtx_setParameter(zd, ZSTD_d_windowLogMax, 31);
+		while (ob.pos < ob.size && ib.pos < ib.size && !ZSTD_isError(ZSTD_decompressStream(zd, &ob, &ib)))
+			;
+		out = (long)ob.pos;
+		ZSTD_freeDStream(zd);
+	} else {
+		out = (long)((size_t)got < n ? (size_t)got : n);
+		memcpy(buf, raw, (size_t)out);
+	}
+	return out;
+}

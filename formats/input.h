@@ -34,6 +34,13 @@ int hg_input_open(struct hg_input *in, const char *path, struct hg_warnings *w,
 		  struct hg_error *err);
 void hg_input_release(struct hg_input *in);
 
+/*
+ * The first bytes of the file's content (decompressed when it is gzip or
+ * zstd), up to n of them, without decoding the rest: for telling formats
+ * apart.  Returns how many were read, or -1 when the file cannot be read.
+ */
+long hg_input_peek(const char *path, unsigned char *buf, size_t n);
+
 const char *hg_compression_name(enum hg_compression c);
 
 #endif
