@@ -95,3 +95,21 @@ else
 	ls "$XDG_CACHE_HOME"/heapgraph/*ro.core.hgi >/dev/null 2>&1 && ok "index in the cache folder" || fail "no index in $XDG_CACHE_HOME/heapgraph"
 fi
 chmod 755 "$T_OUT/ro"
+
+# Compressed dumps: analyze a .zst and a .gz copy; same graph as the plain core.
+if command -v zstd >/dev/null 2>&1 && command -v gzip >/dev/null 2>&1; then
+	zstd -q -f "$core" -o "$T_OUT/c.core.zst"
+	gzip -c "$core" >"$T_OUT/c.core.gz"
+	"$HEAPGRAPH" analyze "$core" --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["objects"], d["references"], d["bytes"])' >"$T_OUT/plain.sum"
+	for z in zst gz; do
+		"$HEAPGRAPH" analyze "$T_OUT/c.core.$z" --json 2>/dev/null |
+			python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["objects"], d["references"], d["bytes"])' >"$T_OUT/$z.sum"
+		if [ -s "$T_OUT/$z.sum" ] && cmp -s "$T_OUT/plain.sum" "$T_OUT/$z.sum"; then
+			ok "a .$z dump gives the same graph as the plain one ($(cat "$T_OUT/$z.sum"))"
+		else
+			fail "a .$z dump: $(cat "$T_OUT/$z.sum") vs plain $(cat "$T_OUT/plain.sum")"
+		fi
+	done
+else
+	skip "zstd or gzip missing: compressed dumps not analyzed"
+fi
