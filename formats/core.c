@@ -347,16 +347,11 @@ static void core_regions(struct hg_core *c, size_t *alloc)
 	sort_regions(c, "segments");
 }
 
-const struct hg_core_region *hg_core_region_at(struct hg_core *c, uint64_t addr)
+/* Index of the first region starting above addr (regions are sorted and disjoint). */
+static size_t first_above(const struct hg_core *c, uint64_t addr)
 {
 	size_t lo = 0, hi = c->nregions;
 
-	if (c->last_region < c->nregions) {
-		const struct hg_core_region *r = &c->regions[c->last_region];
-
-		if (addr >= r->start && addr < r->end)
-			return r;
-	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -365,10 +360,31 @@ const struct hg_core_region *hg_core_region_at(struct hg_core *c, uint64_t addr)
 		else
 			hi = mid;
 	}
-	if (lo == 0 || addr >= c->regions[lo - 1].end)
+	return lo;
+}
+
+const struct hg_core_region *hg_core_region_after(const struct hg_core *c, uint64_t addr)
+{
+	size_t k = first_above(c, addr);
+
+	return k < c->nregions ? &c->regions[k] : NULL;
+}
+
+const struct hg_core_region *hg_core_region_at(struct hg_core *c, uint64_t addr)
+{
+	size_t k;
+
+	if (c->last_region < c->nregions) {
+		const struct hg_core_region *r = &c->regions[c->last_region];
+
+		if (addr >= r->start && addr < r->end)
+			return r;
+	}
+	k = first_above(c, addr);
+	if (k == 0 || addr >= c->regions[k - 1].end)
 		return NULL;
-	c->last_region = lo - 1;
-	return &c->regions[lo - 1];
+	c->last_region = k - 1;
+	return &c->regions[k - 1];
 }
 
 int hg_core_read(struct hg_core *c, uint64_t addr, void *buf, size_t len)

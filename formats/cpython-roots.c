@@ -415,7 +415,11 @@ static void scan_c_range(struct walker *w, uint64_t a, uint64_t b, const char *w
 		uint64_t end;
 
 		if (!r) {
-			a = (a | 0xfff) + 1;
+			/* a hole in the dump: on to the next region, in one step */
+			r = hg_core_region_after(w->c, a);
+			if (!r || r->start >= b)
+				break;
+			a = (r->start + 7) & ~(uint64_t)7;
 			continue;
 		}
 		end = r->end < b ? r->end : b;

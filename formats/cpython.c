@@ -69,22 +69,6 @@ static int parse_version_string(const char *s, size_t n, uint32_t *hex)
 	return -1;
 }
 
-/* The first region starting above addr (regions are sorted), or NULL. */
-static const struct hg_core_region *region_after(const struct hg_core *c, uint64_t addr)
-{
-	size_t lo = 0, hi = c->nregions;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->regions[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < c->nregions ? &c->regions[lo] : NULL;
-}
-
 static int version_from_bss(struct hg_core *c, struct hg_core_file *f, uint32_t *hex)
 {
 	const Elf64_Shdr *bss = f->is_elf ? hg_elf_section(&f->elf, ".bss") : NULL;
@@ -104,7 +88,7 @@ static int version_from_bss(struct hg_core *c, struct hg_core_file *f, uint32_t 
 		uint64_t n;
 
 		if (!r) {
-			r = region_after(c, a);
+			r = hg_core_region_after(c, a);
 			if (!r || r->start >= end)
 				break;
 			a = r->start;
