@@ -52,25 +52,33 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *xvasprintf(const char *fmt, va_list ap)
 {
-	struct strbuf sb;
-	va_list ap;
-	char tmp[256];
+	char tmp[256], *p;
+	va_list cp;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(tmp))
+	va_copy(cp, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return xstrdup("");
+	if ((size_t)n < sizeof(tmp))
 		return xstrdup(tmp);
-	strbuf_init(&sb);
-	sb.buf = xrealloc(sb.buf, (size_t)n + 1);
-	sb.alloc = (size_t)n + 1;
+	p = xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
 	va_start(ap, fmt);
-	vsnprintf(sb.buf, sb.alloc, fmt, ap);
+	p = xvasprintf(fmt, ap);
 	va_end(ap);
-	return sb.buf;
+	return p;
 }
 
 void strbuf_init(struct strbuf *sb)

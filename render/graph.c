@@ -69,46 +69,31 @@ static void set(struct hg_attr **a, size_t *n, const char *key, const char *val)
 	(*n)++;
 }
 
-static char *vformat(const char *fmt, va_list ap)
+/* Sets key on a node or an edge to the formatted value. */
+static void vset(struct hg_gitem *it, const char *key, const char *fmt, va_list ap)
 {
-	struct strbuf sb;
-	va_list cp;
-	char tmp[512];
-	int n;
+	char *v = xvasprintf(fmt, ap);
 
-	va_copy(cp, ap);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, cp);
-	va_end(cp);
-	if (n >= 0 && (size_t)n < sizeof(tmp))
-		return xstrdup(tmp);
-	strbuf_init(&sb);
-	sb.buf = xrealloc(sb.buf, (size_t)n + 1);
-	vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
-	return sb.buf;
+	set(&it->attr, &it->nattr, key, v);
+	free(v);
 }
 
 void hg_graph_nset(struct hg_graph *g, size_t node, const char *key, const char *fmt, ...)
 {
 	va_list ap;
-	char *v;
 
 	va_start(ap, fmt);
-	v = vformat(fmt, ap);
+	vset(&g->node[node], key, fmt, ap);
 	va_end(ap);
-	set(&g->node[node].attr, &g->node[node].nattr, key, v);
-	free(v);
 }
 
 void hg_graph_eset(struct hg_graph *g, size_t edge, const char *key, const char *fmt, ...)
 {
 	va_list ap;
-	char *v;
 
 	va_start(ap, fmt);
-	v = vformat(fmt, ap);
+	vset(&g->edge[edge], key, fmt, ap);
 	va_end(ap);
-	set(&g->edge[edge].attr, &g->edge[edge].nattr, key, v);
-	free(v);
 }
 
 void hg_graph_gset(struct hg_graph *g, const char *key, const char *val)
