@@ -12,6 +12,10 @@
 #                                    is ready, dumps it to $T_OUT/NAME.core and its ground
 #                                    truth to $T_OUT/NAME.truth.json; returns 1 (with a
 #                                    message) when a core cannot be made
+#   begin_run / tidy NAME            after begin_run, tidy removes $T_OUT/NAME's core,
+#                                    index and export when nothing failed since:
+#                                    cores are hundreds of MB and a whole run must fit
+#                                    on a small disk (HG_KEEP=1 keeps everything)
 set -u
 
 : "${HEAPGRAPH:?HEAPGRAPH must point at the heapgraph binary}"
@@ -25,6 +29,15 @@ T_RESULTS=${T_RESULTS:-$T_OUT/results}
 ok()   { echo "ok   $T_NAME: $*"; echo pass >>"$T_RESULTS"; }
 fail() { echo "FAIL $T_NAME: $*"; echo fail >>"$T_RESULTS"; }
 skip() { echo "skip $T_NAME: $*"; echo skip >>"$T_RESULTS"; }
+
+T_MARK=0
+fails() { grep -c '^fail$' "$T_RESULTS" 2>/dev/null || true; }
+begin_run() { T_MARK=$(fails); }
+tidy() {
+	[ -n "${HG_KEEP:-}" ] && return 0
+	[ "$(fails)" = "$T_MARK" ] || return 0
+	rm -f "$T_OUT/$1.core" "$T_OUT/$1.core.hgi" "$T_OUT/$1.jsonl" "$T_OUT/$1.jsonl.gz"
+}
 
 check() {
 	desc=$1; shift

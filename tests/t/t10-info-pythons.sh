@@ -7,12 +7,13 @@ n=0
 hg_pythons >"$T_OUT/pythons"
 while read -r name py; do
 	n=$((n + 1))
+	begin_run
 	if ! msg=$(make_core "$py" basic "$name"); then
 		fail "$name: could not make a core: $msg"; continue
 	fi
-	if ! "$HEAPGRAPH" info --json "$T_OUT/$name.core" >"$T_OUT/$name.info.json" 2>"$T_OUT/$name.info.err"; then
-		fail "$name: info exited $?"; continue
-	fi
+	"$HEAPGRAPH" info --json "$T_OUT/$name.core" >"$T_OUT/$name.info.json" 2>"$T_OUT/$name.info.err" || {
+		fail "$name: info exited $?"; sed 's/^/    /' "$T_OUT/$name.info.err" | head -5; continue
+	}
 	python3 - "$T_OUT/$name.truth.json" "$T_OUT/$name.info.json" "$name" <<'PY' && ok "$name: info agrees with the live process" || fail "$name: info disagrees with the live process"
 import json, sys
 truth = json.load(open(sys.argv[1])); info = json.load(open(sys.argv[2])); name = sys.argv[3]
@@ -29,5 +30,6 @@ if want and not set(want) <= set(tids): bad.append("threads %s not among %s" % (
 for line in bad: print("    " + name + ": " + line)
 sys.exit(1 if bad else 0)
 PY
+	tidy "$name"
 done <"$T_OUT/pythons"
 [ "$n" -gt 0 ] || skip "no Python interpreter found"

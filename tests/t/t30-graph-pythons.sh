@@ -13,14 +13,15 @@ hg_pythons >"$T_OUT/pythons"
 while read -r name py; do
 	for scen in zoo service; do
 		n=$((n + 1))
+		begin_run
 		# zoo keeps the bare interpreter name (its figure lines predate service)
 		if [ "$scen" = zoo ]; then run=$name; else run=$name-$scen; fi
 		if ! msg=$(make_core "$py" "$scen" "$run"); then
 			fail "$run: could not make a core: $msg"; continue
 		fi
-		if ! "$HEAPGRAPH" export "$T_OUT/$run.core" -o "$T_OUT/$run.jsonl" 2>"$T_OUT/$run.export.err"; then
+		"$HEAPGRAPH" export "$T_OUT/$run.core" -o "$T_OUT/$run.jsonl" 2>"$T_OUT/$run.export.err" || {
 			fail "$run: export exited $?"; sed 's/^/    /' "$T_OUT/$run.export.err" | head -5; continue
-		fi
+		}
 		"$HEAPGRAPH" types "$T_OUT/$run.core" --gc-only --json >"$T_OUT/$run.types.json" 2>/dev/null
 		if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/$run.truth.json" "$T_OUT/$run.jsonl" "$run" \
 			"$T_OUT/$run.types.json" >"$T_OUT/$run.compare"; then
@@ -28,6 +29,7 @@ while read -r name py; do
 		else
 			fail "$(head -1 "$T_OUT/$run.compare")"; tail -n +2 "$T_OUT/$run.compare" | head -40
 		fi
+		tidy "$run"
 	done
 done <"$T_OUT/pythons"
 [ "$n" -gt 0 ] || skip "no Python interpreter found"

@@ -21,9 +21,9 @@ for fw in flask django; do
 	if [ "$st" -ne 0 ]; then fail "$fw: could not make a core: $msg"; continue; fi
 	core=$T_OUT/$fw.core
 	check "$fw: analyze exits 0" "$HEAPGRAPH" analyze "$core"
-	if ! "$HEAPGRAPH" export "$core" -o "$T_OUT/$fw.jsonl" 2>"$T_OUT/$fw.export.err"; then
+	"$HEAPGRAPH" export "$core" -o "$T_OUT/$fw.jsonl" 2>"$T_OUT/$fw.export.err" || {
 		fail "$fw: export exited $?"; sed 's/^/    /' "$T_OUT/$fw.export.err" | head -5; continue
-	fi
+	}
 	if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/$fw.truth.json" "$T_OUT/$fw.jsonl" "$fw" >"$T_OUT/$fw.compare"; then
 		ok "$(head -1 "$T_OUT/$fw.compare")"
 	else

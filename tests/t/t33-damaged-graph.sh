@@ -6,6 +6,7 @@
 
 hg_pythons | awk 'NR == 1 || /3\.12/' >"$T_OUT/pythons"
 while read -r name py; do
+	begin_run
 	if ! msg=$(make_core "$py" zoo "$name"); then fail "$name: could not make a core: $msg"; continue; fi
 	"$HEAPGRAPH" export "$T_OUT/$name.core" -o "$T_OUT/$name.jsonl" 2>/dev/null || { fail "$name: export"; continue; }
 	full=$(grep -c '"address"' "$T_OUT/$name.jsonl")
@@ -31,4 +32,5 @@ while read -r name py; do
 		esac
 		ok "$name, damaged $kind: exit $rc, ${n:-0} of $full objects, $(grep -c warning "$T_OUT/bad.err") warnings"
 	done
+	tidy "$name"; rm -f "$T_OUT/bad.core" "$T_OUT/bad.core.hgi"
 done <"$T_OUT/pythons"

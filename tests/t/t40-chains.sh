@@ -8,6 +8,7 @@ n=0
 hg_pythons >"$T_OUT/pythons"
 while read -r name py; do
 	n=$((n + 1))
+	begin_run
 	if ! msg=$(make_core "$py" chains "$name"); then
 		fail "$name: could not make a core: $msg"; continue
 	fi
@@ -21,5 +22,6 @@ while read -r name py; do
 	else
 		fail "$(head -1 "$T_OUT/$name.check")"; tail -n +2 "$T_OUT/$name.check" | head -20
 	fi
+	tidy "$name"
 done <"$T_OUT/pythons"
 [ "$n" -gt 0 ] || skip "no Python interpreter found"
