@@ -45,6 +45,8 @@ struct hg_pylayout {
 
 	/* types */
 	int type_size, ht_name, ht_slots, ht_qualname, ht_cached_keys, ht_module, heaptype_size;
+	int ctypes_info;	/* 3.13: a ctypes type's StgInfo, inside the type object at this
+				 * offset; before, a StgDict in tp_dict holds it */
 
 	/* dict keys: 0 = 3.8-3.10 (dk_size, 40-byte header), 1 = 3.11+ (log2 sizes, kinds) */
 	int dk_new;

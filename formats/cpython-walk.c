@@ -270,6 +270,32 @@ static void type_names(struct walker *w, uint32_t ti, uint64_t tp)
 }
 
 /*
+ * C types whose __sizeof__ adds memory of their own to the basic size, by
+ * the name of the type (their layouts are the same in 3.8-3.13; ctypes'
+ * StgDict is gone in 3.13).
+ */
+static enum csize c_sizeof_kind(struct walker *w, uint64_t tp)
+{
+	static const struct { const char *name; enum csize cs; } table[] = {
+		{ "array.array", CS_ARRAY }, { "_struct.Struct", CS_STRUCT }, { "Struct", CS_STRUCT },
+		{ "_io.BufferedReader", CS_BUFFERED }, { "_io.BufferedWriter", CS_BUFFERED },
+		{ "_io.BufferedRandom", CS_BUFFERED }, { "StgDict", CS_STGDICT },
+		{ "_ctypes.PyCStructType", CS_CTYPE }, { "_ctypes.UnionType", CS_CTYPE },
+		{ "_ctypes.PyCPointerType", CS_CTYPE }, { "_ctypes.PyCArrayType", CS_CTYPE },
+		{ "_ctypes.PyCSimpleType", CS_CTYPE }, { "_ctypes.PyCFuncPtrType", CS_CTYPE },
+		{ "_ctypes.CType_Type", CS_CTYPE },
+	};
+	char name[64];
+
+	if (hg_core_read_cstr(w->c, walk_ptr(w, tp + 24), name, sizeof(name)) < 0)
+		return CS_BASIC;
+	for (size_t k = 0; k < HG_ARRAY_SIZE(table); k++)
+		if (!strcmp(name, table[k].name))
+			return table[k].cs;
+	return CS_BASIC;
+}
+
+/*
  * The type index of the type object at tp, validating it (and its metatype)
  * on first sight; HG_NONE when tp is not a plausible type.
  */
@@ -284,6 +310,7 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 	enum pykind kind = K_UNKNOWN;
 	int unknown_c = 0;
 	int64_t c_end = 0, hit_size = 0;
+	enum csize csize = CS_BASIC;
 
 	if (!tp || (tp & 7))
 		return HG_NONE;
@@ -330,6 +357,8 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 				unknown_c = kind != K_ELEMENT;
 				break;
 			}
+			if (!unknown_c)
+				csize = c_sizeof_kind(w, base);
 			unknown_c = 1;
 			c_end = rd_i64(w, base + 32);
 		}
@@ -396,6 +425,12 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 		t->scan_from = 16;
 		t->scan_to = c_end ? c_end : basicsize;
 	}
+	/* a C type of its own whose items are object pointers (contextvars' HAMT nodes) */
+	t->csize = csize;
+	/* 3.13 ctypes types: their StgInfo follows the type and is decoded, not scanned */
+	if (csize == CS_CTYPE && w->L->ctypes_info >= 0)
+		t->scan_to = t->scan_from;
+	t->scan_items = (kind == K_UNKNOWN || (kind == K_OBJECT && unknown_c)) && itemsize == 8;
 	/* Bodies of unknown layout are scanned up to 4 KiB: larger ones are not plain structs. */
 	if (t->scan_to > 4096)
 		t->scan_to = 4096;
@@ -931,6 +966,52 @@ static uint64_t code_sizeof(struct walker *w, struct tinfo *t, uint64_t a)
 	return size;
 }
 
+/*
+ * What a ctypes type's StgDict (3.8-3.12) or StgInfo (3.13) adds to its size:
+ * the format string, shape[ndim] and the ffi elements[length + 1], given the
+ * addresses of those four fields.
+ */
+static uint64_t stg_extra(struct walker *w, uint64_t format, uint64_t ndim, uint64_t elements, uint64_t length)
+{
+	char fmt[4096];
+	long len = hg_core_read_cstr(w->c, walk_ptr(w, format), fmt, sizeof(fmt));
+	uint64_t nd = walk_u32(w, ndim), n = walk_ptr(w, length);
+
+	return (len >= 0 ? (uint64_t)len + 1 : 0) + (nd < 64 ? 8 * nd : 0) +
+	       (walk_ptr(w, elements) && n < ((uint64_t)1 << 24) ? 8 * (n + 1) : 0);
+}
+
+/* What array.array, struct.Struct, buffered I/O and ctypes objects add to their basic size. */
+static uint64_t c_extra_size(struct walker *w, const struct tinfo *t, uint64_t a)
+{
+	uint64_t n, each;
+
+	switch (t->csize) {
+	case CS_ARRAY:
+		/* allocated@32 items of ob_descr@40->itemsize@4 bytes */
+		n = walk_ptr(w, a + 32);
+		each = walk_u32(w, walk_ptr(w, a + 40) + 4);
+		return n < ((uint64_t)1 << 40) && each <= 16 ? n * each : 0;
+	case CS_STRUCT: {
+		/* the 32-byte formatcodes at s_codes@32, up to the one whose fmtdef is NULL */
+		uint64_t codes = walk_ptr(w, a + 32);
+
+		for (n = 0; codes && n < 65536 && walk_ptr(w, codes + 32 * n); n++)
+			;
+		return (n + 1) * 32;
+	}
+	case CS_BUFFERED:
+		/* buffer_size@120 when the buffer@56 is there */
+		n = walk_ptr(w, a + 120);
+		return walk_ptr(w, a + 56) && n < ((uint64_t)1 << 40) ? n : 0;
+	case CS_STGDICT:
+		/* PyCStgDict_sizeof counts the StgDict's fields twice (once in the dict's size) */
+		return (uint64_t)(t->basicsize - 48) + stg_extra(w, a + 168, a + 176, a + 88, a + 64);
+	default:
+		return 0;
+	}
+}
+
 static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint64_t a)
 {
 	const struct hg_pylayout *L = w->L;
@@ -1039,7 +1120,15 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 			size += (uint64_t)n * (uint64_t)t->itemsize;
 		break;
 	}
-	if (t->kind == K_TYPE) {
+	size += c_extra_size(w, t, a);
+	if (t->kind == K_TYPE && t->csize == CS_CTYPE && L->ctypes_info >= 0) {
+		/* 3.13 CDataType_sizeof: the metatype's basic size and what StgInfo points to */
+		uint64_t info = a + (uint64_t)L->ctypes_info;
+
+		size = (uint64_t)t->basicsize;
+		if (walk_u32(w, info))
+			size += stg_extra(w, info + 136, info + 144, info + 48, info + 24);
+	} else if (t->kind == K_TYPE) {
 		uint64_t tf = walk_ptr(w, a + 168);
 
 		size = tf & TPFLAGS_HEAPTYPE ? (uint64_t)L->heaptype_size : (uint64_t)L->type_size;
@@ -1070,6 +1159,35 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 }
 
 /* ---- one object ---- */
+
+/*
+ * A ctypes type holds its item/pointed-to type and its function signature in
+ * a StgInfo after the type (3.13) or a StgDict in tp_dict (3.8-3.12); the
+ * type's own traversal visits them.
+ */
+static void ctype_edges(struct walker *w, uint64_t a)
+{
+	static const char *const names[] = { "_type_", "argtypes", "converters", "restype", "checker" };
+	/* proto, argtypes, converters, restype, checker */
+	static const int info_off[] = { 56, 88, 96, 104, 112 }, dict_off[] = { 96, 128, 136, 144, 152 };
+	uint64_t base = a + (uint64_t)w->L->ctypes_info;
+	const int *off = info_off;
+
+	if (w->L->ctypes_info < 0) {
+		uint32_t d;
+
+		base = walk_ptr(w, a + 264);
+		if ((d = walk_ref(w, base)) == HG_NONE || w->ti[w->h->type[d]].csize != CS_STGDICT)
+			return;
+		off = dict_off;
+	} else if (!walk_u32(w, base)) {
+		return;	/* not initialized */
+	}
+	for (size_t k = 0; k < HG_ARRAY_SIZE(names); k++)
+		field(w, base, off[k], names[k]);
+	if (w->L->ctypes_info >= 0)
+		field(w, base, 120, "module");
+}
 
 static void seq_items(struct walker *w, uint64_t items, int64_t n)
 {
@@ -1188,6 +1306,8 @@ void walk_object(struct walker *w, uint32_t i)
 		} else {
 			field(w, a, 360, "__subclasses__");
 		}
+		if (t->csize == CS_CTYPE)
+			ctype_edges(w, a);
 		break;
 	}
 	case K_FUNCTION:
@@ -1397,8 +1517,7 @@ void walk_object(struct walker *w, uint32_t i)
 		instance_dict(w, i, t, a);
 	if (t->scan_to > t->scan_from)
 		scan_body(w, t, a, t->scan_from, t->scan_to);
-	/* a C type whose items are object pointers (e.g. contextvars' HAMT nodes) */
-	if (t->kind == K_UNKNOWN && t->itemsize == 8) {
+	if (t->scan_items) {
 		int64_t n = rd_i64(w, a + 16);
 
 		if (n > 0 && n < 65536)

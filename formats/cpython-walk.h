@@ -26,6 +26,9 @@ enum pykind {
 	K_EXCEPTION, K_TRACEBACK, K_ODICT, K_RANGE, K_DEQUE, K_LRU, K_ELEMENT, K_NKINDS
 };
 
+/* C types whose size is more than tp_basicsize (see c_sizeof_kind) */
+enum csize { CS_BASIC, CS_ARRAY, CS_STRUCT, CS_BUFFERED, CS_STGDICT, CS_CTYPE };
+
 /* What the walker knows of one type (parallel to heap->types). */
 struct tinfo {
 	enum pykind kind;
@@ -37,6 +40,8 @@ struct tinfo {
 	int has_del;			/* defines __del__ (heap types) */
 	uint64_t cached_keys;		/* ht_cached_keys */
 	int64_t scan_from, scan_to;	/* body words to scan conservatively, [from, to) */
+	enum csize csize;		/* how its instances' size is computed, beyond the kind */
+	int scan_items;			/* and ob_size pointer-sized items after the body */
 	struct member { int64_t offset; uint32_t label; } *members;
 	size_t nmembers;
 };

@@ -38,6 +38,7 @@ import re
 import sqlite3
 import struct
 import sys
+import tempfile
 import threading
 import types
 import typing
@@ -336,6 +337,11 @@ ARR_D = array.array("d", [i / 3 for i in range(1000)])
 ARR_I = array.array("i", range(100))
 HEADER = struct.Struct("<IHHq")
 PACKED = HEADER.pack(1, 2, 3, 4)
+RECORD = struct.Struct("<4sI2h10x")    # repeat counts: fewer format codes than items
+ARR_B = array.array("b", b"\x01\x02\x03" * 50)
+SINK = open(os.devnull, "wb", buffering=3000)    # BufferedWriter with its buffer
+SPOOL = tempfile.TemporaryFile("w+b", buffering=5000)    # BufferedRandom
+SPOOL.write(b"spooled" * 10)
 WORD_RE = re.compile(r"(?P<word>\w+)@(?P<host>[\w.]+)")
 MATCH = WORD_RE.search("mail alice@example.org now")
 MATCHES = list(WORD_RE.finditer("a@b c@d e@f"))

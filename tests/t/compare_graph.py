@@ -3,9 +3,11 @@ process recorded (tests/scenarios/hgscenario.py record_heap).
 
 usage: compare_graph.py TRUTH.json SNAPSHOT.jsonl LABEL [TYPES.json]
 Prints the agreement figures on one line and every kind of disagreement
-(a few examples each); exits 1 when a figure is below what issue 3 asks:
+(a few examples each); exits 1 when a figure is below target (issue 3 asks
+99% of sizes; these cores do better, and a regression should show):
 100% of gc.get_objects() found and typed, >= 99.9% of gc.get_referents()
-present, >= 99% of sys.getsizeof() equal, typestats equal, frame locals
+present, >= 99.9% of sys.getsizeof() equal (all of those heapgraph computes
+from C fields: array, struct.Struct, buffered I/O, ctypes), typestats equal, frame locals
 present as named roots.  Also lists, without a target, the live objects
 that heapgraph finds no root for.
 """
@@ -68,8 +70,12 @@ def main():
                 problem("missing referent", "%s %s -> %s %s" % (
                     hex(int(sid)), truth["objects"][sid][1], hex(r), objs[r]["qualname"] if r in objs else t))
 
-    # 3. sizes
+    # 3. sizes (types whose size heapgraph computes from their C fields must
+    # all be exact: a wrong offset would otherwise hide in the percentage)
+    exact = ("array.array", "_struct.Struct", "_io.BufferedReader", "_io.BufferedWriter",
+             "_io.BufferedRandom", "builtins.StgDict", "_ctypes.")
     sz_n = sz_eq = 0
+    sz_exact = {}
     for sid, size in truth["sizes"].items():
         o = objs.get(int(sid))
         if not o:
@@ -79,6 +85,9 @@ def main():
             sz_eq += 1
         else:
             problem("size differs", "%s %s: %d, live %d" % (hex(int(sid)), o.get("qualname"), o["size"], size))
+        q = o.get("qualname") or ""
+        if q.startswith(exact):
+            sz_exact.setdefault(q, [0, 0])[o["size"] == size] += 1
 
     # 4. typestats over what gc.get_objects() returns: from `heapgraph types
     # --gc-only --json` when its output is given (TYPES.json, 4th argument),
@@ -124,10 +133,11 @@ def main():
             hex(a), objs[a]["qualname"], objs[a].get("repr", "")[:40]))
 
     pct = lambda a, b: 100.0 * a / b if b else 100.0  # noqa: E731
-    print("%s: objects found %.2f%% (%d/%d), typed %.2f%%, referents %.3f%% (%d/%d), sizes %.2f%% (%d/%d), "
-          "typestats %s, frame locals %d/%d" % (
+    print("%s: objects found %.2f%% (%d/%d), typed %.2f%%, referents %.3f%% (%d/%d), sizes %.2f%% (%d/%d; "
+          "C-computed %d/%d), typestats %s, frame locals %d/%d" % (
               label, pct(found, n), found, n, pct(typed, n), pct(have, want), have, want,
-              pct(sz_eq, sz_n), sz_eq, sz_n, "equal" if not ts_diff else "%d differ" % len(ts_diff), fl_ok, fl_n))
+              pct(sz_eq, sz_n), sz_eq, sz_n, sum(v[1] for v in sz_exact.values()), sum(sum(v) for v in sz_exact.values()),
+              "equal" if not ts_diff else "%d differ" % len(ts_diff), fl_ok, fl_n))
     for kind, items in problems.items():
         print("  %s: %d, e.g." % (kind, len(items)))
         for t in items[:6]:
@@ -136,8 +146,11 @@ def main():
         bad.append("objects")
     if pct(have, want) < 99.9:
         bad.append("referents")
-    if pct(sz_eq, sz_n) < 99.0:
+    if pct(sz_eq, sz_n) < 99.9:
         bad.append("sizes")
+    wrong = sorted(q for q, (no, yes) in sz_exact.items() if no)
+    if wrong:
+        bad.append("sizes of " + ", ".join(wrong))
     if ts_diff:
         bad.append("typestats")
     if fl_ok < fl_n:
