@@ -270,11 +270,45 @@ static void type_names(struct walker *w, uint32_t ti, uint64_t tp)
 }
 
 /*
+ * numpy's scalar types add their item size to the basic size: int8..int64,
+ * uint*, float16..float128, complex64..complex256 by their bits, and the
+ * few named otherwise.  0 for the flexible ones (str_, bytes_, void).
+ */
+static int64_t numpy_scalar_size(const char *name)
+{
+	static const struct { const char *name; int64_t size; } named[] = {
+		{ "bool_", 1 }, { "bool", 1 }, { "byte", 1 }, { "ubyte", 1 }, { "short", 2 },
+		{ "ushort", 2 }, { "intc", 4 }, { "uintc", 4 }, { "int_", 8 }, { "uint", 8 },
+		{ "longlong", 8 }, { "ulonglong", 8 }, { "half", 2 }, { "single", 4 },
+		{ "double", 8 }, { "longdouble", 16 }, { "csingle", 8 }, { "cdouble", 16 },
+		{ "clongdouble", 32 }, { "datetime64", 8 }, { "timedelta64", 8 },
+	};
+	static const char *const bits[] = { "int", "uint", "float", "complex" };
+	char *end;
+	long b;
+
+	for (size_t k = 0; k < HG_ARRAY_SIZE(named); k++)
+		if (!strcmp(name, named[k].name))
+			return named[k].size;
+	for (size_t k = 0; k < HG_ARRAY_SIZE(bits); k++) {
+		size_t n = strlen(bits[k]);
+
+		if (!strncmp(name, bits[k], n) && name[n] >= '1' && name[n] <= '9') {
+			b = strtol(name + n, &end, 10);
+			if (!*end && b % 8 == 0 && b <= 256)
+				return b / 8;
+		}
+	}
+	return 0;
+}
+
+/*
  * C types whose __sizeof__ adds memory of their own to the basic size, by
  * the name of the type (their layouts are the same in 3.8-3.13; ctypes'
- * StgDict is gone in 3.13).
+ * StgDict is gone in 3.13), and numpy's arrays and scalars.  *extra gets a
+ * constant to add, for the numpy scalars.
  */
-static enum csize c_sizeof_kind(struct walker *w, uint64_t tp)
+static enum csize c_sizeof_kind(struct walker *w, uint64_t tp, int64_t *extra)
 {
 	static const struct { const char *name; enum csize cs; } table[] = {
 		{ "array.array", CS_ARRAY }, { "_struct.Struct", CS_STRUCT }, { "Struct", CS_STRUCT },
@@ -283,15 +317,18 @@ static enum csize c_sizeof_kind(struct walker *w, uint64_t tp)
 		{ "_ctypes.PyCStructType", CS_CTYPE }, { "_ctypes.UnionType", CS_CTYPE },
 		{ "_ctypes.PyCPointerType", CS_CTYPE }, { "_ctypes.PyCArrayType", CS_CTYPE },
 		{ "_ctypes.PyCSimpleType", CS_CTYPE }, { "_ctypes.PyCFuncPtrType", CS_CTYPE },
-		{ "_ctypes.CType_Type", CS_CTYPE },
+		{ "_ctypes.CType_Type", CS_CTYPE }, { "numpy.ndarray", CS_NDARRAY },
 	};
 	char name[64];
 
+	*extra = 0;
 	if (hg_core_read_cstr(w->c, walk_ptr(w, tp + 24), name, sizeof(name)) < 0)
 		return CS_BASIC;
 	for (size_t k = 0; k < HG_ARRAY_SIZE(table); k++)
 		if (!strcmp(name, table[k].name))
 			return table[k].cs;
+	if (!strncmp(name, "numpy.", 6) && (*extra = numpy_scalar_size(name + 6)) > 0)
+		return CS_CONST;
 	return CS_BASIC;
 }
 
@@ -311,6 +348,7 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 	int unknown_c = 0;
 	int64_t c_end = 0, hit_size = 0;
 	enum csize csize = CS_BASIC;
+	int64_t c_const = 0;
 
 	if (!tp || (tp & 7))
 		return HG_NONE;
@@ -358,7 +396,7 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 				break;
 			}
 			if (!unknown_c)
-				csize = c_sizeof_kind(w, base);
+				csize = c_sizeof_kind(w, base, &c_const);
 			unknown_c = 1;
 			c_end = rd_i64(w, base + 32);
 		}
@@ -427,6 +465,7 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 	}
 	/* a C type of its own whose items are object pointers (contextvars' HAMT nodes) */
 	t->csize = csize;
+	t->c_const = c_const;
 	/* 3.13 ctypes types: their StgInfo follows the type and is decoded, not scanned */
 	if (csize == CS_CTYPE && w->L->ctypes_info >= 0)
 		t->scan_to = t->scan_from;
@@ -495,9 +534,13 @@ void walk_edgef(struct walker *w, uint64_t target, enum hg_edge_kind kind, const
 	va_list ap;
 	uint32_t t;
 
+	uint64_t bad = w->bad_refs;
+
 	if (!target)
 		return;
 	t = walk_ref(w, target);
+	if (kind == HG_EDGE_POSSIBLE)
+		w->bad_refs = bad;	/* a scan of unknown memory expects to miss */
 	if (t == HG_NONE)
 		return;
 	va_start(ap, fmt);
@@ -1004,6 +1047,35 @@ static uint64_t c_extra_size(struct walker *w, const struct tinfo *t, uint64_t a
 		/* buffer_size@120 when the buffer@56 is there */
 		n = walk_ptr(w, a + 120);
 		return walk_ptr(w, a + 56) && n < ((uint64_t)1 << 40) ? n : 0;
+	case CS_CONST:
+		return (uint64_t)t->c_const;
+	case CS_NDARRAY: {
+		/*
+		 * array_sizeof: dimensions and strides (nd@24 of each), and the data
+		 * when the array owns it (flags@64 & OWNDATA): the product of
+		 * dimensions@32 times the dtype's (descr@56) item size.  That is an
+		 * int@32 in numpy 1.x, where @40 is a pointer or NULL, and an
+		 * npy_intp@40 in numpy 2.x.
+		 */
+		uint64_t nd = walk_u32(w, a + 24), dims = walk_ptr(w, a + 32), descr = walk_ptr(w, a + 56);
+		uint64_t item = walk_ptr(w, descr + 40), total = 1, extra;
+
+		if (nd > 64)
+			return 0;
+		extra = 16 * nd;
+		if (!(walk_u32(w, a + 64) & 0x4))
+			return extra;
+		if (!item || item >= ((uint64_t)1 << 32))
+			item = walk_u32(w, descr + 32);
+		for (uint64_t k = 0; k < nd; k++) {
+			uint64_t d = walk_ptr(w, dims + 8 * k);
+
+			if (d && total > ((uint64_t)1 << 48) / d)
+				return extra;	/* not a real shape */
+			total *= d;
+		}
+		return total * item < ((uint64_t)1 << 48) ? extra + total * item : extra;
+	}
 	case CS_STGDICT:
 		/* PyCStgDict_sizeof counts the StgDict's fields twice (once in the dict's size) */
 		return (uint64_t)(t->basicsize - 48) + stg_extra(w, a + 168, a + 176, a + 88, a + 64);

@@ -27,7 +27,7 @@ enum pykind {
 };
 
 /* C types whose size is more than tp_basicsize (see c_sizeof_kind) */
-enum csize { CS_BASIC, CS_ARRAY, CS_STRUCT, CS_BUFFERED, CS_STGDICT, CS_CTYPE };
+enum csize { CS_BASIC, CS_CONST, CS_ARRAY, CS_STRUCT, CS_BUFFERED, CS_STGDICT, CS_CTYPE, CS_NDARRAY };
 
 /* What the walker knows of one type (parallel to heap->types). */
 struct tinfo {
@@ -41,6 +41,7 @@ struct tinfo {
 	uint64_t cached_keys;		/* ht_cached_keys */
 	int64_t scan_from, scan_to;	/* body words to scan conservatively, [from, to) */
 	enum csize csize;		/* how its instances' size is computed, beyond the kind */
+	int64_t c_const;		/* CS_CONST: what every instance adds */
 	int scan_items;			/* and ob_size pointer-sized items after the body */
 	struct member { int64_t offset; uint32_t label; } *members;
 	size_t nmembers;

@@ -7,7 +7,7 @@ Prints the agreement figures on one line and every kind of disagreement
 99% of sizes; these cores do better, and a regression should show):
 100% of gc.get_objects() found and typed, >= 99.9% of gc.get_referents()
 present, >= 99.9% of sys.getsizeof() equal (all of those heapgraph computes
-from C fields: array, struct.Struct, buffered I/O, ctypes), typestats equal, frame locals
+from C fields: array, struct.Struct, buffered I/O, ctypes, numpy), typestats equal, frame locals
 present as named roots.  Also lists, without a target, the live objects
 that heapgraph finds no root for.
 """
@@ -73,7 +73,7 @@ def main():
     # 3. sizes (types whose size heapgraph computes from their C fields must
     # all be exact: a wrong offset would otherwise hide in the percentage)
     exact = ("array.array", "_struct.Struct", "_io.BufferedReader", "_io.BufferedWriter",
-             "_io.BufferedRandom", "builtins.StgDict", "_ctypes.")
+             "_io.BufferedRandom", "builtins.StgDict", "_ctypes.", "numpy.")
     sz_n = sz_eq = 0
     sz_exact = {}
     for sid, size in truth["sizes"].items():

@@ -4,7 +4,9 @@
 # Django (python3-django) configured in-process, under Debian's python3.11
 # (the interpreter those packages are for).  analyze must succeed on the
 # core, and the exported graph must agree with what the live process said
-# (the figures of t30).
+# (the figures of t30).  Then tests/scenarios/numpy_app.py, a numerical
+# service on Debian's python3-numpy, the same way: arrays' sizes count their
+# data.
 . "$(dirname "$0")/lib.sh"
 
 py=/usr/bin/python3.11
@@ -15,6 +17,7 @@ for fw in flask django; do
 		skip "$fw: python3-$fw is not installed (cannot import $fw under $py)"
 		continue
 	fi
+	begin_run
 	HG_FRAMEWORKS=$fw; export HG_FRAMEWORKS
 	msg=$(make_core "$py" flask_app "$fw"); st=$?
 	unset HG_FRAMEWORKS
@@ -29,4 +32,22 @@ for fw in flask django; do
 	else
 		fail "$(head -1 "$T_OUT/$fw.compare")"; tail -n +2 "$T_OUT/$fw.compare" | head -40
 	fi
+	tidy "$fw"
 done
+
+if ! "$py" -c "import sys; sys.path.append('/usr/lib/python3/dist-packages'); import numpy" 2>/dev/null; then
+	skip "numpy: python3-numpy is not installed (cannot import numpy under $py)"
+	exit 0
+fi
+if ! msg=$(make_core "$py" numpy_app numpy); then fail "numpy: could not make a core: $msg"; exit 0; fi
+check "numpy: analyze exits 0 with no warning" sh -c '"$1" analyze "$2" 2>&1 >/dev/null | grep -q . && exit 1 || exit 0' sh "$HEAPGRAPH" "$T_OUT/numpy.core"
+"$HEAPGRAPH" export "$T_OUT/numpy.core" -o "$T_OUT/numpy.jsonl" 2>"$T_OUT/numpy.export.err" || {
+	fail "numpy: export exited $?"; exit 0
+}
+"$HEAPGRAPH" types "$T_OUT/numpy.core" --gc-only --json >"$T_OUT/numpy.types.json" 2>/dev/null
+if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/numpy.truth.json" "$T_OUT/numpy.jsonl" "numpy" \
+	"$T_OUT/numpy.types.json" >"$T_OUT/numpy.compare"; then
+	ok "$(head -1 "$T_OUT/numpy.compare")"
+else
+	fail "$(head -1 "$T_OUT/numpy.compare")"; tail -n +2 "$T_OUT/numpy.compare" | head -40
+fi
