@@ -404,10 +404,105 @@ static void thread_names(struct walker *w)
 	}
 }
 
-/* Scans [a, b) of the dump for words pointing at objects nothing else reaches. */
-static void scan_c_range(struct walker *w, uint64_t a, uint64_t b, const char *what, enum hg_root_kind kind)
+/*
+ * C memory is scanned for words pointing at objects nothing else reaches,
+ * first directly, then through the malloc'd blocks it points to: a thread's
+ * start-up block (its Thread._bootstrap), the parser arena of the running
+ * script, atexit's callbacks.  glibc keeps a block's size in the word before
+ * it (flags in the low 3 bits) and marks it in use in the next block's;
+ * pymalloc keeps it in the pool's header.  A word that points at what looks
+ * so is followed, BLOCK_DEPTH blocks deep, each block once.
+ */
+#define BLOCK_DEPTH	2
+#define BLOCK_MAX	65536
+
+struct cscan {
+	struct walker *w;
+	uint64_t *seen;		/* open addressing, 0 = empty */
+	size_t nseen, cap;
+};
+
+static int block_seen(struct cscan *cs, uint64_t p)
 {
+	size_t k;
+
+	if (2 * (cs->nseen + 1) > cs->cap) {
+		uint64_t *old = cs->seen;
+		size_t ocap = cs->cap;
+
+		cs->cap = ocap ? 2 * ocap : 4096;
+		cs->seen = xcalloc(cs->cap, sizeof(*cs->seen));
+		cs->nseen = 0;
+		for (size_t j = 0; j < ocap; j++)
+			if (old[j])
+				block_seen(cs, old[j]);
+		free(old);
+	}
+	for (k = (size_t)(p * 0x9e3779b97f4a7c15ull >> 20) & (cs->cap - 1); cs->seen[k]; k = (k + 1) & (cs->cap - 1))
+		if (cs->seen[k] == p)
+			return 1;
+	cs->seen[k] = p;
+	cs->nseen++;
+	return 0;
+}
+
+/*
+ * The size of the in-use pymalloc block at p (PyMem_Malloc of up to 512
+ * bytes), or 0.  Its pool (4 KiB, 16 KiB from 3.10 on 64-bit) starts with a
+ * header: count of blocks in use@0, arenaindex@32, szidx@36 (block size
+ * (szidx + 1) * 16), nextoffset@40, maxnextoffset@44 = pool size - block
+ * size; blocks start after the 48-byte header.
+ */
+static uint64_t pymalloc_block_size(struct walker *w, uint64_t p)
+{
+	static const uint64_t pool_sizes[] = { 4096, 16384 };
+
+	for (size_t k = 0; k < HG_ARRAY_SIZE(pool_sizes); k++) {
+		uint64_t ps = pool_sizes[k], pool = p & ~(ps - 1), size, off = p - pool;
+		const unsigned char *hdr = hg_core_ptr(w->c, pool, 48);
+
+		if (!hdr || off < 48)
+			continue;
+		size = ((uint64_t)hg_le32(hdr + 36) + 1) * 16;
+		if (size > 512 || hg_le32(hdr + 44) != ps - size || (off - 48) % size ||
+		    hg_le32(hdr) == 0 || hg_le32(hdr) > ps / size || hg_le32(hdr + 40) > ps)
+			continue;
+		return size;
+	}
+	return 0;
+}
+
+/* The usable size of the in-use malloc'd block at p, or 0 when p does not look like one. */
+static uint64_t block_size(struct walker *w, uint64_t p)
+{
+	const unsigned char *hdr;
+	uint64_t size, next;
+
+	if ((p & 15) || !(hdr = hg_core_ptr(w->c, p - 8, 8)))
+		return 0;
+	if ((size = pymalloc_block_size(w, p)))
+		return size;
+	size = hg_le64(hdr);
+	if (size & 2)
+		return 0;	/* mmapped: large, not a struct */
+	size &= ~(uint64_t)7;
+	if (size < 32 || size > BLOCK_MAX || (size & 15) || !(hdr = hg_core_ptr(w->c, p - 8 + size, 8)))
+		return 0;
+	next = hg_le64(hdr);
+	return (next & 1) && (next & ~(uint64_t)7) >= 32 ? size - 8 : 0;
+}
+
+/*
+ * Scans [a, b) for words pointing at objects nothing else reaches, making
+ * them roots named what (and the blocks on the way); follows words into
+ * malloc'd blocks while hops < max.
+ */
+static void scan_c_range(struct cscan *cs, uint64_t a, uint64_t b, const char *what,
+			 enum hg_root_kind kind, int hops, int max)
+{
+	struct walker *w = cs->w;
 	struct hg_heap *h = w->h;
+	uint32_t label = HG_NONE;
 
 	a = (a + 7) & ~(uint64_t)7;
 	while (a + 8 <= b) {
@@ -424,42 +519,46 @@ static void scan_c_range(struct walker *w, uint64_t a, uint64_t b, const char *w
 		}
 		end = r->end < b ? r->end : b;
 		for (; a + 8 <= end; a += 8) {
-			uint64_t p = hg_le64(r->data + (a - r->start));
+			uint64_t p = hg_le64(r->data + (a - r->start)), size;
 			uint32_t i;
 
-			if (p < 4096 || (p & 7) || (i = hg_heap_find(h, p)) == HG_NONE ||
-			    (h->flags[i] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
+			if (p < 4096 || (p & 7))
 				continue;
-			hg_heap_add_root(h, kind, hg_heap_cstr(h, what), i);
-			hg_heap_mark_from(h, i, kind == HG_ROOT_C ? HG_OBJ_C_HELD : HG_OBJ_REACHABLE);
+			if ((i = hg_heap_find(h, p)) != HG_NONE) {
+				if (h->flags[i] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD))
+					continue;
+				if (label == HG_NONE) {
+					char *s = hops == 0 ? xstrdup(what) : hops == 1 ? xasprintf("%s, via a malloc'd block", what)
+									      : xasprintf("%s, via %d malloc'd blocks", what, hops);
+
+					label = hg_heap_cstr(h, s);
+					free(s);
+				}
+				hg_heap_add_root(h, kind, label, i);
+				hg_heap_mark_from(h, i, kind == HG_ROOT_C ? HG_OBJ_C_HELD : HG_OBJ_REACHABLE);
+			} else if (hops < max && (size = block_size(w, p)) && !block_seen(cs, p)) {
+				scan_c_range(cs, p, p + size, what, kind, hops + 1, max);
+			}
 		}
 	}
 }
 
-void roots_c_memory(struct walker *w)
+/* One pass over the C memory that can hold objects, following blocks max deep. */
+static void scan_c_memory(struct cscan *cs, int max)
 {
-	struct hg_heap *h = w->h;
+	struct walker *w = cs->w;
 	char what[512];
 
-	thread_names(w);
-	/* Static (non-heap) types live as long as the interpreter does. */
-	for (size_t t = 0; t < h->ntype; t++) {
-		uint32_t o = h->types[t].obj;
-
-		if (o != HG_NONE && !(walk_ptr(w, h->types[t].addr + 168) & (1ul << 9)))
-			hg_heap_add_root(h, HG_ROOT_INTERPRETER,
-					 hg_heap_cstr(h, "static type"), o);
-	}
-	hg_heap_mark(h);
 	/*
 	 * The interpreter and thread states themselves: heap blocks before 3.11
 	 * (inside _PyRuntime since), holding the codec registry, at-fork
 	 * handlers, AST state, asyncgen hooks, ...
 	 */
-	scan_c_range(w, w->interp, w->interp + (uint64_t)w->L->interp_size, "interpreter state", HG_ROOT_INTERPRETER);
+	scan_c_range(cs, w->interp, w->interp + (uint64_t)w->L->interp_size, "interpreter state",
+		     HG_ROOT_INTERPRETER, 0, max);
 	for (size_t t = 0; t < w->nthreads; t++)
-		scan_c_range(w, w->threads[t].ts, w->threads[t].ts + (uint64_t)w->L->tstate_size,
-			     "thread state", HG_ROOT_INTERPRETER);
+		scan_c_range(cs, w->threads[t].ts, w->threads[t].ts + (uint64_t)w->L->tstate_size,
+			     "thread state", HG_ROOT_INTERPRETER, 0, max);
 	/* C stacks of the threads, from the stack pointer up. */
 	for (size_t t = 0; t < w->c->nthreads; t++) {
 		const struct hg_core_region *r = hg_core_region_at(w->c, w->c->threads[t].sp);
@@ -467,7 +566,7 @@ void roots_c_memory(struct walker *w)
 		if (!r)
 			continue;
 		snprintf(what, sizeof(what), "C stack of thread %d", w->c->threads[t].tid);
-		scan_c_range(w, w->c->threads[t].sp, r->end, what, HG_ROOT_C);
+		scan_c_range(cs, w->c->threads[t].sp, r->end, what, HG_ROOT_C, 0, max);
 	}
 	/* Writable data of every mapped ELF image (extension modules' static variables, libpython's). */
 	for (size_t f = 0; f < w->c->nfiles; f++) {
@@ -480,6 +579,7 @@ void roots_c_memory(struct walker *w)
 		base = base ? base + 1 : file->path;
 		for (size_t s = 0; s < file->elf.nsh; s++) {
 			const Elf64_Shdr *sh = &file->elf.sh[s];
+			uint64_t lo = sh->sh_addr + file->bias;
 
 			if (!(sh->sh_flags & SHF_WRITE) || !(sh->sh_flags & SHF_ALLOC) || !sh->sh_size)
 				continue;
@@ -487,15 +587,34 @@ void roots_c_memory(struct walker *w)
 			 * the runtime); other images' is C memory (extension modules) */
 			if (f == w->py->image) {
 				snprintf(what, sizeof(what), "interpreter state (static data of %s)", base);
-				scan_c_range(w, sh->sh_addr + file->bias, sh->sh_addr + file->bias + sh->sh_size,
-					     what, HG_ROOT_INTERPRETER);
+				scan_c_range(cs, lo, lo + sh->sh_size, what, HG_ROOT_INTERPRETER, 0, max);
 			} else {
 				snprintf(what, sizeof(what), "static data of %s", base);
-				scan_c_range(w, sh->sh_addr + file->bias, sh->sh_addr + file->bias + sh->sh_size,
-					     what, HG_ROOT_C);
+				scan_c_range(cs, lo, lo + sh->sh_size, what, HG_ROOT_C, 0, max);
 			}
 		}
 	}
+}
+
+void roots_c_memory(struct walker *w)
+{
+	struct hg_heap *h = w->h;
+	struct cscan cs = { .w = w };
+
+	thread_names(w);
+	/* Static (non-heap) types live as long as the interpreter does. */
+	for (size_t t = 0; t < h->ntype; t++) {
+		uint32_t o = h->types[t].obj;
+
+		if (o != HG_NONE && !(walk_ptr(w, h->types[t].addr + 168) & (1ul << 9)))
+			hg_heap_add_root(h, HG_ROOT_INTERPRETER,
+					 hg_heap_cstr(h, "static type"), o);
+	}
+	hg_heap_mark(h);
+	/* Words pointing at objects first, then what malloc'd blocks hold. */
+	scan_c_memory(&cs, 0);
+	scan_c_memory(&cs, BLOCK_DEPTH);
+	free(cs.seen);
 	free(w->threads);
 	w->threads = NULL;
 }
