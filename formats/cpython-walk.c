@@ -1233,6 +1233,30 @@ static uint64_t shallow_size(struct walker *w, uint32_t i, struct tinfo *t, uint
 /* ---- one object ---- */
 
 /*
+ * A numpy array of dtype object (its descr@56 has type_num@28 == 17) that
+ * owns its data (flags@64 & OWNDATA) holds a reference to every item of the
+ * buffer at data@16: product of dimensions@32[nd@24] pointers.  Views hold
+ * their base instead.  (pandas keeps its string columns so.)
+ */
+static void ndarray_items(struct walker *w, uint64_t a)
+{
+	uint64_t data = walk_ptr(w, a + 16), dims = walk_ptr(w, a + 32), descr = walk_ptr(w, a + 56), n = 1;
+	uint32_t nd = walk_u32(w, a + 24);
+
+	if (!data || !descr || nd > 64 || walk_u32(w, descr + 28) != 17 || !(walk_u32(w, a + 64) & 0x4))
+		return;
+	for (uint32_t k = 0; k < nd; k++) {
+		uint64_t d = walk_ptr(w, dims + 8 * (uint64_t)k);
+
+		if (d && n > ((uint64_t)1 << 32) / d)
+			return;	/* not a real shape */
+		n *= d;
+	}
+	for (uint64_t k = 0; k < n; k++)
+		walk_edgef(w, walk_ptr(w, data + 8 * k), HG_EDGE_STRONG, "[%llu]", (unsigned long long)k);
+}
+
+/*
  * A ctypes type holds its item/pointed-to type and its function signature in
  * a StgInfo after the type (3.13) or a StgDict in tp_dict (3.8-3.12); the
  * type's own traversal visits them.
@@ -1595,6 +1619,8 @@ void walk_object(struct walker *w, uint32_t i)
 		if (n > 0 && n < 65536)
 			scan_body(w, t, a, t->basicsize, t->basicsize + 8 * n);
 	}
+	if (t->csize == CS_NDARRAY)
+		ndarray_items(w, a);
 
 	w->h->size[i] = shallow_size(w, i, t, a);
 	{

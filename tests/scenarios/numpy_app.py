@@ -1,7 +1,8 @@
 """A numerical service's heap (Debian's python3-numpy): arrays that own
 their data and views that do not, object and record arrays, numpy scalars
 of every width, an array queue, a sqlite3 table and a worker thread holding
-an array in a local variable.  What sys.getsizeof says of an array (its
+an array in a local variable; object arrays (pandas' string columns are
+such) that alone hold their items.  What sys.getsizeof says of an array (its
 data when it owns it) is what a leak hunter adds up, so the sizes must be
 exact."""
 import collections
@@ -22,6 +23,9 @@ VIEWS = [COLUMNS["col10"][::2], COLUMNS["col20"].reshape(-1, 10), COLUMNS["col30
 MATRIX = np.ones((64, 32), dtype=np.float32)
 CUBE = np.zeros((4, 5, 6), dtype=np.int16)
 OBJECTS = np.array([{"k": i} for i in range(30)], dtype=object)
+NAMES = np.array(["customer-%d" % i for i in range(200)], dtype=object)  # a pandas string column
+GRID = np.empty((3, 4), dtype=object)
+GRID[2, 1] = ["held", "by", "a", "2-d", "object", "array"]
 RECORDS = np.zeros(10, dtype=[("a", "i4"), ("b", "f8"), ("name", "U8")])
 TEXT = np.array(["alpha", "beta", "gamma"])
 EMPTY = np.empty((0, 3))
@@ -46,4 +50,7 @@ def worker(ev):
 
 
 hgscenario.park_thread("np-worker", worker)
-hgscenario.ready({"scenario": "numpy_app"}, heap=True)
+# objects that only an object array holds, for the chain test (the arrays
+# are not tracked by the GC, so gc.get_referents cannot say it)
+hgscenario.ready({"scenario": "numpy_app", "held_by_arrays": {
+    "OBJECTS[3]": id(OBJECTS[3]), "NAMES[150]": id(NAMES[150]), "GRID[2, 1]": id(GRID[2, 1])}}, heap=True)

@@ -51,3 +51,21 @@ if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/numpy.truth.json" "$T_OUT/n
 else
 	fail "$(head -1 "$T_OUT/numpy.compare")"; tail -n +2 "$T_OUT/numpy.compare" | head -40
 fi
+# an object array's items: the chain runs from the module through the array's index
+python3 - "$HEAPGRAPH" "$T_OUT/numpy.core" "$T_OUT/numpy.truth.json" <<'PY' >"$T_OUT/numpy.items"
+import json, subprocess, sys
+hg, core, truth = sys.argv[1:]
+want = {"OBJECTS[3]": "[3]", "NAMES[150]": "[150]", "GRID[2, 1]": "[9]"}
+bad = 0
+for name, oid in json.load(open(truth))["held_by_arrays"].items():
+    r = subprocess.run([hg, "chain", core, hex(oid), "--json"], capture_output=True, text=True)
+    c = json.loads(r.stdout) if r.stdout else {}
+    steps = c.get("steps", [])
+    ok = (c.get("found") and c["root"]["kind"] == "module" and len(steps) >= 2 and
+          steps[-2]["type"].endswith("ndarray") and steps[-1]["edge"] == want[name])
+    bad += not ok
+    print("%s %s: %s" % ("ok" if ok else "BAD", name, " -> ".join(s["edge"] or s["type"] for s in steps)))
+sys.exit(1 if bad else 0)
+PY
+if [ $? -eq 0 ]; then ok "numpy: items of object arrays are held by their array ($(wc -l <"$T_OUT/numpy.items") chains)"
+else fail "numpy: items of object arrays"; sed 's/^/    /' "$T_OUT/numpy.items"; fi
