@@ -414,7 +414,6 @@ static void thread_names(struct walker *w)
  * so is followed, BLOCK_DEPTH blocks deep, each block once.
  */
 #define BLOCK_DEPTH	2
-#define BLOCK_MAX	65536
 
 struct cscan {
 	struct walker *w;
@@ -444,52 +443,6 @@ static int block_seen(struct cscan *cs, uint64_t p)
 	cs->seen[k] = p;
 	cs->nseen++;
 	return 0;
-}
-
-/*
- * The size of the in-use pymalloc block at p (PyMem_Malloc of up to 512
- * bytes), or 0.  Its pool (4 KiB, 16 KiB from 3.10 on 64-bit) starts with a
- * header: count of blocks in use@0, arenaindex@32, szidx@36 (block size
- * (szidx + 1) * 16), nextoffset@40, maxnextoffset@44 = pool size - block
- * size; blocks start after the 48-byte header.
- */
-static uint64_t pymalloc_block_size(struct walker *w, uint64_t p)
-{
-	static const uint64_t pool_sizes[] = { 4096, 16384 };
-
-	for (size_t k = 0; k < HG_ARRAY_SIZE(pool_sizes); k++) {
-		uint64_t ps = pool_sizes[k], pool = p & ~(ps - 1), size, off = p - pool;
-		const unsigned char *hdr = hg_core_ptr(w->c, pool, 48);
-
-		if (!hdr || off < 48)
-			continue;
-		size = ((uint64_t)hg_le32(hdr + 36) + 1) * 16;
-		if (size > 512 || hg_le32(hdr + 44) != ps - size || (off - 48) % size ||
-		    hg_le32(hdr) == 0 || hg_le32(hdr) > ps / size || hg_le32(hdr + 40) > ps)
-			continue;
-		return size;
-	}
-	return 0;
-}
-
-/* The usable size of the in-use malloc'd block at p, or 0 when p does not look like one. */
-static uint64_t block_size(struct walker *w, uint64_t p)
-{
-	const unsigned char *hdr;
-	uint64_t size, next;
-
-	if ((p & 15) || !(hdr = hg_core_ptr(w->c, p - 8, 8)))
-		return 0;
-	if ((size = pymalloc_block_size(w, p)))
-		return size;
-	size = hg_le64(hdr);
-	if (size & 2)
-		return 0;	/* mmapped: large, not a struct */
-	size &= ~(uint64_t)7;
-	if (size < 32 || size > BLOCK_MAX || (size & 15) || !(hdr = hg_core_ptr(w->c, p - 8 + size, 8)))
-		return 0;
-	next = hg_le64(hdr);
-	return (next & 1) && (next & ~(uint64_t)7) >= 32 ? size - 8 : 0;
 }
 
 /*
@@ -536,7 +489,7 @@ static void scan_c_range(struct cscan *cs, uint64_t a, uint64_t b, const char *w
 				}
 				hg_heap_add_root(h, kind, label, i);
 				hg_heap_mark_from(h, i, kind == HG_ROOT_C ? HG_OBJ_C_HELD : HG_OBJ_REACHABLE);
-			} else if (hops < max && (size = block_size(w, p)) && !block_seen(cs, p)) {
+			} else if (hops < max && (size = walk_block_size(w, p)) && !block_seen(cs, p)) {
 				scan_c_range(cs, p, p + size, what, kind, hops + 1, max);
 			}
 		}

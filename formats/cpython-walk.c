@@ -841,6 +841,51 @@ static void scan_body(struct walker *w, struct tinfo *t, uint64_t a, int64_t fro
 	w->h->flags[hg_heap_find(w->h, a)] |= HG_OBJ_CONSERVATIVE;
 }
 
+/*
+ * The size of the in-use pymalloc block at p (PyMem_Malloc of up to 512
+ * bytes), or 0.  Its pool (4 KiB, 16 KiB from 3.10 on 64-bit) starts with a
+ * header: count of blocks in use@0, arenaindex@32, szidx@36 (block size
+ * (szidx + 1) * 16), nextoffset@40, maxnextoffset@44 = pool size - block
+ * size; blocks start after the 48-byte header.
+ */
+static uint64_t pymalloc_block_size(struct walker *w, uint64_t p)
+{
+	static const uint64_t pool_sizes[] = { 4096, 16384 };
+
+	for (size_t k = 0; k < HG_ARRAY_SIZE(pool_sizes); k++) {
+		uint64_t ps = pool_sizes[k], pool = p & ~(ps - 1), size, off = p - pool;
+		const unsigned char *hdr = hg_core_ptr(w->c, pool, 48);
+
+		if (!hdr || off < 48)
+			continue;
+		size = ((uint64_t)hg_le32(hdr + 36) + 1) * 16;
+		if (size > 512 || hg_le32(hdr + 44) != ps - size || (off - 48) % size ||
+		    hg_le32(hdr) == 0 || hg_le32(hdr) > ps / size || hg_le32(hdr + 40) > ps)
+			continue;
+		return size;
+	}
+	return 0;
+}
+
+uint64_t walk_block_size(struct walker *w, uint64_t p)
+{
+	const unsigned char *hdr;
+	uint64_t size, next;
+
+	if ((p & 15) || !(hdr = hg_core_ptr(w->c, p - 8, 8)))
+		return 0;
+	if ((size = pymalloc_block_size(w, p)))
+		return size;
+	size = hg_le64(hdr);
+	if (size & 2)
+		return 0;	/* mmapped: large, not a struct */
+	size &= ~(uint64_t)7;
+	if (size < 32 || size > WALK_BLOCK_MAX || (size & 15) || !(hdr = hg_core_ptr(w->c, p - 8 + size, 8)))
+		return 0;
+	next = hg_le64(hdr);
+	return (next & 1) && (next & ~(uint64_t)7) >= 32 ? size - 8 : 0;
+}
+
 /* ---- frames (also used for generators and thread roots) ---- */
 
 /*
@@ -1285,6 +1330,35 @@ static void ctype_edges(struct walker *w, uint64_t a)
 		field(w, base, 120, "module");
 }
 
+/*
+ * A C module's state, and the malloc'd blocks it points to up to two deep
+ * (_decimal's signal maps, atexit's callbacks before 3.10): possible edges
+ * to every object found, labeled by where.  *budget bounds the blocks
+ * followed.
+ */
+static void scan_state(struct walker *w, uint64_t a, uint64_t len, const char *where, int hops, int *budget)
+{
+	for (uint64_t off = 0; off + 8 <= len; off += 8) {
+		uint64_t p = walk_ptr(w, a + off), size, bad = w->bad_refs;
+
+		if (!p || (p & 7))
+			continue;
+		if (walk_ref(w, p) != HG_NONE) {
+			if (hops == 0)
+				walk_edgef(w, p, HG_EDGE_POSSIBLE, "%s+%llu", where, (unsigned long long)off);
+			else
+				walk_edgef(w, p, HG_EDGE_POSSIBLE, "%s, via %s", where,
+					   hops == 1 ? "a malloc'd block" : "2 malloc'd blocks");
+			continue;
+		}
+		w->bad_refs = bad;	/* a scan of unknown memory expects to miss */
+		if (hops < 2 && *budget > 0 && (size = walk_block_size(w, p))) {
+			--*budget;
+			scan_state(w, p, size < 4096 ? size : 4096, where, hops + 1, budget);
+		}
+	}
+}
+
 static void seq_items(struct walker *w, uint64_t items, int64_t n)
 {
 	if (n < 0 || n > ((int64_t)1 << 32))
@@ -1486,16 +1560,14 @@ void walk_object(struct walker *w, uint32_t i)
 	case K_MODULE: {
 		uint64_t def = walk_ptr(w, a + 24), state = walk_ptr(w, a + 32);
 		int64_t msize = def ? rd_i64(w, def + 56) : 0;
+		int budget = 1024;
 
 		field(w, a, 16, "__dict__");
 		field(w, a, 48, "__name__");
-		/* A C module's state (PyModuleDef.m_size bytes) holds its types and objects. */
-		for (int64_t off = 0; state && off + 8 <= msize && off < 65536; off += 8) {
-			uint64_t p = walk_ptr(w, state + (uint64_t)off);
 
-			if (p && !(p & 7))
-				walk_edgef(w, p, HG_EDGE_POSSIBLE, "module state+%lld", (long long)off);
-		}
+		/* A C module's state (PyModuleDef.m_size bytes) holds its types and objects. */
+		if (state && msize > 0)
+			scan_state(w, state, msize < 65536 ? (uint64_t)msize : 65536, "module state", 0, &budget);
 		break;
 	}
 	case K_CELL:

@@ -75,6 +75,9 @@ struct walker {
 
 /* cpython-walk.c */
 uint32_t walk_ref(struct walker *w, uint64_t addr);
+/* The size of the in-use glibc (up to WALK_BLOCK_MAX) or pymalloc block at p, or 0 when p does not look like one. */
+#define WALK_BLOCK_MAX	65536
+uint64_t walk_block_size(struct walker *w, uint64_t p);
 uint32_t walk_type(struct walker *w, uint64_t tp, int depth);
 /* The type index of an already validated type object, or HG_NONE. */
 uint32_t walk_type_index(struct walker *w, uint64_t tp);
