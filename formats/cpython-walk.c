@@ -466,6 +466,10 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 	/* a C type of its own whose items are object pointers (contextvars' HAMT nodes) */
 	t->csize = csize;
 	t->c_const = c_const;
+	t->c_end = c_end;
+	/* numpy arrays are decoded, not scanned */
+	if (csize == CS_NDARRAY)
+		t->scan_to = t->scan_from;
 	/* 3.13 ctypes types: their StgInfo follows the type and is decoded, not scanned */
 	if (csize == CS_CTYPE && w->L->ctypes_info >= 0)
 		t->scan_to = t->scan_from;
@@ -1691,8 +1695,14 @@ void walk_object(struct walker *w, uint32_t i)
 		if (n > 0 && n < 65536)
 			scan_body(w, t, a, t->basicsize, t->basicsize + 8 * n);
 	}
-	if (t->csize == CS_NDARRAY)
+	if (t->csize == CS_NDARRAY) {
+		/* PyArrayObject: base@48, descr@56, and from numpy 1.22 mem_handler@88 */
+		field(w, a, 48, "base");
+		field(w, a, 56, "dtype");
+		if (t->c_end >= 96)
+			field(w, a, 88, "mem_handler");
 		ndarray_items(w, a);
+	}
 
 	w->h->size[i] = shallow_size(w, i, t, a);
 	{

@@ -42,6 +42,7 @@ struct tinfo {
 	int64_t scan_from, scan_to;	/* body words to scan conservatively, [from, to) */
 	enum csize csize;		/* how its instances' size is computed, beyond the kind */
 	int64_t c_const;		/* CS_CONST: what every instance adds */
+	int64_t c_end;			/* tp_basicsize of its nearest C type (when csize is set) */
 	int scan_items;			/* and ob_size pointer-sized items after the body */
 	struct member { int64_t offset; uint32_t label; } *members;
 	size_t nmembers;
