@@ -303,33 +303,41 @@ static int64_t numpy_scalar_size(const char *name)
 }
 
 /*
- * C types whose __sizeof__ adds memory of their own to the basic size, by
- * the name of the type (their layouts are the same in 3.8-3.13; ctypes'
- * StgDict is gone in 3.13), and numpy's arrays and scalars.  *extra gets a
- * constant to add, for the numpy scalars.
+ * C types known by name: those heapgraph decodes (deque, lru_cache, Element:
+ * kind) and those whose __sizeof__ adds memory of their own to the basic
+ * size (csize; their layouts are the same in 3.8-3.13, ctypes' StgDict is
+ * gone in 3.13), and numpy's arrays and scalars.  *extra gets a constant
+ * to add, for the numpy scalars.
  */
-static enum csize c_sizeof_kind(struct walker *w, uint64_t tp, int64_t *extra)
+static enum pykind c_type_by_name(struct walker *w, uint64_t tp, enum csize *cs, int64_t *extra)
 {
-	static const struct { const char *name; enum csize cs; } table[] = {
-		{ "array.array", CS_ARRAY }, { "_struct.Struct", CS_STRUCT }, { "Struct", CS_STRUCT },
-		{ "_io.BufferedReader", CS_BUFFERED }, { "_io.BufferedWriter", CS_BUFFERED },
-		{ "_io.BufferedRandom", CS_BUFFERED }, { "StgDict", CS_STGDICT },
-		{ "_ctypes.PyCStructType", CS_CTYPE }, { "_ctypes.UnionType", CS_CTYPE },
-		{ "_ctypes.PyCPointerType", CS_CTYPE }, { "_ctypes.PyCArrayType", CS_CTYPE },
-		{ "_ctypes.PyCSimpleType", CS_CTYPE }, { "_ctypes.PyCFuncPtrType", CS_CTYPE },
-		{ "_ctypes.CType_Type", CS_CTYPE }, { "numpy.ndarray", CS_NDARRAY },
+	static const struct { const char *name; enum pykind kind; enum csize cs; } table[] = {
+		{ "collections.deque", K_DEQUE, CS_BASIC }, { "functools._lru_cache_wrapper", K_LRU, CS_BASIC },
+		{ "xml.etree.ElementTree.Element", K_ELEMENT, CS_BASIC },
+		{ "array.array", K_UNKNOWN, CS_ARRAY }, { "_struct.Struct", K_UNKNOWN, CS_STRUCT },
+		{ "Struct", K_UNKNOWN, CS_STRUCT }, { "_io.BufferedReader", K_UNKNOWN, CS_BUFFERED },
+		{ "_io.BufferedWriter", K_UNKNOWN, CS_BUFFERED }, { "_io.BufferedRandom", K_UNKNOWN, CS_BUFFERED },
+		{ "StgDict", K_UNKNOWN, CS_STGDICT }, { "_ctypes.PyCStructType", K_UNKNOWN, CS_CTYPE },
+		{ "_ctypes.UnionType", K_UNKNOWN, CS_CTYPE }, { "_ctypes.PyCPointerType", K_UNKNOWN, CS_CTYPE },
+		{ "_ctypes.PyCArrayType", K_UNKNOWN, CS_CTYPE }, { "_ctypes.PyCSimpleType", K_UNKNOWN, CS_CTYPE },
+		{ "_ctypes.PyCFuncPtrType", K_UNKNOWN, CS_CTYPE }, { "_ctypes.CType_Type", K_UNKNOWN, CS_CTYPE },
+		{ "numpy.ndarray", K_UNKNOWN, CS_NDARRAY },
 	};
 	char name[64];
 
+	*cs = CS_BASIC;
 	*extra = 0;
 	if (hg_core_read_cstr(w->c, walk_ptr(w, tp + 24), name, sizeof(name)) < 0)
-		return CS_BASIC;
-	for (size_t k = 0; k < HG_ARRAY_SIZE(table); k++)
-		if (!strcmp(name, table[k].name))
-			return table[k].cs;
+		return K_UNKNOWN;
+	for (size_t k = 0; k < HG_ARRAY_SIZE(table); k++) {
+		if (!strcmp(name, table[k].name)) {
+			*cs = table[k].cs;
+			return table[k].kind;
+		}
+	}
 	if (!strncmp(name, "numpy.", 6) && (*extra = numpy_scalar_size(name + 6)) > 0)
-		return CS_CONST;
-	return CS_BASIC;
+		*cs = CS_CONST;
+	return K_UNKNOWN;
 }
 
 /*
@@ -383,22 +391,15 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 			break;
 		}
 		if (is_c_type(w, base) && !unknown_c) {
-			char name[64];
-
-			if (hg_core_read_cstr(w->c, walk_ptr(w, base + 24), name, sizeof(name)) >= 0 &&
-			    (!strcmp(name, "collections.deque") || !strcmp(name, "functools._lru_cache_wrapper") ||
-			     !strcmp(name, "xml.etree.ElementTree.Element"))) {
-				kind = name[0] == 'c' ? K_DEQUE : name[0] == 'f' ? K_LRU : K_ELEMENT;
+			k = c_type_by_name(w, base, &csize, &c_const);
+			c_end = rd_i64(w, base + 32);
+			/* deque's and lru_cache's other fields are scanned; Element is decoded whole */
+			unknown_c = k != K_ELEMENT;
+			if (k != K_UNKNOWN) {
+				kind = k;
 				hit_size = 16;
-				c_end = rd_i64(w, base + 32);
-				/* deque's and lru_cache's other fields are scanned; Element is decoded whole */
-				unknown_c = kind != K_ELEMENT;
 				break;
 			}
-			if (!unknown_c)
-				csize = c_sizeof_kind(w, base, &c_const);
-			unknown_c = 1;
-			c_end = rd_i64(w, base + 32);
 		}
 		base = walk_ptr(w, base + 256);
 	}
@@ -491,38 +492,40 @@ uint32_t walk_type(struct walker *w, uint64_t tp, int depth)
 
 /*
  * The object index of addr, adding the object when it validates: aligned,
- * readable, a sane refcount, and a type that validates.
+ * readable, a sane refcount, and a type that validates.  A scan of memory
+ * of unknown layout expects misses: only walk_ref counts them.
  */
-uint32_t walk_ref(struct walker *w, uint64_t addr)
+static uint32_t ref_quiet(struct walker *w, uint64_t addr)
 {
 	const unsigned char *p;
 	uint64_t refcnt;
 	uint32_t i, ti;
 
-	if (!addr)
-		return HG_NONE;
 	i = hg_heap_find(w->h, addr);
 	if (i != HG_NONE)
 		return i;
-	if (addr & 7)
-		goto bad;
-	p = hg_core_ptr(w->c, addr, 16);
-	if (!p)
-		goto bad;
+	if ((addr & 7) || !(p = hg_core_ptr(w->c, addr, 16)))
+		return HG_NONE;
 	refcnt = hg_le64(p);
 	/* Freed blocks hold a free-list pointer where the count was. */
 	if (refcnt == 0 || refcnt > ((uint64_t)1 << 40))
-		goto bad;
+		return HG_NONE;
 	ti = walk_type(w, hg_le64(p + 8), 0);
 	if (ti == HG_NONE)
-		goto bad;
+		return HG_NONE;
 	i = hg_heap_find(w->h, addr);	/* walk_type may have added it (a type) */
-	if (i != HG_NONE)
-		return i;
-	return hg_heap_add_object(w->h, addr, ti);
-bad:
-	w->bad_refs++;
-	return HG_NONE;
+	return i != HG_NONE ? i : hg_heap_add_object(w->h, addr, ti);
+}
+
+uint32_t walk_ref(struct walker *w, uint64_t addr)
+{
+	uint32_t i;
+
+	if (!addr)
+		return HG_NONE;
+	if ((i = ref_quiet(w, addr)) == HG_NONE)
+		w->bad_refs++;
+	return i;
 }
 
 void walk_edge(struct walker *w, uint64_t target, uint32_t label, enum hg_edge_kind kind)
@@ -538,13 +541,9 @@ void walk_edgef(struct walker *w, uint64_t target, enum hg_edge_kind kind, const
 	va_list ap;
 	uint32_t t;
 
-	uint64_t bad = w->bad_refs;
-
 	if (!target)
 		return;
-	t = walk_ref(w, target);
-	if (kind == HG_EDGE_POSSIBLE)
-		w->bad_refs = bad;	/* a scan of unknown memory expects to miss */
+	t = kind == HG_EDGE_POSSIBLE ? ref_quiet(w, target) : walk_ref(w, target);
 	if (t == HG_NONE)
 		return;
 	va_start(ap, fmt);
@@ -1343,11 +1342,11 @@ static void ctype_edges(struct walker *w, uint64_t a)
 static void scan_state(struct walker *w, uint64_t a, uint64_t len, const char *where, int hops, int *budget)
 {
 	for (uint64_t off = 0; off + 8 <= len; off += 8) {
-		uint64_t p = walk_ptr(w, a + off), size, bad = w->bad_refs;
+		uint64_t p = walk_ptr(w, a + off), size;
 
 		if (!p || (p & 7))
 			continue;
-		if (walk_ref(w, p) != HG_NONE) {
+		if (ref_quiet(w, p) != HG_NONE) {
 			if (hops == 0)
 				walk_edgef(w, p, HG_EDGE_POSSIBLE, "%s+%llu", where, (unsigned long long)off);
 			else
@@ -1355,7 +1354,6 @@ static void scan_state(struct walker *w, uint64_t a, uint64_t len, const char *w
 					   hops == 1 ? "a malloc'd block" : "2 malloc'd blocks");
 			continue;
 		}
-		w->bad_refs = bad;	/* a scan of unknown memory expects to miss */
 		if (hops < 2 && *budget > 0 && (size = walk_block_size(w, p))) {
 			--*budget;
 			scan_state(w, p, size < 4096 ? size : 4096, where, hops + 1, budget);

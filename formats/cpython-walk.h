@@ -26,7 +26,7 @@ enum pykind {
 	K_EXCEPTION, K_TRACEBACK, K_ODICT, K_RANGE, K_DEQUE, K_LRU, K_ELEMENT, K_NKINDS
 };
 
-/* C types whose size is more than tp_basicsize (see c_sizeof_kind) */
+/* C types whose size is more than tp_basicsize (see c_type_by_name) */
 enum csize { CS_BASIC, CS_CONST, CS_ARRAY, CS_STRUCT, CS_BUFFERED, CS_STGDICT, CS_CTYPE, CS_NDARRAY };
 
 /* What the walker knows of one type (parallel to heap->types). */

@@ -12,6 +12,10 @@
 #                                    is ready, dumps it to $T_OUT/NAME.core and its ground
 #                                    truth to $T_OUT/NAME.truth.json; returns 1 (with a
 #                                    message) when a core cannot be made
+#   compare_core NAME LABEL [types] exports $T_OUT/NAME.core, checks it against
+#                                    NAME.truth.json with compare_graph.py (and
+#                                    `types --gc-only` when asked) and records one
+#                                    ok/fail line with the figures; 1 on failure
 #   begin_run / tidy NAME            after begin_run, tidy removes $T_OUT/NAME's core,
 #                                    index and export when nothing failed since:
 #                                    cores are hundreds of MB and a whole run must fit
@@ -37,6 +41,24 @@ tidy() {
 	[ -n "${HG_KEEP:-}" ] && return 0
 	[ "$(fails)" = "$T_MARK" ] || return 0
 	rm -f "$T_OUT/$1.core" "$T_OUT/$1.core.hgi" "$T_OUT/$1.jsonl" "$T_OUT/$1.jsonl.gz"
+}
+
+compare_core() {
+	name=$1; label=$2; types=
+	"$HEAPGRAPH" export "$T_OUT/$name.core" -o "$T_OUT/$name.jsonl" 2>"$T_OUT/$name.export.err" || {
+		fail "$label: export exited $?"; sed 's/^/    /' "$T_OUT/$name.export.err" | head -5; return 1
+	}
+	if [ "${3:-}" = types ]; then
+		types=$T_OUT/$name.types.json
+		"$HEAPGRAPH" types "$T_OUT/$name.core" --gc-only --json >"$types" 2>/dev/null
+	fi
+	if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/$name.truth.json" "$T_OUT/$name.jsonl" "$label" \
+		${types:+"$types"} >"$T_OUT/$name.compare"; then
+		ok "$(head -1 "$T_OUT/$name.compare")"
+	else
+		fail "$(head -1 "$T_OUT/$name.compare")"; tail -n +2 "$T_OUT/$name.compare" | head -40
+		return 1
+	fi
 }
 
 check() {

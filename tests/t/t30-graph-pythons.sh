@@ -19,16 +19,7 @@ while read -r name py; do
 		if ! msg=$(make_core "$py" "$scen" "$run"); then
 			fail "$run: could not make a core: $msg"; continue
 		fi
-		"$HEAPGRAPH" export "$T_OUT/$run.core" -o "$T_OUT/$run.jsonl" 2>"$T_OUT/$run.export.err" || {
-			fail "$run: export exited $?"; sed 's/^/    /' "$T_OUT/$run.export.err" | head -5; continue
-		}
-		"$HEAPGRAPH" types "$T_OUT/$run.core" --gc-only --json >"$T_OUT/$run.types.json" 2>/dev/null
-		if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/$run.truth.json" "$T_OUT/$run.jsonl" "$run" \
-			"$T_OUT/$run.types.json" >"$T_OUT/$run.compare"; then
-			ok "$(head -1 "$T_OUT/$run.compare")"
-		else
-			fail "$(head -1 "$T_OUT/$run.compare")"; tail -n +2 "$T_OUT/$run.compare" | head -40
-		fi
+		compare_core "$run" "$run" types
 		tidy "$run"
 	done
 done <"$T_OUT/pythons"

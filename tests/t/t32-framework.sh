@@ -24,14 +24,7 @@ for fw in flask django; do
 	if [ "$st" -ne 0 ]; then fail "$fw: could not make a core: $msg"; continue; fi
 	core=$T_OUT/$fw.core
 	check "$fw: analyze exits 0" "$HEAPGRAPH" analyze "$core"
-	"$HEAPGRAPH" export "$core" -o "$T_OUT/$fw.jsonl" 2>"$T_OUT/$fw.export.err" || {
-		fail "$fw: export exited $?"; sed 's/^/    /' "$T_OUT/$fw.export.err" | head -5; continue
-	}
-	if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/$fw.truth.json" "$T_OUT/$fw.jsonl" "$fw" >"$T_OUT/$fw.compare"; then
-		ok "$(head -1 "$T_OUT/$fw.compare")"
-	else
-		fail "$(head -1 "$T_OUT/$fw.compare")"; tail -n +2 "$T_OUT/$fw.compare" | head -40
-	fi
+	compare_core "$fw" "$fw"
 	tidy "$fw"
 done
 
@@ -41,16 +34,7 @@ if ! "$py" -c "import sys; sys.path.append('/usr/lib/python3/dist-packages'); im
 fi
 if ! msg=$(make_core "$py" numpy_app numpy); then fail "numpy: could not make a core: $msg"; exit 0; fi
 check "numpy: analyze exits 0 with no warning" sh -c '"$1" analyze "$2" 2>&1 >/dev/null | grep -q . && exit 1 || exit 0' sh "$HEAPGRAPH" "$T_OUT/numpy.core"
-"$HEAPGRAPH" export "$T_OUT/numpy.core" -o "$T_OUT/numpy.jsonl" 2>"$T_OUT/numpy.export.err" || {
-	fail "numpy: export exited $?"; exit 0
-}
-"$HEAPGRAPH" types "$T_OUT/numpy.core" --gc-only --json >"$T_OUT/numpy.types.json" 2>/dev/null
-if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/numpy.truth.json" "$T_OUT/numpy.jsonl" "numpy" \
-	"$T_OUT/numpy.types.json" >"$T_OUT/numpy.compare"; then
-	ok "$(head -1 "$T_OUT/numpy.compare")"
-else
-	fail "$(head -1 "$T_OUT/numpy.compare")"; tail -n +2 "$T_OUT/numpy.compare" | head -40
-fi
+compare_core numpy numpy types
 # an object array's items: the chain runs from the module through the array's index
 python3 - "$HEAPGRAPH" "$T_OUT/numpy.core" "$T_OUT/numpy.truth.json" <<'PY' >"$T_OUT/numpy.items"
 import json, subprocess, sys

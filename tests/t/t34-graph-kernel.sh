@@ -16,13 +16,6 @@ while read -r name py; do
 	if ! msg=$(make_core "$py" zoo "$name" kernel); then
 		skip "$name: no kernel core: $msg"; continue
 	fi
-	"$HEAPGRAPH" export "$T_OUT/$name.core" -o "$T_OUT/$name.jsonl" 2>"$T_OUT/$name.err" || {
-		fail "$name: export exited $?"; sed 's/^/    /' "$T_OUT/$name.err" | head -5; continue
-	}
-	if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/$name.truth.json" "$T_OUT/$name.jsonl" "$name (kernel core)" >"$T_OUT/$name.compare"; then
-		ok "$(head -1 "$T_OUT/$name.compare")"
-	else
-		fail "$(head -1 "$T_OUT/$name.compare")"; tail -n +2 "$T_OUT/$name.compare" | head -20
-	fi
+	compare_core "$name" "$name (kernel core)"
 done <"$T_OUT/pythons"
 [ "$n" -gt 0 ] || skip "no Python interpreter found"
