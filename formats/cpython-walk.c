@@ -1300,6 +1300,9 @@ static void ndarray_items(struct walker *w, uint64_t a)
 			return;	/* not a real shape */
 		n *= d;
 	}
+	/* the items must be in the dump: a damaged shape cannot make this loop long */
+	if (!n || !hg_core_ptr(w->c, data, 8 * n))
+		return;
 	for (uint64_t k = 0; k < n; k++)
 		walk_edgef(w, walk_ptr(w, data + 8 * k), HG_EDGE_STRONG, "[%llu]", (unsigned long long)k);
 }
