@@ -2,7 +2,7 @@
 #   make              build ./heapgraph (installs missing Debian packages first)
 #   make check        build and run every test (SANITIZE=1: under ASan/UBSan)
 #   make demo         make a core of samples/leaky.py and show what heapgraph sees
-#   make fuzz         fuzz the core reader for FUZZ_TIME seconds (clang, libFuzzer)
+#   make fuzz         fuzz the core reader and the walker for FUZZ_TIME seconds each (clang, libFuzzer)
 #   make install PREFIX=/usr/local
 
 PREFIX ?= /usr/local
@@ -26,7 +26,7 @@ B = build-san
 BIN = build-san/heapgraph
 endif
 
-LIB_SRC = $(wildcard common/*.c formats/*.c analyzer/*.c render/*.c)
+LIB_SRC = $(wildcard common/*.c formats/*.c formats/cpython/*.c analyzer/*.c render/*.c)
 CLI_SRC = $(wildcard cli/*.c)
 UNIT_SRC = $(wildcard tests/unit/test-*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
@@ -54,13 +54,15 @@ HG_BUILD_ID := $(shell cat $(sort $(LIB_SRC)) | cksum | cut -d' ' -f1)
 $(B)/analyzer/index.o: override CFLAGS += -DHG_BUILD_ID=$(HG_BUILD_ID)u
 $(B)/analyzer/index.o: $(LIB_SRC)
 
+# made anew: an object of a removed source must not linger in the archive
 $(B)/libheapgraph.a: $(LIB_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BIN): $(CLI_OBJ) $(B)/libheapgraph.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libheapgraph.a $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/craft.h $(B)/libheapgraph.a
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/craft.h tests/unit/synth.h $(B)/libheapgraph.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libheapgraph.a $(LDLIBS)
 
@@ -97,20 +99,26 @@ $(FUZZ_B)/%.o: %.c | $(FUZZ_B)/.deps-fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(FUZZ_B)/libheapgraph.a: $(LIB_SRC:%.c=$(FUZZ_B)/%.o)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(FUZZ_B)/fuzz-core: tests/fuzz/fuzz-core.c tests/fuzz/fuzz.h tests/unit/craft.h $(FUZZ_B)/libheapgraph.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libheapgraph.a $(LDLIBS)
 
+$(FUZZ_B)/fuzz-walk: tests/fuzz/fuzz-walk.c tests/unit/synth.h $(FUZZ_B)/libheapgraph.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libheapgraph.a $(LDLIBS)
+
 $(FUZZ_B)/seeds: tests/fuzz/seeds.c tests/fuzz/fuzz.h tests/unit/craft.h | $(FUZZ_B)/.deps-fuzz
 	$(FUZZ_CC) -O1 -g -std=c11 -Wall -Wextra -o $@ $< -lz -lzstd
 
-fuzz: $(FUZZ_B)/fuzz-core $(FUZZ_B)/seeds
-	@rm -rf $(FUZZ_B)/seeds.d
-	@mkdir -p $(FUZZ_B)/seeds.d $(FUZZ_B)/corpus
+fuzz: $(FUZZ_B)/fuzz-core $(FUZZ_B)/fuzz-walk $(FUZZ_B)/seeds
+	@rm -rf $(FUZZ_B)/seeds.d $(FUZZ_B)/seeds-walk.d
+	@mkdir -p $(FUZZ_B)/seeds.d $(FUZZ_B)/corpus $(FUZZ_B)/seeds-walk.d $(FUZZ_B)/corpus-walk
 	@$(FUZZ_B)/seeds $(FUZZ_B)/seeds.d
 	$(FUZZ_B)/fuzz-core -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=4096 \
 		-artifact_prefix=$(FUZZ_B)/ $(FUZZ_B)/corpus $(FUZZ_B)/seeds.d
+	HG_FUZZ_SEED=$(FUZZ_B)/seeds-walk.d/world $(FUZZ_B)/fuzz-walk -max_total_time=$(FUZZ_TIME) -timeout=10 \
+		-rss_limit_mb=4096 -max_len=65536 -artifact_prefix=$(FUZZ_B)/walk- $(FUZZ_B)/corpus-walk $(FUZZ_B)/seeds-walk.d
 
 clean:
 	rm -rf build build-* heapgraph samples/out tests/out bench/out

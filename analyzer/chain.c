@@ -15,13 +15,11 @@
  */
 static int tier(const struct hg_heap *h, const struct hg_root *r)
 {
-	const char *name = hg_heap_s(h, r->name);
-
 	if (r->kind == HG_ROOT_C)
 		return 3;
 	if (r->kind == HG_ROOT_MODULE)
 		return 0;
-	if (r->kind == HG_ROOT_FRAME && (strstr(name, ") local '") || strstr(name, ") cell '")))
+	if (r->kind == HG_ROOT_FRAME && (r->what == HG_RW_LOCAL || r->what == HG_RW_CELL))
 		return 0;
 	if (r->kind == HG_ROOT_FRAME)
 		return 1;
@@ -67,7 +65,7 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 		for (uint64_t r = h->rfirst[y]; r < h->rfirst[y + 1]; r++) {
 			uint32_t e = h->redge[r], x = h->from[e];
 
-			if (dist[x] != INF || (h->kind[e] == HG_EDGE_WEAK && !weak))
+			if (dist[x] != INF || (hg_heap_edge_kind(h, e) == HG_EDGE_WEAK && !weak))
 				continue;
 			dist[x] = dist[y] + 1;
 			next[x] = e;
@@ -138,21 +136,17 @@ void hg_chains_free(struct hg_chain *c, size_t n)
 	free(c);
 }
 
-static int is_ident(const char *s)
+/* A step of a path: fields read as attributes (.f_code, .__dict__), others as labeled (['k'], .attr, [3]). */
+static void add_step(struct strbuf *sb, const struct hg_heap *h, uint64_t e)
 {
-	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
-		return 0;
-	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || *s == '_'))
-			return 0;
-	return 1;
-}
-
-static void add_label(struct strbuf *sb, const char *label)
-{
-	if (is_ident(label))
+	switch (hg_heap_edge_role(h, e)) {
+	case HG_REF_FIELD: case HG_REF_PYATTR: case HG_REF_DICT:
 		strbuf_addch(sb, '.');
-	strbuf_addstr(sb, label);
+		break;
+	default:
+		break;
+	}
+	strbuf_addstr(sb, hg_heap_s(h, h->label[e]));
 }
 
 char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c)
@@ -162,7 +156,6 @@ char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c)
 	strbuf_init(&sb);
 	strbuf_addstr(&sb, hg_heap_s(h, h->roots[c->root].name));
 	for (size_t s = 1; s < c->len; s++) {
-		const char *label = hg_heap_s(h, h->label[c->edge[s]]);
 		uint32_t src = c->obj[s - 1];
 
 		/* a very long chain reads as its first and last hops */
@@ -175,11 +168,11 @@ char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c)
 		/* the root object is named by the root; others by their type */
 		if (s > 1)
 			strbuf_addstr(&sb, h->type[src] < h->ntype ? hg_heap_s(h, h->types[h->type[src]].name) : "?");
-		add_label(&sb, label);
+		add_step(&sb, h, c->edge[s]);
 		/* an object's __dict__ and the entry in it read as one step: .__dict__['x'] */
-		if (!strcmp(label, "__dict__") && s + 1 < c->len) {
+		if (hg_heap_edge_role(h, c->edge[s]) == HG_REF_DICT && s + 1 < c->len) {
 			s++;
-			add_label(&sb, hg_heap_s(h, h->label[c->edge[s]]));
+			add_step(&sb, h, c->edge[s]);
 		}
 	}
 	return strbuf_detach(&sb);

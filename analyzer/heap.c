@@ -156,6 +156,9 @@ uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
 	struct hg_heap_build *b = h->b;
 	uint32_t i = (uint32_t)h->nobj;
 
+	if (h->mapping || !b)
+		return HG_NONE;
+
 	if (h->nobj + 1 > b->obj_alloc) {
 		size_t n = b->obj_alloc ? b->obj_alloc * 2 : 4096;
 
@@ -187,6 +190,8 @@ uint32_t hg_heap_add_type(struct hg_heap *h, uint64_t addr, uint32_t obj)
 {
 	struct hg_type *t;
 
+	if (h->mapping || !h->b)
+		return HG_NONE;
 	HG_GROW(h->types, h->ntype + 1, h->b->type_alloc);
 	t = &h->types[h->ntype];
 	memset(t, 0, sizeof(*t));
@@ -199,14 +204,20 @@ void hg_heap_begin_edges(struct hg_heap *h, uint32_t obj)
 {
 	struct hg_heap_build *b = h->b;
 
+	if (h->mapping || !b)
+		return;
+
 	while (b->next_edges <= obj && b->next_edges < h->nobj)
 		h->first[b->next_edges++] = h->nedge;
 }
 
-void hg_heap_add_edge(struct hg_heap *h, uint32_t to, uint32_t label, enum hg_edge_kind kind)
+void hg_heap_add_edge(struct hg_heap *h, uint32_t to, uint32_t label, enum hg_edge_kind kind,
+		      enum hg_edge_role role)
 {
 	struct hg_heap_build *b = h->b;
 
+	if (h->mapping || !b)
+		return;
 	if (h->nedge + 1 > b->edge_alloc) {
 		size_t n = b->edge_alloc ? b->edge_alloc * 2 : 16384;
 
@@ -217,22 +228,40 @@ void hg_heap_add_edge(struct hg_heap *h, uint32_t to, uint32_t label, enum hg_ed
 	}
 	h->to[h->nedge] = to;
 	h->label[h->nedge] = label;
-	h->kind[h->nedge] = (uint8_t)kind;
+	h->kind[h->nedge] = (uint8_t)((unsigned)kind | (unsigned)role << 2);
 	h->nedge++;
 }
 
-void hg_heap_add_root(struct hg_heap *h, enum hg_root_kind kind, uint32_t name, uint32_t obj)
+int hg_heap_add_root(struct hg_heap *h, enum hg_root_kind kind, enum hg_root_what what, uint32_t name, uint32_t obj)
 {
-	if (obj >= h->nobj)
-		return;
+	struct hg_root *r;
+
+	if (h->mapping || obj >= h->nobj)
+		return -1;
 	if (!h->b)
 		h->b = xcalloc(1, sizeof(*h->b));
 	HG_GROW(h->roots, h->nroot + 1, h->b->root_alloc);
-	h->roots[h->nroot].kind = kind;
-	h->roots[h->nroot].name = name;
-	h->roots[h->nroot].obj = obj;
+	r = &h->roots[h->nroot];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->what = what;
+	r->name = name;
+	r->obj = obj;
 	h->nroot++;
 	h->flags[obj] |= HG_OBJ_ROOT;
+	return 0;
+}
+
+int hg_heap_add_frame_root(struct hg_heap *h, enum hg_root_what what, uint32_t name, size_t part2, size_t part3,
+			   uint32_t obj)
+{
+	if (hg_heap_add_root(h, HG_ROOT_FRAME, what, name, obj) < 0)
+		return -1;
+	if (part2 < 65536 && part3 < 65536) {
+		h->roots[h->nroot - 1].part2 = (uint16_t)part2;
+		h->roots[h->nroot - 1].part3 = (uint16_t)part3;
+	}
+	return 0;
 }
 
 static uint32_t str_hash(const char *s, size_t len)
@@ -292,7 +321,7 @@ uint32_t hg_heap_str(struct hg_heap *h, const char *s, size_t len)
 	size_t j;
 	uint32_t off;
 
-	if (!len)
+	if (!len || h->mapping || !b)
 		return 0;
 	/* A NUL inside would make the pooled copy differ from what was asked: cut there. */
 	len = strnlen(s, len);
@@ -316,6 +345,8 @@ uint32_t hg_heap_str(struct hg_heap *h, const char *s, size_t len)
 
 uint32_t hg_heap_str_unique(struct hg_heap *h, const char *s, size_t len)
 {
+	if (h->mapping || !h->b)
+		return 0;
 	len = strnlen(s, len);
 	return len ? pool_append(h, s, len) : 0;
 }
@@ -396,7 +427,7 @@ static size_t bfs(struct hg_heap *h, uint32_t *queue, size_t head, size_t tail, 
 		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++) {
 			uint32_t t = h->to[e];
 
-			if (h->kind[e] == HG_EDGE_WEAK || (h->flags[t] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
+			if (hg_heap_edge_kind(h, e) == HG_EDGE_WEAK || (h->flags[t] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
 				continue;
 			h->flags[t] |= flag;
 			queue[tail++] = t;
@@ -405,24 +436,30 @@ static size_t bfs(struct hg_heap *h, uint32_t *queue, size_t head, size_t tail, 
 	return tail;
 }
 
-void hg_heap_mark_from(struct hg_heap *h, uint32_t obj, uint8_t flag)
+int hg_heap_mark_from(struct hg_heap *h, uint32_t obj, uint8_t flag)
 {
 	uint32_t *queue;
 
-	if (obj >= h->nobj || (h->flags[obj] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
-		return;
+	if (h->mapping || obj >= h->nobj)
+		return -1;
+	if (h->flags[obj] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD))
+		return 0;
 	queue = xmalloc(h->nobj * sizeof(*queue));
 	h->flags[obj] |= flag;
 	queue[0] = obj;
 	bfs(h, queue, 0, 1, flag);
 	free(queue);
+	return 0;
 }
 
-void hg_heap_mark(struct hg_heap *h)
+int hg_heap_mark(struct hg_heap *h)
 {
-	uint32_t *queue = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*queue));
+	uint32_t *queue;
 	size_t tail = 0;
 
+	if (h->mapping)
+		return -1;
+	queue = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*queue));
 	for (size_t i = 0; i < h->nobj; i++)
 		h->flags[i] &= (uint8_t)~(HG_OBJ_REACHABLE | HG_OBJ_C_HELD);
 	for (int pass = 0; pass < 2; pass++) {
@@ -450,6 +487,7 @@ void hg_heap_mark(struct hg_heap *h)
 		}
 	}
 	free(queue);
+	return 0;
 }
 
 char *hg_heap_type_name(const struct hg_heap *h, uint32_t t, char *buf, size_t n)

@@ -9,6 +9,12 @@
  * is "".  A heap is filled by a format reader through the builder functions,
  * then closed with hg_heap_finish; after that it is read-only except for
  * roots added by hg_heap_add_root and hg_heap_mark (C roots found late).
+ *
+ * Who owns what: a heap built here owns its arrays.  A heap loaded from an
+ * index (h->mapping set) is the index file mapped read-only and is read-only
+ * as a whole: the builder functions, hg_heap_add_root and the marks refuse
+ * it (HG_NONE, 0 for strings, -1) and leave it untouched.  Work that needs
+ * more roots or marks reads the dump again.
  */
 #ifndef HG_HEAP_H
 #define HG_HEAP_H
@@ -27,11 +33,39 @@ enum hg_edge_kind {
 	HG_EDGE_POSSIBLE	/* found by scanning an object of unknown layout */
 };
 
+/*
+ * What an edge is to its owner, beside its strength: pictures weigh
+ * attributes and items, chains print fields with a dot and an object's
+ * __dict__ together with the entry in it.  Stored with the kind in one byte.
+ */
+enum hg_edge_role {
+	HG_REF_OTHER,		/* key, {} (a set member), local 'x', stack[i], +off, (weak), ... */
+	HG_REF_ATTR,		/* .name: an instance attribute, a slot, a C member */
+	HG_REF_FIELD,		/* a named field of a C struct: f_code, tag, start */
+	HG_REF_PYATTR,		/* a field Python shows as a dunder attribute: __func__, __class__ */
+	HG_REF_DICT,		/* __dict__: the object's attribute dict */
+	HG_REF_ITEM,		/* ['key'] of a dict, [i] of a sequence */
+	HG_REF_NROLES
+};
+
 enum hg_root_kind {
 	HG_ROOT_MODULE,		/* sys.modules['name'] */
 	HG_ROOT_FRAME,		/* a local variable of a thread's frame */
 	HG_ROOT_INTERPRETER,	/* builtins, sys state, static types, thread state */
 	HG_ROOT_C		/* memory that belongs to no object */
+};
+
+/* What a root is, within its kind. */
+enum hg_root_what {
+	HG_RW_OTHER,		/* sys.modules, builtins, gc.garbage, ... */
+	HG_RW_MODULE,		/* sys.modules['name'] */
+	HG_RW_LOCAL,		/* a frame's local variable (or what a cell variable holds) */
+	HG_RW_CELL,		/* a frame's cell variable: the cell */
+	HG_RW_FRAME,		/* a frame's function, code, globals, locals dict, frame object */
+	HG_RW_STACK,		/* an entry of a frame's value stack */
+	HG_RW_STATIC_TYPE,	/* a static (C) type */
+	HG_RW_STATE,		/* interpreter or thread state */
+	HG_RW_MEMORY		/* a word in C memory (kind C or interpreter) */
 };
 
 /* Object flags. */
@@ -61,8 +95,15 @@ struct hg_type {
 
 struct hg_root {
 	uint32_t kind;		/* enum hg_root_kind */
+	uint32_t what;		/* enum hg_root_what */
 	uint32_t name;		/* "sys.modules['app']", "thread 'MainThread' frame f() local 'x'" */
 	uint32_t obj;
+	/*
+	 * A frame root's name is three parts: the thread, "frame f()", the
+	 * variable; these are the byte lengths of the last two (each after a
+	 * space), 0 for names of one part.
+	 */
+	uint16_t part2, part3;
 };
 
 struct hg_heap_meta {
@@ -86,7 +127,7 @@ struct hg_heap {
 
 	uint64_t *first;	/* nobj + 1 entries */
 	uint32_t *to, *label;
-	uint8_t *kind;
+	uint8_t *kind;		/* enum hg_edge_kind | enum hg_edge_role << 2 */
 
 	uint64_t *rfirst;	/* reverse CSR, nobj + 1: referrers of i */
 	uint32_t *redge;	/* forward edge index of each reverse entry */
@@ -127,8 +168,21 @@ uint32_t hg_heap_add_type(struct hg_heap *h, uint64_t addr, uint32_t obj);
  * object at most once), then hg_heap_add_edge for each of its references.
  */
 void hg_heap_begin_edges(struct hg_heap *h, uint32_t obj);
-void hg_heap_add_edge(struct hg_heap *h, uint32_t to, uint32_t label, enum hg_edge_kind kind);
-void hg_heap_add_root(struct hg_heap *h, enum hg_root_kind kind, uint32_t name, uint32_t obj);
+void hg_heap_add_edge(struct hg_heap *h, uint32_t to, uint32_t label, enum hg_edge_kind kind,
+		      enum hg_edge_role role);
+static inline enum hg_edge_kind hg_heap_edge_kind(const struct hg_heap *h, uint64_t e)
+{
+	return (enum hg_edge_kind)(h->kind[e] & 3);
+}
+static inline enum hg_edge_role hg_heap_edge_role(const struct hg_heap *h, uint64_t e)
+{
+	return (enum hg_edge_role)(h->kind[e] >> 2);
+}
+/* 0, or -1 when obj is no object or the heap is a loaded (read-only) one */
+int hg_heap_add_root(struct hg_heap *h, enum hg_root_kind kind, enum hg_root_what what, uint32_t name, uint32_t obj);
+/* A frame root: name is "THREAD frame FN() VAR", with the lengths of its last two parts. */
+int hg_heap_add_frame_root(struct hg_heap *h, enum hg_root_what what, uint32_t name, size_t part2, size_t part3,
+			   uint32_t obj);
 
 /*
  * Closes the edge arrays, builds the reverse edges and the address index,
@@ -138,10 +192,13 @@ void hg_heap_add_root(struct hg_heap *h, enum hg_root_kind kind, uint32_t name, 
 void hg_heap_finish(struct hg_heap *h);
 /* Frees the builder's lookup tables once nothing more is added (lookups then search by_addr). */
 void hg_heap_drop_build(struct hg_heap *h);
-/* Sets flag on obj and everything it reaches (not through weak edges) that has neither mark yet. */
-void hg_heap_mark_from(struct hg_heap *h, uint32_t obj, uint8_t flag);
-/* Recomputes HG_OBJ_REACHABLE / HG_OBJ_C_HELD and the meta counts from the roots. */
-void hg_heap_mark(struct hg_heap *h);
+/*
+ * Sets flag on obj and everything it reaches (not through weak edges) that
+ * has neither mark yet; -1 on a loaded heap.
+ */
+int hg_heap_mark_from(struct hg_heap *h, uint32_t obj, uint8_t flag);
+/* Recomputes HG_OBJ_REACHABLE / HG_OBJ_C_HELD and the meta counts from the roots; -1 on a loaded heap. */
+int hg_heap_mark(struct hg_heap *h);
 
 static inline uint64_t hg_heap_nedges(const struct hg_heap *h, uint32_t i) { return h->first[i + 1] - h->first[i]; }
 

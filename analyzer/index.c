@@ -167,7 +167,7 @@ static int validate(const struct hg_heap *h)
 			return -1;
 	}
 	for (size_t e = 0; e < h->nedge; e++)
-		if (h->to[e] >= h->nobj || h->label[e] >= h->pool_len || h->kind[e] > HG_EDGE_POSSIBLE ||
+		if (h->to[e] >= h->nobj || h->label[e] >= h->pool_len || (h->kind[e] & 3) > HG_EDGE_POSSIBLE || (h->kind[e] >> 2) >= HG_REF_NROLES ||
 		    h->redge[e] >= h->nedge || h->from[e] >= h->nobj)
 			return -1;
 	for (size_t t = 0; t < h->ntype; t++)

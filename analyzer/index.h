@@ -1,5 +1,5 @@
 /*
- * index.h - the heap written to disk and mapped back (DESIGN.md section 3).
+ * index.h - the heap written to disk and mapped back (README, "How it works").
  *
  * An index is tied to one dump by its size, modification time and a hash of
  * its first bytes; a stale, foreign, damaged or hostile index is refused
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include "heap.h"
 
-#define HG_INDEX_VERSION 1
+#define HG_INDEX_VERSION 2
 
 struct hg_dump_id {
 	uint64_t size, mtime_ns, head_hash;

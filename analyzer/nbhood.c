@@ -1,8 +1,8 @@
 /*
- * nbhood.c - breadth-first neighbourhoods (see nbhood.h).  Facts:
- * reference/objgraph-style.md section 1.3 (show_graph: nodes in BFS order,
- * edges drawn to already-seen nodes too, too_many counted after the filter,
- * nodes at max_depth drawn but not expanded, cull at proper modules).
+ * nbhood.c - breadth-first neighbourhoods (see nbhood.h), the way objgraph's
+ * show_graph walks: nodes in BFS order, edges drawn to already-seen nodes
+ * too, too_many counted after the filter, nodes at max_depth drawn but not
+ * expanded, backrefs stopping at proper modules.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -115,7 +115,7 @@ void hg_nbhood_build(const struct hg_heap *h, const uint32_t *start, size_t nsta
 			uint32_t y = o->backrefs ? h->from[e] : h->to[e];
 			uint32_t ny, prev;
 
-			if ((h->kind[e] == HG_EDGE_WEAK && !o->weak) || (o->only && !o->only[y]))
+			if ((hg_heap_edge_kind(h, e) == HG_EDGE_WEAK && !o->weak) || (o->only && !o->only[y]))
 				continue;
 			if (y == x && !o->only)
 				continue;

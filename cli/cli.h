@@ -35,6 +35,8 @@ const struct cmd *cli_find_command(const char *name);
 int cli_is_dump(const char *arg);
 char *cli_default_dump(const char *cmd);
 void cli_remember_dump(const char *path);
+/* The sysroot to read a dump's files under: --sysroot when given, else $HEAPGRAPH_SYSROOT, else NULL. */
+const char *cli_sysroot(const char *given);
 struct hg_heap;
 /*
  * Opens the dump arg (or the default one) as a heap, through its index.

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "cli.h"
 #include "../formats/core.h"
-#include "../formats/cpython.h"
+#include "../formats/cpython/cpython.h"
 #include "../render/json.h"
 
 static json_t *describe(struct hg_core *c, struct hg_python *py, int have_py, const char *py_msg)
@@ -114,10 +114,13 @@ static void print_text(json_t *o, struct hg_core *c)
 		printf("python      none: %s\n", jstr(o, "python_message"));
 		return;
 	}
-	printf("python      %s (%s build, from %s)%s\n", jstr(py, "version"), jstr(py, "build"),
-	       jstr(py, "version_source"),
-	       json_is_true(json_object_get(py, "free_threaded")) ? " [free-threaded: not supported]" :
-	       json_is_true(json_object_get(py, "supported")) ? "" : " [not supported: 3.8-3.13 only]");
+	printf("python      %s (%s build, from %s)", jstr(py, "version"), jstr(py, "build"),
+	       jstr(py, "version_source"));
+	if (json_is_true(json_object_get(py, "free_threaded")))
+		printf(" [free-threaded: not supported]");
+	else if (!json_is_true(json_object_get(py, "supported")))
+		printf(" [not supported: %s only]", hg_cpython_supported());
+	printf("\n");
 	printf("_PyRuntime  %s in %s\n", jstr(py, "runtime"), jstr(py, "image"));
 }
 
@@ -149,6 +152,7 @@ int cmd_info(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage("info", optind == argc ? "which dump? (heapgraph info DUMP)" : "one dump at a time");
+	copt.sysroot = cli_sysroot(copt.sysroot);
 	if (hg_core_open(&core, argv[optind], &copt, &err) < 0) {
 		hg_core_release(&core);
 		return cli_fail(&err);

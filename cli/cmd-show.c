@@ -38,7 +38,7 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 		json_t *r = obj_json(h, h->to[e]);
 
 		json_object_set_new(r, "edge", hg_json_str(hg_heap_s(h, h->label[e])));
-		json_object_set_new(r, "kind", json_string(hg_edge_kind_name(h->kind[e])));
+		json_object_set_new(r, "kind", json_string(hg_edge_kind_name(hg_heap_edge_kind(h, e))));
 		json_array_append_new(refs, r);
 	}
 	json_object_set_new(o, "referents", refs);
@@ -49,7 +49,7 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 		json_t *x = obj_json(h, h->from[e]);
 
 		json_object_set_new(x, "edge", hg_json_str(hg_heap_s(h, h->label[e])));
-		json_object_set_new(x, "kind", json_string(hg_edge_kind_name(h->kind[e])));
+		json_object_set_new(x, "kind", json_string(hg_edge_kind_name(hg_heap_edge_kind(h, e))));
 		json_array_append_new(back, x);
 	}
 	json_object_set_new(o, "referrers", back);

@@ -1,5 +1,5 @@
 /*
- * dumparg.c - which dump a command works on (DESIGN.md section 3): the one
+ * dumparg.c - which dump a command works on (README, "What it does"): the one
  * named, else $HEAPGRAPH_DUMP, else the dump analyzed last, recorded in
  * $XDG_STATE_HOME/heapgraph/last-dump.  Says on stderr which one it used.
  */
@@ -91,9 +91,16 @@ static void progress(void *arg, uint64_t done, uint64_t found)
 		fprintf(stderr, "\r\033[K");
 }
 
+const char *cli_sysroot(const char *given)
+{
+	const char *env = getenv("HEAPGRAPH_SYSROOT");
+
+	return given ? given : env && *env ? env : NULL;
+}
+
 int cli_load(const char *cmd, const char *arg, const char *sysroot, struct hg_heap *h, char **used)
 {
-	struct hg_dump_options opt = { sysroot, NULL, NULL };
+	struct hg_dump_options opt = { cli_sysroot(sysroot), NULL, NULL };
 	struct hg_warnings warn = { NULL, 0, 0 };
 	struct hg_error err = { 0, "" };
 	char *path = arg ? xstrdup(arg) : cli_default_dump(cmd);

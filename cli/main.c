@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "../formats/cpython/cpython.h"
 
 int cmd_info(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
@@ -128,8 +129,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: heapgraph COMMAND [DUMP] [options]\n"
 		"       heapgraph help [COMMAND]\n"
 		"       heapgraph --version\n\n"
-		"heapgraph reads a core dump of a CPython 3.8-3.13 process offline.\n\n"
-		"commands:\n");
+		"heapgraph reads a core dump of a CPython %s process offline.\n\n"
+		"commands:\n", hg_cpython_supported());
 	for (const struct cmd *c = hg_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fprintf(f, "\nstart with: heapgraph analyze DUMP   (then the DUMP argument may be left out)\n"

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-/* Exit codes, documented in DESIGN.md section 7 and the man page. */
+/* Exit codes, documented in the man page (EXIT STATUS) and the README. */
 enum hg_code {
 	HG_OK = 0,
 	HG_ENOTFOUND = 1,	/* the answer is "not found" */

@@ -3,8 +3,9 @@
  *
  * Facts: Linux fs/binfmt_elf.c (note order and layouts: NT_PRSTATUS,
  * NT_PRPSINFO, NT_SIGINFO, NT_AUXV, NT_FILE), gdb's gcore (same notes, no
- * read-only file mappings), reference/cpython-layouts.md section 1.2 (reading
- * pages the core left out from the mapped files).
+ * read-only file mappings; kernel cores keep only their first page), so
+ * pages the core left out are read from the mapped files once their
+ * build-ids match (docs/cpython-versions.md, "Finding the interpreter").
  */
 #define _GNU_SOURCE
 #include <errno.h>

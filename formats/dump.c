@@ -11,7 +11,7 @@
 #include "dump.h"
 #include "../analyzer/index.h"
 #include "core.h"
-#include "cpython.h"
+#include "cpython/cpython.h"
 #include "input.h"
 #include "../common/util.h"
 
@@ -28,8 +28,8 @@ static int load_core(const char *path, const struct hg_dump_options *opt, struct
 	if (hg_cpython_detect(&core, &py, err) < 0)
 		goto out;
 	if (!py.supported) {
-		hg_errorf(err, HG_EUNSUPPORTED, "%s: Python %s%s is not supported (3.8 to 3.13 with the GIL are)",
-			  path, py.version, py.free_threaded ? " (free-threaded build)" : "");
+		hg_errorf(err, HG_EUNSUPPORTED, "%s: Python %s%s is not supported (%s with the GIL are)",
+			  path, py.version, py.free_threaded ? " (free-threaded build)" : "", hg_cpython_supported());
 		goto out;
 	}
 	rc = hg_cpython_load(&core, &py, h, opt ? opt->progress : NULL, opt ? opt->progress_arg : NULL, err);

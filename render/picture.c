@@ -111,8 +111,8 @@ static void root_nodes(const struct hg_heap *h, uint32_t i, size_t n, struct hg_
 		name = hg_heap_s(h, R->name);
 		/* the roots that explain: a local variable, C memory, interpreter state; not a
 		 * frame's globals or code, nor the static types */
-		if (!strcmp(name, "static type") ||
-		    (R->kind == HG_ROOT_FRAME && !strstr(name, ") local '") && !strstr(name, ") cell '")))
+		if (R->what == HG_RW_STATIC_TYPE ||
+		    (R->kind == HG_ROOT_FRAME && R->what != HG_RW_LOCAL && R->what != HG_RW_CELL))
 			continue;
 		if (shown == MAX_ROOTS_PER_NODE) {
 			more++;
@@ -122,23 +122,23 @@ static void root_nodes(const struct hg_heap *h, uint32_t i, size_t n, struct hg_
 		rn = hg_graph_node(g, id);
 		strbuf_init(&sb);
 		strbuf_addf(&sb, "%s root", kind[R->kind & 3]);
-		/* "thread 'T' (tid N) frame f() local 'x'" reads best on three lines */
+		/* "thread 'T' (tid N) frame f() local 'x'" reads best on its three parts' lines */
 		{
-			char *copy = xstrdup(name), *p = copy;
+			char *copy = xstrdup(name);
+			size_t len = strlen(copy), p3 = R->part3, p2 = R->part2;
 
-			while (p) {
-				char *brk = strstr(p, " frame ");
-				char *loc = strstr(p, ") local '"), *cel = strstr(p, ") cell '");
-
-				if (!brk || (loc && loc < brk))
-					brk = loc ? loc + 1 : NULL;
-				if (cel && (!brk || cel + 1 < brk))
-					brk = cel + 1;
+			if (p3 && p2 && p2 + p3 + 2 <= len) {
+				copy[len - p3 - 1] = '\0';
+				copy[len - p3 - p2 - 2] = '\0';
 				strbuf_addch(&sb, '\n');
-				if (brk)
-					*brk = '\0';
-				cut(&sb, p);
-				p = brk ? brk + 1 : NULL;
+				cut(&sb, copy);
+				strbuf_addch(&sb, '\n');
+				cut(&sb, copy + len - p3 - p2 - 1);
+				strbuf_addch(&sb, '\n');
+				cut(&sb, copy + len - p3);
+			} else {
+				strbuf_addch(&sb, '\n');
+				cut(&sb, copy);
 			}
 			free(copy);
 		}
@@ -248,13 +248,20 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 			strbuf_addf(&sb, " (+%u)", E->count - 1);
 		hg_graph_eset(g, e, "label", "%s", sb.buf);
 		strbuf_release(&sb);
-		if (!strcmp(label, "__dict__") || label[0] == '.' || !strncmp(label, "__", 2))
+		/* attributes pull their objects close, items less */
+		switch (hg_heap_edge_role(h, E->edge)) {
+		case HG_REF_ATTR: case HG_REF_PYATTR: case HG_REF_DICT:
 			hg_graph_eset(g, e, "weight", "10");
-		else if (label[0] == '[')
+			break;
+		case HG_REF_ITEM:
 			hg_graph_eset(g, e, "weight", "2");
-		if (h->kind[E->edge] == HG_EDGE_WEAK)
+			break;
+		default:
+			break;
+		}
+		if (hg_heap_edge_kind(h, E->edge) == HG_EDGE_WEAK)
 			hg_graph_eset(g, e, "style", "dashed");
-		else if (h->kind[E->edge] == HG_EDGE_POSSIBLE)
+		else if (hg_heap_edge_kind(h, E->edge) == HG_EDGE_POSSIBLE)
 			hg_graph_eset(g, e, "style", "dotted");
 	}
 	if (st->legend) {

@@ -1,9 +1,10 @@
 /*
- * picture.h - objgraph's look for a neighbourhood of the heap (DESIGN.md
- * section 5, reference/objgraph-style.md 1.3): boxes filled on a grey depth
- * gradient, modules green, start objects in red text, "N more references"
- * nodes; improved with labeled edges, shallow sizes on nodes, root nodes
- * naming the thread/frame/variable that holds an object, dashed weak edges.
+ * picture.h - objgraph's look for a neighbourhood of the heap, as its
+ * show_backrefs and show_refs draw it: boxes filled on a grey gradient by
+ * distance, modules green, the start objects in red text, "N more
+ * references" nodes; improved with labeled edges, shallow sizes on nodes,
+ * root nodes naming the thread/frame/variable that holds an object, dashed
+ * weak edges.
  */
 #ifndef HG_PICTURE_H
 #define HG_PICTURE_H

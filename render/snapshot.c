@@ -102,7 +102,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++) {
 			json_t *a = json_integer((json_int_t)h->addr[h->to[e]]);
 
-			if (h->kind[e] == HG_EDGE_WEAK) {
+			if (hg_heap_edge_kind(h, e) == HG_EDGE_WEAK) {
 				json_array_append_new(weak, a);
 				continue;
 			}

@@ -1,5 +1,5 @@
 /*
- * snapshot.h - the whole heap as heapgraph JSONL (DESIGN.md section 6): a
+ * snapshot.h - the whole heap as heapgraph JSONL (docs/snapshot-format.md): a
  * header line, one line per object with meliae's field names plus
  * heapgraph's own (qualname, ref_labels, gc, weak_refs), then one line per
  * root.  Plain or gzip-compressed.

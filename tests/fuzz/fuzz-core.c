@@ -8,7 +8,7 @@
 #define _GNU_SOURCE
 #include <sys/mman.h>
 #include "fuzz.h"
-#include "../../formats/cpython.h"
+#include "../../formats/cpython/cpython.h"
 
 static char fd_path[64];
 static int fd = -1;

@@ -1,7 +1,8 @@
 """Damages a core in place, at process addresses: damage.py CORE SNAPSHOT.jsonl KIND [SEED]
 KIND: gclist (a GC list link of a tracked object made wild), types (the type
 pointer of 50 objects made wild), lengths (sizes of 50 lists/dicts/sets made
-huge), random (2000 random words of the heap replaced).  Addresses come from
+huge), deque (two words of every deque: its length made 2^40 and its first
+block linked to itself), random (2000 random words of the heap replaced).  Addresses come from
 heapgraph's own export of the undamaged core."""
 import json
 import random
@@ -55,6 +56,20 @@ elif kind == "lengths":
     for o in rnd.sample(seqs, min(50, len(seqs))):
         for off in (16, 24, 32):
             put(o["address"] + off, (1 << 40) + rnd.randrange(1 << 20))
+elif kind == "deque":
+    # dequeobject: ob_size@16, leftblock@24; a block is leftlink, 64 items, rightlink@520
+    n = 0
+    for o in objs:
+        if o["type"] != "deque":
+            continue
+        o2 = at(o["address"] + 24)
+        if o2 is None:
+            continue
+        block, = struct.unpack_from("<Q", data, o2)
+        if put(o["address"] + 16, 1 << 40) and put(block + 520, block):
+            n += 1
+    if not n:
+        sys.exit("no deque to damage")
 elif kind == "random":
     heap = [l for l in loads if l[3] & 2]
     for _ in range(2000):

@@ -6,7 +6,12 @@
 #   check DESC CMD...                ok when CMD succeeds, else fail
 #   expect_exit N DESC CMD...        ok when CMD exits with N and prints a one-line
 #                                    "heapgraph: ..." message on stderr, never a crash
-#   hg_pythons                       the interpreters to test: "NAME PATH" lines
+#   hg_pythons                       the interpreters to test: "NAME PATH" lines; sid's
+#                                    3.14 and 3.15 run in a chroot (scripts/sid-root.sh
+#                                    makes it once); when it cannot be made, one
+#                                    "sid-root-missing REASON" line says why
+#   hg_run PY ARGS...                runs an interpreter from hg_pythons (chrooted when
+#                                    it lives in the sid root)
 #   make_core PY SCENARIO NAME [gcore|kernel]
 #                                    runs tests/scenarios/SCENARIO.py under PY until it
 #                                    is ready, dumps it to $T_OUT/NAME.core and its ground
@@ -23,7 +28,7 @@
 set -u
 
 : "${HEAPGRAPH:?HEAPGRAPH must point at the heapgraph binary}"
-T_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+T_TOP=${T_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 T_NAME=$(basename "$0" .sh)
 T_OUT=${T_OUTROOT:-$T_TOP/tests/out}/$T_NAME
 rm -rf "$T_OUT"
@@ -95,7 +100,36 @@ hg_pythons() {
 			[ -x "$d/bin/python3.$v" ] && echo "pyenv-$(basename "$d") $d/bin/python3.$v"
 		done
 	done
+	if sid=$(sh "$T_TOP/scripts/sid-root.sh" 2>"$T_OUT/sid-root.err"); then
+		for v in 3.14 3.15; do
+			[ -x "$sid/usr/bin/python$v" ] && echo "sid-$v $sid/usr/bin/python$v"
+		done
+	else
+		echo "sid-root-missing $(tail -n 1 "$T_OUT/sid-root.err")"
+	fi
 	return 0
+}
+
+# The sid root an interpreter path lives in (it holds scripts/sid-root.sh's stamp), or "".
+py_root() {
+	d=$(dirname "$(dirname "$(dirname "$1")")")
+	[ -f "$d/.heapgraph-root" ] && echo "$d"
+	return 0
+}
+
+hg_run() {
+	py=$1; shift
+	r=$(py_root "$py")
+	if [ -n "$r" ]; then chroot "$r" "${py#"$r"}" "$@"; else "$py" "$@"; fi
+}
+
+# sid_missing FILE: records a failure when hg_pythons could not make the sid root
+# (its line in FILE says why) and removes that line; 3.14 and 3.15 must not
+# go untested without a word.
+sid_missing() {
+	line=$(grep '^sid-root-missing' "$1") || return 0
+	fail "no CPython 3.14/3.15: the sid root could not be made: ${line#sid-root-missing }"
+	grep -v '^sid-root-missing' "$1" >"$1.tmp"; mv "$1.tmp" "$1"
 }
 
 # The scenario prints "READY <pid>" once its ground truth is written, then waits.
@@ -103,6 +137,10 @@ make_core() {
 	py=$1; scen=$2; name=$3; kind=${4:-gcore}
 	truth=$T_OUT/$name.truth.json
 	rm -f "$T_OUT/$name.core" "$truth"
+	if [ -n "$(py_root "$py")" ]; then
+		make_core_chroot "$@"
+		return
+	fi
 	if [ "$kind" = kernel ]; then
 		pat=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
 		case "$pat" in
@@ -134,6 +172,69 @@ make_core() {
 	fi
 	kill "$pid" 2>/dev/null; wait "$spid" 2>/dev/null
 	mv "$T_OUT/$name.gcore.$pid" "$T_OUT/$name.core"
+}
+
+# make_core for an interpreter in the sid root: the scenarios are copied into
+# the root's /tmp and run there; the ground truth comes back to $T_OUT.  The
+# root's own gdb takes the core (the host's gdb 13 leaves out thread stacks
+# that sid's glibc guards with MADV_GUARD_INSTALL), so the core, like a
+# kernel core, names files as the process saw them: read it with --sysroot
+# ROOT, which hg_sysroot sets for the commands.
+make_core_chroot() {
+	py=$1; scen=$2; name=$3; kind=${4:-gcore}
+	r=$(py_root "$py")
+	inner=/tmp/heapgraph-test-$$-$name
+	rm -rf "$r$inner"; mkdir -p "$r$inner"
+	cp "$T_TOP"/tests/scenarios/*.py "$r$inner/"
+	if [ "$kind" = kernel ]; then
+		pat=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
+		case "$pat" in
+		'|'*|*/*) echo "cannot make a kernel core: core_pattern is '$pat'"; rm -rf "$r$inner"; return 1 ;;
+		esac
+		(ulimit -c unlimited && HG_TRUTH=$inner/$name.truth.json HG_CRASH=1 \
+			timeout 120 chroot "$r" sh -c 'cd "$1" && shift && exec "$@"' sh "$inner" "${py#"$r"}" "$inner/$scen.py" \
+			>"$T_OUT/$name.stdout" 2>"$T_OUT/$name.stderr")
+		core=$(ls "$r$inner"/core* 2>/dev/null | head -1)
+		if [ -z "$core" ]; then echo "the kernel wrote no core (ulimit -c? core_pattern '$pat')"; rm -rf "$r$inner"; return 1; fi
+		mv "$core" "$T_OUT/$name.core"
+		mv "$r$inner/$name.truth.json" "$truth" 2>/dev/null
+		mv "$r$inner/$name.truth.json.typestats" "$truth.typestats" 2>/dev/null
+		rm -rf "$r$inner"
+		return 0
+	fi
+	fifo=$T_OUT/$name.fifo
+	rm -f "$fifo"; mkfifo "$fifo"
+	HG_TRUTH=$inner/$name.truth.json timeout 300 chroot "$r" "${py#"$r"}" "$inner/$scen.py" >"$fifo" 2>"$T_OUT/$name.stderr" &
+	spid=$!
+	line=$(timeout 120 head -n 1 "$fifo")
+	rm -f "$fifo"
+	case "$line" in
+	READY*) ;;
+	*) echo "scenario $scen under $py did not get ready: $line"; cat "$T_OUT/$name.stderr"; kill "$spid" 2>/dev/null
+	   rm -rf "$r$inner"; return 1 ;;
+	esac
+	pid=${line#READY }
+	mounted=
+	if [ ! -e "$r/proc/self" ]; then
+		mount -t proc proc "$r/proc" 2>"$T_OUT/$name.mount.err" && mounted=1
+	fi
+	if ! chroot "$r" gcore -o "$inner/$name.gcore" "$pid" >"$T_OUT/$name.gcore.log" 2>&1; then
+		echo "gcore (the sid root's) failed on $pid"; tail -3 "$T_OUT/$name.gcore.log"; cat "$T_OUT/$name.mount.err" 2>/dev/null
+		kill "$pid" 2>/dev/null; [ -n "$mounted" ] && umount "$r/proc"; rm -rf "$r$inner"; return 1
+	fi
+	[ -n "$mounted" ] && umount "$r/proc"
+	kill "$pid" 2>/dev/null; wait "$spid" 2>/dev/null
+	mv "$r$inner/$name.gcore.$pid" "$T_OUT/$name.core"
+	mv "$r$inner/$name.truth.json" "$truth"
+	mv "$r$inner/$name.truth.json.typestats" "$truth.typestats" 2>/dev/null
+	rm -rf "$r$inner"
+}
+
+# hg_sysroot PY: exports HEAPGRAPH_SYSROOT for the cores of PY (its sid root),
+# or unsets it for the host's interpreters.
+hg_sysroot() {
+	HEAPGRAPH_SYSROOT=$(py_root "$1")
+	if [ -n "$HEAPGRAPH_SYSROOT" ]; then export HEAPGRAPH_SYSROOT; else unset HEAPGRAPH_SYSROOT; fi
 }
 
 # Reads a key from a JSON file: json_get FILE EXPR (a Python expression on `d`).

@@ -5,7 +5,9 @@
 
 n=0
 hg_pythons >"$T_OUT/pythons"
+sid_missing "$T_OUT/pythons"
 while read -r name py; do
+	hg_sysroot "$py"
 	n=$((n + 1))
 	begin_run
 	if ! msg=$(make_core "$py" basic "$name"); then

@@ -17,17 +17,22 @@ if [ "$(ulimit -H -c)" = 0 ]; then
 	skip "the hard core size limit is 0 (ulimit -H -c); cannot make kernel cores here"; exit 0
 fi
 
-# Debian's python3.11 plus the first and last pyenv version.
+# Debian's python3.11, the first and last pyenv version, and sid's 3.14 in
+# its chroot (whose core names the files as the process saw them: read with
+# $HEAPGRAPH_SYSROOT set to the root).
 hg_pythons >"$T_OUT/all"
+sid_missing "$T_OUT/all"
 {
 	grep '^debian-' "$T_OUT/all"
 	grep '^pyenv-' "$T_OUT/all" | head -n 1
 	grep '^pyenv-' "$T_OUT/all" | tail -n 1
+	grep '^sid-3.14 ' "$T_OUT/all"
 } | uniq >"$T_OUT/pythons"
 grep -q '^debian-' "$T_OUT/pythons" || skip "no /usr/bin/python3.11 (Debian's static build)"
 grep -q '^pyenv-' "$T_OUT/pythons" || skip "no pyenv interpreter"
 
 while read -r name py; do
+	hg_sysroot "$py"
 	if ! msg=$(make_core "$py" basic "$name" kernel 2>"$T_OUT/$name.make.err"); then
 		fail "$name: could not make a kernel core: $msg"; continue
 	fi
@@ -55,7 +60,7 @@ if not py:
 else:
     want("version", py["version"], truth["version"])
     want("version_hex", int(py["version_hex"], 16), truth["hexversion"])
-    want("build", py["build"], "static" if name.startswith("debian-") else "shared")
+    want("build", py["build"], "shared" if name.startswith("pyenv-") else "static")
     want("supported", py["supported"], True)
 tids = sorted(t["tid"] for t in info["threads"])
 want("thread ids", tids, sorted(t["native_id"] for t in truth["threads"]))

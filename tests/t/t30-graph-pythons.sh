@@ -2,16 +2,20 @@
 # The object graph of a core agrees with what the live process said about
 # itself (tests/scenarios/hgscenario.py records gc.get_objects,
 # gc.get_referents, sys.getsizeof, objgraph's typestats and each thread's
-# frame locals), for every Python on the machine and two programs: zoo.py
-# (many kinds of objects in many shapes) and service.py (a service-shaped
-# program: asyncio, dataclasses, enums, chained exceptions, ~200k objects...).
+# frame locals), for every Python on the machine and three programs: zoo.py
+# (many kinds of objects in many shapes), service.py (a service-shaped
+# program: asyncio, dataclasses, enums, chained exceptions, ~200k objects...)
+# and mixed.py (every collections type, I/O buffers, generators, and the
+# newest kinds where they exist: t-strings, frozendict, exception groups).
 # Prints the agreement figures per version and program.
 . "$(dirname "$0")/lib.sh"
 
 n=0
 hg_pythons >"$T_OUT/pythons"
+sid_missing "$T_OUT/pythons"
 while read -r name py; do
-	for scen in zoo service; do
+	hg_sysroot "$py"
+	for scen in zoo service mixed; do
 		n=$((n + 1))
 		begin_run
 		# zoo keeps the bare interpreter name (its figure lines predate service)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The index (DESIGN.md section 3): analyze writes DUMP.hgi; later commands
+# The index (README, "How it works"): analyze writes DUMP.hgi; later commands
 # answer from it without reading the dump again; a changed dump or a damaged
 # index is rebuilt, never trusted; the dump argument may be omitted after
 # analyze ($HEAPGRAPH_DUMP first), and the command says which dump it used.

@@ -7,7 +7,7 @@
 #define _GNU_SOURCE
 #include "unit.h"
 #include "craft.h"
-#include "../../formats/cpython.h"
+#include "../../formats/cpython/cpython.h"
 
 #define BASE 0x7f1000000000ull
 
@@ -114,10 +114,10 @@ TEST(debug_offsets_cookie_wins)
 	hg_core_release(&c);
 
 	/* A pre-release beyond the supported range. */
-	craft_set64(data + 8, 0x030e00a2);
-	if (CHECK_EQ_INT(open_py_core(&c, "b2/libpython3.14.so.1.0", &l, data, &err), 0) &&
+	craft_set64(data + 8, 0x031000a2);
+	if (CHECK_EQ_INT(open_py_core(&c, "b2/libpython3.16.so.1.0", &l, data, &err), 0) &&
 	    CHECK_EQ_INT(hg_cpython_detect(&c, &py, &err), 0)) {
-		CHECK_EQ_STR(py.version, "3.14.0a2");
+		CHECK_EQ_STR(py.version, "3.16.0a2");
 		CHECK_EQ_STR(py.version_source, "_Py_DebugOffsets");
 		CHECK_EQ_INT(py.supported, 0);
 	}

@@ -36,24 +36,24 @@ static void build(struct hg_heap *h)
 		hg_heap_add_object(h, 0x1000 * (uint64_t)(i + 1), t);
 		h->size[i] = 10 * (i + 1);
 	}
-#define E(a, b, l, k) hg_heap_add_edge(h, b, hg_heap_cstr(h, l), k)
-	hg_heap_begin_edges(h, 0); E(0, 1, "__dict__", HG_EDGE_STRONG);
-	hg_heap_begin_edges(h, 1); E(1, 2, "['cache']", HG_EDGE_STRONG);
-	hg_heap_begin_edges(h, 2); E(2, 3, "['k']", HG_EDGE_STRONG);
-	hg_heap_begin_edges(h, 4); E(4, 3, "[0]", HG_EDGE_STRONG);
-	hg_heap_begin_edges(h, 5); E(5, 6, ".ref", HG_EDGE_STRONG);
-	hg_heap_begin_edges(h, 7); E(7, 8, "(weak)", HG_EDGE_WEAK);
-	hg_heap_begin_edges(h, 9); E(9, 10, ".peer", HG_EDGE_STRONG);
-	hg_heap_begin_edges(h, 10); E(10, 9, ".peer", HG_EDGE_STRONG);
-	hg_heap_begin_edges(h, 11); E(11, 0, "['mod']", HG_EDGE_STRONG);
+#define E(a, b, l, k, r) hg_heap_add_edge(h, b, hg_heap_cstr(h, l), k, r)
+	hg_heap_begin_edges(h, 0); E(0, 1, "__dict__", HG_EDGE_STRONG, HG_REF_DICT);
+	hg_heap_begin_edges(h, 1); E(1, 2, "['cache']", HG_EDGE_STRONG, HG_REF_ITEM);
+	hg_heap_begin_edges(h, 2); E(2, 3, "['k']", HG_EDGE_STRONG, HG_REF_ITEM);
+	hg_heap_begin_edges(h, 4); E(4, 3, "[0]", HG_EDGE_STRONG, HG_REF_ITEM);
+	hg_heap_begin_edges(h, 5); E(5, 6, ".ref", HG_EDGE_STRONG, HG_REF_ATTR);
+	hg_heap_begin_edges(h, 7); E(7, 8, "(weak)", HG_EDGE_WEAK, HG_REF_OTHER);
+	hg_heap_begin_edges(h, 9); E(9, 10, ".peer", HG_EDGE_STRONG, HG_REF_ATTR);
+	hg_heap_begin_edges(h, 10); E(10, 9, ".peer", HG_EDGE_STRONG, HG_REF_ATTR);
+	hg_heap_begin_edges(h, 11); E(11, 0, "['mod']", HG_EDGE_STRONG, HG_REF_ITEM);
 #undef E
 	hg_heap_finish(h);
-	hg_heap_add_root(h, HG_ROOT_MODULE, hg_heap_cstr(h, "sys.modules['m']"), 0);
-	hg_heap_add_root(h, HG_ROOT_FRAME, hg_heap_cstr(h, "thread 'T' frame f() local 'x'"), 4);
-	hg_heap_add_root(h, HG_ROOT_C, hg_heap_cstr(h, "C stack of thread 1"), 5);
-	hg_heap_add_root(h, HG_ROOT_C, hg_heap_cstr(h, "C stack of thread 1"), 0);
-	hg_heap_add_root(h, HG_ROOT_INTERPRETER, hg_heap_cstr(h, "sys.__dict__"), 11);
-	hg_heap_add_root(h, HG_ROOT_INTERPRETER, hg_heap_cstr(h, "w holder"), 7);
+	hg_heap_add_root(h, HG_ROOT_MODULE, HG_RW_MODULE, hg_heap_cstr(h, "sys.modules['m']"), 0);
+	hg_heap_add_frame_root(h, HG_RW_LOCAL, hg_heap_cstr(h, "thread 'T' frame f() local 'x'"), 9, 9, 4);
+	hg_heap_add_root(h, HG_ROOT_C, HG_RW_MEMORY, hg_heap_cstr(h, "C stack of thread 1"), 5);
+	hg_heap_add_root(h, HG_ROOT_C, HG_RW_MEMORY, hg_heap_cstr(h, "C stack of thread 1"), 0);
+	hg_heap_add_root(h, HG_ROOT_INTERPRETER, HG_RW_OTHER, hg_heap_cstr(h, "sys.__dict__"), 11);
+	hg_heap_add_root(h, HG_ROOT_INTERPRETER, HG_RW_OTHER, hg_heap_cstr(h, "w holder"), 7);
 	hg_heap_mark(h);
 	hg_heap_drop_build(h);
 }
@@ -183,7 +183,31 @@ TEST(index_round_trip)
 		CHECK_EQ_INT(back.nedge, h.nedge);
 		CHECK_EQ_INT(hg_heap_find(&back, 0x4000), 3);
 		CHECK_EQ_STR(hg_heap_s(&back, back.roots[1].name), "thread 'T' frame f() local 'x'");
+		CHECK_EQ_INT(back.roots[1].what, HG_RW_LOCAL);
+		CHECK_EQ_INT(back.roots[1].part2, 9);
+		CHECK_EQ_INT(back.roots[1].part3, 9);
+		CHECK_EQ_INT(hg_heap_edge_role(&back, 0), HG_REF_DICT);
+		CHECK_EQ_INT(hg_heap_edge_kind(&back, 0), HG_EDGE_STRONG);
+		CHECK_EQ_INT(hg_heap_edge_kind(&back, 5), HG_EDGE_WEAK);
 		CHECK(w2.nr == 1 && !strcmp(w2.line[0], "a warning to keep"));
+		/* a loaded heap is the index mapped read-only: the builder refuses it, nothing is written */
+		{
+			size_t nroot = back.nroot;
+			uint8_t flags0 = back.flags[0];
+
+			CHECK_EQ_INT(hg_heap_add_root(&back, HG_ROOT_C, HG_RW_MEMORY, 0, 0), -1);
+			CHECK_EQ_INT(hg_heap_mark_from(&back, 0, HG_OBJ_C_HELD), -1);
+			CHECK_EQ_INT(hg_heap_mark(&back), -1);
+			CHECK_EQ_INT(hg_heap_cstr(&back, "new"), 0);
+			CHECK_EQ_INT(hg_heap_add_object(&back, 0x9000, 0), HG_NONE);
+			CHECK_EQ_INT(hg_heap_add_type(&back, 0x9000, 0), HG_NONE);
+			hg_heap_begin_edges(&back, 0);
+			hg_heap_add_edge(&back, 0, 0, HG_EDGE_STRONG, HG_REF_OTHER);
+			CHECK_EQ_INT(back.nroot, nroot);
+			CHECK_EQ_INT(back.nobj, h.nobj);
+			CHECK_EQ_INT(back.nedge, h.nedge);
+			CHECK_EQ_INT(back.flags[0], flags0);
+		}
 		hg_heap_release(&back);
 	}
 	/* another dump: refused */

@@ -1,15 +1,26 @@
 /*
- * cpython.c - locating _PyRuntime and the Python version in a core.
- * Facts: reference/cpython-layouts.md sections 1.1 (the symbol, the
- * .PyRuntime section), 1.3 (Py_Version, the version string in .bss, the file
- * name) and 1.4 (the _Py_DebugOffsets cookie at &_PyRuntime on 3.13+).
+ * detect.c - locating _PyRuntime and the Python version in a core: the
+ * exported symbol or the .PyRuntime section, then the version from the
+ * _Py_DebugOffsets cookie at &_PyRuntime (3.13+), Py_Version (3.11+), the
+ * text Py_GetVersion() leaves in .bss, or the file name
+ * (docs/cpython-versions.md, "Finding the interpreter").
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cpython.h"
-#include "../common/util.h"
+#include "layout.h"
+#include "../../common/util.h"
+
+const char *hg_cpython_supported(void)
+{
+	static char range[32];
+
+	if (!range[0])
+		snprintf(range, sizeof(range), "3.%d to 3.%d", HG_PY_MINOR_FIRST, HG_PY_MINOR_LAST);
+	return range;
+}
 
 static const char *base_name(const char *p)
 {
@@ -167,6 +178,7 @@ int hg_cpython_detect(struct hg_core *c, struct hg_python *py, struct hg_error *
 	/* _Py_DebugOffsets.free_threaded (3.13+): a build without the GIL lays objects out differently */
 	if (!strcmp(py->version_source, "_Py_DebugOffsets") && hg_core_read_u64(c, py->runtime + 16, &v) == 0 && v)
 		py->free_threaded = 1;
-	py->supported = py->major == 3 && py->minor >= 8 && py->minor <= 13 && !py->free_threaded;
+	py->supported = py->major == 3 && py->minor >= HG_PY_MINOR_FIRST && py->minor <= HG_PY_MINOR_LAST &&
+			!py->free_threaded;
 	return 0;
 }

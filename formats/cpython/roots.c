@@ -1,11 +1,10 @@
 /*
- * cpython-roots.c - where the walk starts: the GC generation lists, and the
- * roots that keep objects alive (sys.modules, interpreter state, each
- * thread's frames and locals, C memory).
- *
- * Facts: reference/cpython-layouts.md sections 2.1 (runtime, interpreter and
- * thread offsets), 2.2 (frame chains, 3.11+ interpreter frames, owners, the
- * stacktop pitfall), 2.4 (GC lists) and 4.2 step 4 (the root set).
+ * roots.c - where the walk starts: the GC generation lists, and the roots
+ * that keep objects alive: sys.modules, the interpreter's state, each
+ * thread's frames and their locals by name (3.8-3.10 frame objects, 3.11+
+ * interpreter frames; shims and entry frames skipped), and last C memory
+ * (stacks, static data, and the malloc'd blocks they point to) for what
+ * nothing else reaches.  docs/cpython-versions.md has the structures.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -13,14 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cpython-walk.h"
-#include "../common/util.h"
-
-void walk_iframe_edges(struct walker *w, uint64_t f, int stack_ok);
+#include "walker.h"
+#include "../../common/util.h"
 
 #define MAX_THREADS 100000
-
-
 #define MAX_FRAMES 100000
 
 static uint64_t gc_base(struct walker *w, uint64_t interp)
@@ -30,31 +25,32 @@ static uint64_t gc_base(struct walker *w, uint64_t interp)
 
 static void walk_gc_list(struct walker *w, uint64_t head, int frozen, const char *what)
 {
-	uint64_t node = walk_ptr(w, head) & ~(uint64_t)1, prev = head;
+	uint64_t node = rd_ptr(w, head + GC_NEXT) & ~(uint64_t)1, prev = head;
 	uint64_t n = 0;
 
+	/* each node must be a new object: the list cannot loop */
 	while (node && node != head) {
-		uint32_t i = walk_ref(w, node + 16);
+		uint32_t i = obj_ref(w, node + GC_HEAD_SIZE);
 		uint64_t back;
 
 		if (i == HG_NONE) {
-			hg_warnf(w->warn, "%s: %s list broken at 0x%" PRIx64 " after %" PRIu64 " objects; the rest of it is not walked",
-				 w->c->path, what, node, n);
-			w->c->incomplete = 1;
+			hg_warnf(w->src->warn, "%s: %s list broken at 0x%" PRIx64 " after %" PRIu64 " objects; the rest of it is not walked",
+				 w->src->path, what, node, n);
+			w->src->incomplete = 1;
 			return;
 		}
 		if (w->h->flags[i] & HG_OBJ_GC) {
-			hg_warnf(w->warn, "%s: %s list loops back at 0x%" PRIx64 "; stopped there", w->c->path, what, node);
-			w->c->incomplete = 1;
+			hg_warnf(w->src->warn, "%s: %s list loops back at 0x%" PRIx64 "; stopped there", w->src->path, what, node);
+			w->src->incomplete = 1;
 			return;
 		}
 		w->h->flags[i] |= HG_OBJ_GC | (frozen ? HG_OBJ_FROZEN : 0);
-		back = walk_ptr(w, node + 8) & ~(uint64_t)3;
+		back = rd_ptr(w, node + GC_PREV) & ~(uint64_t)3;
 		if (back != prev && n < 3)
-			hg_warnf(w->warn, "%s: %s list back-link mismatch at 0x%" PRIx64 " (core taken during a collection?)",
-				 w->c->path, what, node);
+			hg_warnf(w->src->warn, "%s: %s list back-link mismatch at 0x%" PRIx64 " (core taken during a collection?)",
+				 w->src->path, what, node);
 		prev = node;
-		node = walk_ptr(w, node) & ~(uint64_t)1;
+		node = rd_ptr(w, node + GC_NEXT) & ~(uint64_t)1;
 		n++;
 	}
 }
@@ -62,46 +58,68 @@ static void walk_gc_list(struct walker *w, uint64_t head, int frozen, const char
 int roots_gc_lists(struct walker *w)
 {
 	const struct hg_pylayout *L = w->L;
-	uint64_t interp = walk_ptr(w, w->py->runtime + (uint64_t)L->rt_interp_head);
+	uint64_t interp = rd_ptr(w, w->py->runtime + (uint64_t)L->rt_interp_head);
 	int count = 0;
 
 	if (!interp)
 		return -1;
-	w->interp = walk_ptr(w, w->py->runtime + (uint64_t)L->rt_interp_head + 8);
+	w->interp = rd_ptr(w, w->py->runtime + (uint64_t)L->rt_interp_head + 8);
 	if (!w->interp)
 		w->interp = interp;
 	for (; interp && count < 64; count++) {
 		uint64_t gc = gc_base(w, interp);
 		static const char *const names[] = { "GC generation 0", "GC generation 1", "GC generation 2" };
 
-		if (walk_u32(w, gc + 200))
-			hg_warnf(w->warn, "%s: the core was taken during a garbage collection; some objects may be missed",
-				 w->c->path);
+		if (rd_u32(w, gc + (uint64_t)L->gc_collecting))
+			hg_warnf(w->src->warn, "%s: the core was taken during a garbage collection; some objects may be missed",
+				 w->src->path);
 		for (int g = 0; g < 3; g++)
-			walk_gc_list(w, gc + 24 + 24 * (uint64_t)g, 0, names[g]);
-		walk_gc_list(w, gc + 104, 1, "GC permanent generation");
+			walk_gc_list(w, gc + (uint64_t)L->gc_gen0 + GC_GENERATION_SIZE * (uint64_t)g, 0, names[g]);
+		walk_gc_list(w, gc + (uint64_t)L->gc_permanent, 1, "GC permanent generation");
 		if (L->rt_gc >= 0)
 			break;	/* 3.8: one GC state for all interpreters */
-		interp = walk_ptr(w, interp + (uint64_t)L->is_next);
+		interp = rd_ptr(w, interp + (uint64_t)L->is_next);
 	}
 	return 0;
 }
 
-static void root(struct walker *w, enum hg_root_kind kind, uint64_t obj, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static void root(struct walker *w, enum hg_root_kind kind, enum hg_root_what what, uint64_t obj, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
-static void root(struct walker *w, enum hg_root_kind kind, uint64_t obj, const char *fmt, ...)
+static void root(struct walker *w, enum hg_root_kind kind, enum hg_root_what what, uint64_t obj, const char *fmt, ...)
 {
 	char name[512];
 	va_list ap;
 	uint32_t i;
 
-	if (!obj || (i = walk_ref(w, obj)) == HG_NONE)
+	if (!obj || (i = obj_ref(w, obj)) == HG_NONE)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
-	hg_heap_add_root(w->h, kind, hg_heap_cstr(w->h, name), i);
+	hg_heap_add_root(w->h, kind, what, hg_heap_cstr(w->h, name), i);
+}
+
+/* A root in a thread's frame, named "THREAD frame FN() WHAT" in three parts. */
+static void frame_root(struct walker *w, enum hg_root_what what, uint64_t obj, const char *thread, const char *fn,
+		       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void frame_root(struct walker *w, enum hg_root_what what, uint64_t obj, const char *thread, const char *fn,
+		       const char *fmt, ...)
+{
+	char part2[300], part3[300], *name;
+	va_list ap;
+	uint32_t i;
+
+	if (!obj || (i = obj_ref(w, obj)) == HG_NONE)
+		return;
+	snprintf(part2, sizeof(part2), "frame %s()", fn);
+	va_start(ap, fmt);
+	vsnprintf(part3, sizeof(part3), fmt, ap);
+	va_end(ap);
+	name = xasprintf("%s %s %s", thread, part2, part3);
+	hg_heap_add_frame_root(w->h, what, hg_heap_cstr(w->h, name), strlen(part2), strlen(part3), i);
+	free(name);
 }
 
 static int module_cb(struct walker *w, uint64_t key, uint64_t value, void *arg)
@@ -112,7 +130,7 @@ static int module_cb(struct walker *w, uint64_t key, uint64_t value, void *arg)
 	if (text_str(w, key, name, sizeof(name), &trunc) < 0)
 		snprintf(name, sizeof(name), "?");
 	text_sanitize(name);
-	root(w, HG_ROOT_MODULE, value, "sys.modules['%s']", name);
+	root(w, HG_ROOT_MODULE, HG_RW_MODULE, value, "sys.modules['%s']", name);
 	(void)arg;
 	return 0;
 }
@@ -123,7 +141,7 @@ static void code_name(struct walker *w, uint64_t code, char *out, size_t max)
 	int trunc;
 	int off = w->L->co_qualname >= 0 ? w->L->co_qualname : w->L->co_name;
 
-	if (!code || text_str(w, walk_ptr(w, code + (uint64_t)off), out, max, &trunc) < 0)
+	if (!code || text_str(w, rd_ptr(w, code + (uint64_t)off), out, max, &trunc) < 0)
 		snprintf(out, max, "?");
 	text_sanitize(out);
 }
@@ -142,53 +160,53 @@ struct thread_roots {
 static void local_root(struct walker *w, uint64_t v, const char *thread, const char *fn,
 		       const char *var, int cell_slot)
 {
-	uint32_t i = walk_ref(w, v);
+	uint32_t i = obj_ref(w, v);
 
-	if (cell_slot && i != HG_NONE && w->ti[w->h->type[i]].kind == K_CELL) {
-		root(w, HG_ROOT_FRAME, v, "%s frame %s() cell '%s'", thread, fn, var);
-		root(w, HG_ROOT_FRAME, walk_ptr(w, v + 16), "%s frame %s() local '%s'", thread, fn, var);
+	if (cell_slot && i != HG_NONE && obj_kind(w, i) == K_CELL) {
+		frame_root(w, HG_RW_CELL, v, thread, fn, "cell '%s'", var);
+		frame_root(w, HG_RW_LOCAL, rd_ptr(w, v + CELL_REF), thread, fn, "local '%s'", var);
 		return;
 	}
-	root(w, HG_ROOT_FRAME, v, "%s frame %s() local '%s'", thread, fn, var);
+	frame_root(w, HG_RW_LOCAL, v, thread, fn, "local '%s'", var);
 }
 
 /* Roots of one 3.11+ interpreter frame's locals. */
 static void iframe_roots(struct walker *w, uint64_t f, const char *thread)
 {
 	const struct hg_pylayout *L = w->L;
-	uint64_t code = walk_ptr(w, f + (uint64_t)L->if_code);
-	uint64_t names = walk_ptr(w, code + (uint64_t)L->co_localsplusnames);
-	uint64_t kinds = walk_ptr(w, code + (uint64_t)L->co_localspluskinds);
-	int64_t n = (int32_t)walk_u32(w, code + (uint64_t)L->co_nlocalsplus);
-	int64_t nn = names ? (int64_t)walk_ptr(w, names + 16) : 0;
+	uint64_t code = rd_stackref(w, f + (uint64_t)L->if_code);
+	uint64_t names = rd_ptr(w, code + (uint64_t)L->co_localsplusnames);
+	uint64_t kinds = rd_ptr(w, code + (uint64_t)L->co_localspluskinds);
+	int64_t n = (int32_t)rd_u32(w, code + (uint64_t)L->co_nlocalsplus);
+	int64_t nn = names ? (int64_t)rd_ptr(w, names + OB_SIZE) : 0;
 	char fn[256];
 
 	code_name(w, code, fn, sizeof(fn));
 	for (int64_t k = 0; k < n && k < 100000; k++) {
-		uint64_t v = walk_ptr(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k);
+		uint64_t v = rd_stackref(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k);
 		char var[256];
 		int trunc;
-		unsigned kind = kinds ? walk_u8(w, kinds + 32 + (uint64_t)k) : 0x20;
+		unsigned kind = kinds ? rd_u8(w, kinds + BYTES_SVAL + (uint64_t)k) : 0;
 
 		if (!v)
 			continue;
-		if (k >= nn || text_str(w, walk_ptr(w, names + 24 + 8 * (uint64_t)k), var, sizeof(var), &trunc) < 0)
+		if (k >= nn || text_str(w, rd_tuple_item(w, names, (uint64_t)k), var, sizeof(var), &trunc) < 0)
 			snprintf(var, sizeof(var), "#%lld", (long long)k);
 		text_sanitize(var);
-		local_root(w, v, thread, fn, var, (kind & 0xc0) != 0);
+		local_root(w, v, thread, fn, var, (kind & CO_KIND_CELL_FREE) != 0);
 	}
-	root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_func), "%s frame %s() function", thread, fn);
-	root(w, HG_ROOT_FRAME, code, "%s frame %s() code", thread, fn);
-	root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_locals), "%s frame %s() f_locals", thread, fn);
-	root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_frame_obj), "%s frame %s() frame object", thread, fn);
-	root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_globals), "%s frame %s() f_globals", thread, fn);
+	frame_root(w, HG_RW_FRAME, rd_stackref(w, f + (uint64_t)L->if_func), thread, fn, "function");
+	frame_root(w, HG_RW_FRAME, code, thread, fn, "code");
+	frame_root(w, HG_RW_FRAME, rd_ptr(w, f + (uint64_t)L->if_locals), thread, fn, "f_locals");
+	frame_root(w, HG_RW_FRAME, rd_ptr(w, f + (uint64_t)L->if_frame_obj), thread, fn, "frame object");
+	frame_root(w, HG_RW_FRAME, rd_ptr(w, f + (uint64_t)L->if_globals), thread, fn, "f_globals");
 	/* The value stack only for callers (stacktop >= nlocalsplus, not the running frame). */
 	{
-		int32_t top = (int32_t)walk_u32(w, f + (uint64_t)L->if_stacktop);
+		int64_t top = iframe_stacktop(w, f);
 
 		for (int64_t k = n; top > 0 && k < top && k < n + 10000; k++)
-			root(w, HG_ROOT_FRAME, walk_ptr(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k),
-			     "%s frame %s() stack[%lld]", thread, fn, (long long)(k - n));
+			frame_root(w, HG_RW_STACK, rd_stackref(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k),
+				   thread, fn, "stack[%lld]", (long long)(k - n));
 	}
 }
 
@@ -196,33 +214,33 @@ static void iframe_roots(struct walker *w, uint64_t f, const char *thread)
 static void frame_roots(struct walker *w, uint64_t f, const char *thread)
 {
 	const struct hg_pylayout *L = w->L;
-	uint64_t code = walk_ptr(w, f + (uint64_t)L->f_code);
+	uint64_t code = rd_ptr(w, f + (uint64_t)L->f_code);
 	uint64_t tuples[3] = {
-		walk_ptr(w, code + (uint64_t)L->co_varnames),
-		walk_ptr(w, code + (uint64_t)L->co_cellvars),
-		walk_ptr(w, code + (uint64_t)L->co_freevars),
+		rd_ptr(w, code + (uint64_t)L->co_varnames),
+		rd_ptr(w, code + (uint64_t)L->co_cellvars),
+		rd_ptr(w, code + (uint64_t)L->co_freevars),
 	};
 	char fn[256];
 	int64_t k = 0;
 
 	code_name(w, code, fn, sizeof(fn));
 	for (int t = 0; t < 3; t++) {
-		int64_t n = tuples[t] ? (int64_t)walk_ptr(w, tuples[t] + 16) : 0;
+		int64_t n = tuples[t] ? (int64_t)rd_ptr(w, tuples[t] + OB_SIZE) : 0;
 
 		for (int64_t j = 0; j < n && j < 100000; j++, k++) {
-			uint64_t v = walk_ptr(w, f + (uint64_t)L->f_localsplus + 8 * (uint64_t)k);
+			uint64_t v = rd_ptr(w, f + (uint64_t)L->f_localsplus + 8 * (uint64_t)k);
 			char var[256];
 			int trunc;
 
 			if (!v)
 				continue;
-			if (text_str(w, walk_ptr(w, tuples[t] + 24 + 8 * (uint64_t)j), var, sizeof(var), &trunc) < 0)
+			if (text_str(w, rd_tuple_item(w, tuples[t], (uint64_t)j), var, sizeof(var), &trunc) < 0)
 				snprintf(var, sizeof(var), "#%lld", (long long)k);
 			text_sanitize(var);
 			local_root(w, v, thread, fn, var, t != 0);
 		}
 	}
-	root(w, HG_ROOT_FRAME, f, "%s frame %s() frame object", thread, fn);
+	frame_root(w, HG_RW_FRAME, f, thread, fn, "frame object");
 }
 
 static void thread_roots(struct walker *w, uint64_t ts, struct thread_roots *tr)
@@ -231,42 +249,51 @@ static void thread_roots(struct walker *w, uint64_t ts, struct thread_roots *tr)
 	char thread[64];
 	uint64_t f;
 	int n = 0;
+	struct chain_guard g;
 
 	tr->ts = ts;
-	tr->ident = walk_ptr(w, ts + (uint64_t)L->ts_thread_id);
-	tr->native = L->ts_native_thread_id >= 0 ? (uint32_t)walk_ptr(w, ts + (uint64_t)L->ts_native_thread_id) : 0;
+	tr->ident = rd_ptr(w, ts + (uint64_t)L->ts_thread_id);
+	tr->native = L->ts_native_thread_id >= 0 ? (uint32_t)rd_ptr(w, ts + (uint64_t)L->ts_native_thread_id) : 0;
 	tr->first_root = w->h->nroot;
 	/* Placeholder names; thread_names() puts the threading.Thread name in. */
 	snprintf(thread, sizeof(thread), "thread 0x%" PRIx64, tr->ident);
 	if (L->ts_frame >= 0) {
-		for (f = walk_ptr(w, ts + (uint64_t)L->ts_frame); f && n < MAX_FRAMES; n++) {
+		f = rd_ptr(w, ts + (uint64_t)L->ts_frame);
+		chain_guard_init(&g, w, f, (uint64_t)L->frame_size);
+		for (; f && n < MAX_FRAMES; n++) {
 			frame_roots(w, f, thread);
-			f = walk_ptr(w, f + (uint64_t)L->f_back);
+			f = rd_ptr(w, f + (uint64_t)L->f_back);
+			if (chain_guard_step(&g, f) < 0)
+				break;
 		}
 	} else {
 		if (L->ts_current_frame >= 0)
-			f = walk_ptr(w, ts + (uint64_t)L->ts_current_frame);
+			f = rd_ptr(w, ts + (uint64_t)L->ts_current_frame);
 		else
-			f = walk_ptr(w, walk_ptr(w, ts + (uint64_t)L->ts_cframe) + (uint64_t)L->cframe_current_frame);
+			f = rd_ptr(w, rd_ptr(w, ts + (uint64_t)L->ts_cframe) + (uint64_t)L->cframe_current_frame);
+		chain_guard_init(&g, w, f, (uint64_t)L->if_localsplus);
 		for (; f && n < MAX_FRAMES; n++) {
-			int owner = walk_u8(w, f + (uint64_t)L->if_owner);
+			int owner = rd_u8(w, f + (uint64_t)L->if_owner);
 
-			if (owner != L->owner_cstack && walk_ptr(w, f + (uint64_t)L->if_code))
+			/* shims and interpreter entry frames are no Python calls */
+			if ((L->owner_shim < 0 || owner < L->owner_shim) && rd_stackref(w, f + (uint64_t)L->if_code))
 				iframe_roots(w, f, thread);
-			f = walk_ptr(w, f + (uint64_t)L->if_previous);
+			f = rd_ptr(w, f + (uint64_t)L->if_previous);
+			if (chain_guard_step(&g, f) < 0)
+				break;
 		}
 	}
-	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, ts + (uint64_t)L->ts_dict), "%s state dict", thread);
-	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, ts + (uint64_t)L->ts_async_exc), "%s async exception", thread);
-	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, ts + (uint64_t)L->ts_context), "%s context", thread);
+	root(w, HG_ROOT_INTERPRETER, HG_RW_STATE, rd_ptr(w, ts + (uint64_t)L->ts_dict), "%s state dict", thread);
+	root(w, HG_ROOT_INTERPRETER, HG_RW_STATE, rd_ptr(w, ts + (uint64_t)L->ts_async_exc), "%s async exception", thread);
+	root(w, HG_ROOT_INTERPRETER, HG_RW_STATE, rd_ptr(w, ts + (uint64_t)L->ts_context), "%s context", thread);
 	if (L->ts_current_exception >= 0)
-		root(w, HG_ROOT_INTERPRETER, walk_ptr(w, ts + (uint64_t)L->ts_current_exception), "%s current exception", thread);
+		root(w, HG_ROOT_INTERPRETER, HG_RW_STATE, rd_ptr(w, ts + (uint64_t)L->ts_current_exception), "%s current exception", thread);
 	else
-		root(w, HG_ROOT_INTERPRETER, walk_ptr(w, ts + (uint64_t)L->ts_curexc_value), "%s current exception", thread);
+		root(w, HG_ROOT_INTERPRETER, HG_RW_STATE, rd_ptr(w, ts + (uint64_t)L->ts_curexc_value), "%s current exception", thread);
 	/* The chain of exceptions being handled. */
-	for (uint64_t item = walk_ptr(w, ts + (uint64_t)L->ts_exc_info), k = 0; item && k < 1000; k++) {
-		root(w, HG_ROOT_INTERPRETER, walk_ptr(w, item + (uint64_t)L->exc_item_value), "%s handled exception", thread);
-		item = walk_ptr(w, item + (uint64_t)L->exc_item_previous);
+	for (uint64_t item = rd_ptr(w, ts + (uint64_t)L->ts_exc_info), k = 0; item && k < 1000; k++) {
+		root(w, HG_ROOT_INTERPRETER, HG_RW_STATE, rd_ptr(w, item + (uint64_t)L->exc_item_value), "%s handled exception", thread);
+		item = rd_ptr(w, item + (uint64_t)L->exc_item_previous);
 	}
 	tr->end_root = w->h->nroot;
 }
@@ -274,31 +301,40 @@ static void thread_roots(struct walker *w, uint64_t ts, struct thread_roots *tr)
 void roots_collect(struct walker *w)
 {
 	const struct hg_pylayout *L = w->L;
-	uint64_t interp = w->interp, modules = walk_ptr(w, interp + (uint64_t)L->is_modules);
+	uint64_t interp = w->interp, modules = rd_ptr(w, interp + (uint64_t)L->is_modules);
 	uint64_t gc = gc_base(w, interp);
 	size_t nthreads = 0;
 	struct thread_roots *threads = NULL;
+	struct chain_guard g;
+	uint64_t ts;
 
-	if (walk_dict_items(w, modules, module_cb, NULL) < 0)
-		hg_warnf(w->warn, "%s: sys.modules could not be read; module roots are missing", w->c->path);
-	root(w, HG_ROOT_INTERPRETER, modules, "sys.modules");
-	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, interp + (uint64_t)L->is_sysdict), "sys.__dict__");
-	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, interp + (uint64_t)L->is_builtins), "builtins.__dict__");
-	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, interp + (uint64_t)L->is_importlib), "interpreter importlib");
-	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, interp + (uint64_t)L->is_dict), "interpreter state dict");
-	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, interp + (uint64_t)L->is_builtins_copy), "interpreter builtins copy");
-	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, gc + 208), "gc.garbage");
-	root(w, HG_ROOT_INTERPRETER, walk_ptr(w, gc + 216), "gc.callbacks");
+	if (dict_items(w, modules, module_cb, NULL) < 0)
+		hg_warnf(w->src->warn, "%s: sys.modules could not be read; module roots are missing", w->src->path);
+	root(w, HG_ROOT_INTERPRETER, HG_RW_OTHER, modules, "sys.modules");
+	root(w, HG_ROOT_INTERPRETER, HG_RW_OTHER, rd_ptr(w, interp + (uint64_t)L->is_sysdict), "sys.__dict__");
+	root(w, HG_ROOT_INTERPRETER, HG_RW_OTHER, rd_ptr(w, interp + (uint64_t)L->is_builtins), "builtins.__dict__");
+	root(w, HG_ROOT_INTERPRETER, HG_RW_OTHER, rd_ptr(w, interp + (uint64_t)L->is_importlib), "interpreter importlib");
+	root(w, HG_ROOT_INTERPRETER, HG_RW_OTHER, rd_ptr(w, interp + (uint64_t)L->is_dict), "interpreter state dict");
+	root(w, HG_ROOT_INTERPRETER, HG_RW_OTHER, rd_ptr(w, interp + (uint64_t)L->is_builtins_copy), "interpreter builtins copy");
+	root(w, HG_ROOT_INTERPRETER, HG_RW_OTHER, rd_ptr(w, gc + (uint64_t)L->gc_garbage), "gc.garbage");
+	root(w, HG_ROOT_INTERPRETER, HG_RW_OTHER, rd_ptr(w, gc + (uint64_t)L->gc_callbacks), "gc.callbacks");
 
-	for (uint64_t ts = walk_ptr(w, interp + (uint64_t)L->is_threads_head); ts && nthreads < MAX_THREADS;
-	     ts = walk_ptr(w, ts + (uint64_t)L->ts_next)) {
-		if (walk_ptr(w, ts + (uint64_t)L->ts_interp) != interp) {
-			hg_warnf(w->warn, "%s: thread state 0x%" PRIx64 " does not belong to the interpreter; thread list cut there",
-				 w->c->path, ts);
+	ts = rd_ptr(w, interp + (uint64_t)L->is_threads_head);
+	chain_guard_init(&g, w, ts, (uint64_t)L->tstate_size);
+	while (ts && nthreads < MAX_THREADS) {
+		if (rd_ptr(w, ts + (uint64_t)L->ts_interp) != interp) {
+			hg_warnf(w->src->warn, "%s: thread state 0x%" PRIx64 " does not belong to the interpreter; thread list cut there",
+				 w->src->path, ts);
 			break;
 		}
 		threads = xrealloc(threads, (nthreads + 1) * sizeof(*threads));
 		thread_roots(w, ts, &threads[nthreads++]);
+		ts = rd_ptr(w, ts + (uint64_t)L->ts_next);
+		if (chain_guard_step(&g, ts) < 0) {
+			hg_warnf(w->src->warn, "%s: the thread list loops at 0x%" PRIx64 "; cut there", w->src->path, ts);
+			w->src->incomplete = 1;
+			break;
+		}
 	}
 	w->threads = threads;
 	w->nthreads = nthreads;
@@ -318,8 +354,8 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 		}
 	if (mi == HG_NONE)
 		return -1;
-	threading = walk_ptr(w, h->addr[mi] + 16);
-	active = walk_dict_get(w, threading, "_active");
+	threading = rd_ptr(w, h->addr[mi] + MODULE_DICT);
+	active = dict_get(w, threading, "_active");
 	if (!active)
 		return -1;
 	/* _active's keys are ints: compare their values. */
@@ -459,20 +495,19 @@ static void scan_c_range(struct cscan *cs, uint64_t a, uint64_t b, const char *w
 
 	a = (a + 7) & ~(uint64_t)7;
 	while (a + 8 <= b) {
-		const struct hg_core_region *r = hg_core_region_at(w->c, a);
+		struct hg_pyspan r;
 		uint64_t end;
 
-		if (!r) {
-			/* a hole in the dump: on to the next region, in one step */
-			r = hg_core_region_after(w->c, a);
-			if (!r || r->start >= b)
+		if (w->m->span(w->m->ctx, a, 0, &r) < 0) {
+			/* a hole in the dump: on to the next span, in one step */
+			if (w->m->span(w->m->ctx, a, 1, &r) < 0 || r.start >= b)
 				break;
-			a = (r->start + 7) & ~(uint64_t)7;
+			a = (r.start + 7) & ~(uint64_t)7;
 			continue;
 		}
-		end = r->end < b ? r->end : b;
+		end = r.end < b ? r.end : b;
 		for (; a + 8 <= end; a += 8) {
-			uint64_t p = hg_le64(r->data + (a - r->start)), size;
+			uint64_t p = hg_le64(r.data + (a - r.start)), size;
 			uint32_t i;
 
 			if (p < 4096 || (p & 7))
@@ -487,9 +522,9 @@ static void scan_c_range(struct cscan *cs, uint64_t a, uint64_t b, const char *w
 					label = hg_heap_cstr(h, s);
 					free(s);
 				}
-				hg_heap_add_root(h, kind, label, i);
+				hg_heap_add_root(h, kind, HG_RW_MEMORY, label, i);
 				hg_heap_mark_from(h, i, kind == HG_ROOT_C ? HG_OBJ_C_HELD : HG_OBJ_REACHABLE);
-			} else if (hops < max && (size = walk_block_size(w, p)) && !block_seen(cs, p)) {
+			} else if (hops < max && (size = block_size(w, p)) && !block_seen(cs, p)) {
 				scan_c_range(cs, p, p + size, what, kind, hops + 1, max);
 			}
 		}
@@ -500,7 +535,6 @@ static void scan_c_range(struct cscan *cs, uint64_t a, uint64_t b, const char *w
 static void scan_c_memory(struct cscan *cs, int max)
 {
 	struct walker *w = cs->w;
-	char what[512];
 
 	/*
 	 * The interpreter and thread states themselves: heap blocks before 3.11
@@ -512,40 +546,11 @@ static void scan_c_memory(struct cscan *cs, int max)
 	for (size_t t = 0; t < w->nthreads; t++)
 		scan_c_range(cs, w->threads[t].ts, w->threads[t].ts + (uint64_t)w->L->tstate_size,
 			     "thread state", HG_ROOT_INTERPRETER, 0, max);
-	/* C stacks of the threads, from the stack pointer up. */
-	for (size_t t = 0; t < w->c->nthreads; t++) {
-		const struct hg_core_region *r = hg_core_region_at(w->c, w->c->threads[t].sp);
+	/* C stacks and static data, as the source lists them */
+	for (size_t k = 0; k < w->src->ncmem; k++) {
+		const struct hg_pycmem *c = &w->src->cmem[k];
 
-		if (!r)
-			continue;
-		snprintf(what, sizeof(what), "C stack of thread %d", w->c->threads[t].tid);
-		scan_c_range(cs, w->c->threads[t].sp, r->end, what, HG_ROOT_C, 0, max);
-	}
-	/* Writable data of every mapped ELF image (extension modules' static variables, libpython's). */
-	for (size_t f = 0; f < w->c->nfiles; f++) {
-		struct hg_core_file *file = &w->c->files[f];
-		const char *base;
-
-		if (!file->is_elf || file->status == HG_FILE_MISMATCH)
-			continue;
-		base = strrchr(file->path, '/');
-		base = base ? base + 1 : file->path;
-		for (size_t s = 0; s < file->elf.nsh; s++) {
-			const Elf64_Shdr *sh = &file->elf.sh[s];
-			uint64_t lo = sh->sh_addr + file->bias;
-
-			if (!(sh->sh_flags & SHF_WRITE) || !(sh->sh_flags & SHF_ALLOC) || !sh->sh_size)
-				continue;
-			/* the interpreter's own static data is interpreter state (AST types, caches,
-			 * the runtime); other images' is C memory (extension modules) */
-			if (f == w->py->image) {
-				snprintf(what, sizeof(what), "interpreter state (static data of %s)", base);
-				scan_c_range(cs, lo, lo + sh->sh_size, what, HG_ROOT_INTERPRETER, 0, max);
-			} else {
-				snprintf(what, sizeof(what), "static data of %s", base);
-				scan_c_range(cs, lo, lo + sh->sh_size, what, HG_ROOT_C, 0, max);
-			}
-		}
+		scan_c_range(cs, c->lo, c->hi, c->what, c->interpreter ? HG_ROOT_INTERPRETER : HG_ROOT_C, 0, max);
 	}
 }
 
@@ -559,8 +564,8 @@ void roots_c_memory(struct walker *w)
 	for (size_t t = 0; t < h->ntype; t++) {
 		uint32_t o = h->types[t].obj;
 
-		if (o != HG_NONE && !(walk_ptr(w, h->types[t].addr + 168) & (1ul << 9)))
-			hg_heap_add_root(h, HG_ROOT_INTERPRETER,
+		if (o != HG_NONE && !(rd_ptr(w, h->types[t].addr + TP_FLAGS) & TPF_HEAPTYPE))
+			hg_heap_add_root(h, HG_ROOT_INTERPRETER, HG_RW_STATIC_TYPE,
 					 hg_heap_cstr(h, "static type"), o);
 	}
 	hg_heap_mark(h);

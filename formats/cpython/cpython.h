@@ -6,7 +6,7 @@
 #define HG_CPYTHON_H
 
 #include <stdint.h>
-#include "core.h"
+#include "../core.h"
 
 struct hg_python {
 	uint32_t version_hex;	/* PY_VERSION_HEX, e.g. 0x030b02f0 */
@@ -18,7 +18,7 @@ struct hg_python {
 	const char *image_path;
 	int shared;		/* libpython is a shared library (else linked into the executable) */
 	int free_threaded;	/* a 3.13t build (no GIL): other object layouts */
-	int supported;		/* 3.8 <= version <= 3.13, with the GIL */
+	int supported;		/* a version with a layout column, with the GIL */
 };
 
 /*
@@ -27,6 +27,12 @@ struct hg_python {
  * the interpreter image is missing from disk).
  */
 int hg_cpython_detect(struct hg_core *c, struct hg_python *py, struct hg_error *err);
+
+/*
+ * The versions heapgraph reads, as text for messages ("3.8 to 3.15"): the
+ * first and last columns of the layout table.
+ */
+const char *hg_cpython_supported(void);
 
 struct hg_heap;
 
