@@ -388,78 +388,57 @@ const struct hg_core_region *hg_core_region_at(struct hg_core *c, uint64_t addr)
 	return &c->regions[k - 1];
 }
 
+static int core_span(void *ctx, uint64_t addr, int after, struct hg_span *out)
+{
+	struct hg_core *c = ctx;
+	const struct hg_core_region *r = after ? hg_core_region_after(c, addr) : hg_core_region_at(c, addr);
+
+	if (!r)
+		return -1;
+	out->start = r->start;
+	out->end = r->end;
+	out->data = r->data;
+	return 0;
+}
+
+void hg_core_mem(struct hg_core *c, struct hg_mem *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->span = core_span;
+	m->ctx = c;
+}
+
+/* The readers below are struct hg_mem's over the core's regions (mem.c). */
 int hg_core_read(struct hg_core *c, uint64_t addr, void *buf, size_t len)
 {
-	unsigned char *out = buf;
+	struct hg_mem m;
 
-	while (len) {
-		const struct hg_core_region *r = hg_core_region_at(c, addr);
-		uint64_t n;
-
-		if (!r)
-			return -1;
-		n = r->end - addr;
-		if (n > len)
-			n = len;
-		memcpy(out, r->data + (addr - r->start), (size_t)n);
-		out += n;
-		len -= (size_t)n;
-		addr += n;
-		if (len && addr == 0)
-			return -1;
-	}
-	return 0;
+	hg_core_mem(c, &m);
+	return hg_mem_read(&m, addr, buf, len);
 }
 
 int hg_core_read_u64(struct hg_core *c, uint64_t addr, uint64_t *v)
 {
-	const struct hg_core_region *r = hg_core_region_at(c, addr);
+	struct hg_mem m;
 
-	if (r && r->end - addr >= 8) {
-		*v = hg_le64(r->data + (addr - r->start));
-		return 0;
-	}
-	return hg_core_read(c, addr, v, 8);
+	hg_core_mem(c, &m);
+	return hg_mem_u64(&m, addr, v);
 }
 
 const void *hg_core_ptr(struct hg_core *c, uint64_t addr, size_t len)
 {
-	const struct hg_core_region *r = hg_core_region_at(c, addr);
+	struct hg_mem m;
 
-	if (!r || r->end - addr < len)
-		return NULL;
-	return r->data + (addr - r->start);
+	hg_core_mem(c, &m);
+	return hg_mem_ptr(&m, addr, len);
 }
 
 long hg_core_read_cstr(struct hg_core *c, uint64_t addr, char *buf, size_t max)
 {
-	size_t i = 0;
+	struct hg_mem m;
 
-	if (!max)
-		return -1;
-	/* Up to max bytes are examined: a string of max-1 bytes has its NUL at max-1. */
-	while (i < max) {
-		const struct hg_core_region *r;
-		const unsigned char *p, *nul;
-		size_t n, k;
-
-		if (addr + i < addr || !(r = hg_core_region_at(c, addr + i)))
-			break;
-		p = r->data + (addr + i - r->start);
-		n = r->end - (addr + i) < max - i ? (size_t)(r->end - (addr + i)) : max - i;
-		nul = memchr(p, '\0', n);
-		if (nul) {
-			k = (size_t)(nul - p);	/* i + k <= max - 1 as nul lies below max */
-			memcpy(buf + i, p, k);
-			buf[i + k] = '\0';
-			return (long)(i + k);
-		}
-		k = i + n < max ? n : max - 1 - i;
-		memcpy(buf + i, p, k);
-		i += n;
-	}
-	buf[i < max ? i : max - 1] = '\0';
-	return -1;
+	hg_core_mem(c, &m);
+	return hg_mem_cstr(&m, addr, buf, max);
 }
 
 /* ---- mapped files ---- */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include "elf.h"
 #include "input.h"
+#include "mem.h"
 
 struct hg_arch;
 
@@ -118,6 +119,8 @@ int hg_core_read_u64(struct hg_core *c, uint64_t addr, uint64_t *v);
 const void *hg_core_ptr(struct hg_core *c, uint64_t addr, size_t len);
 /* The region holding addr, or NULL. */
 const struct hg_core_region *hg_core_region_at(struct hg_core *c, uint64_t addr);
+/* m reads the memory of c (its segments and the file pages it left out) through mem.h. */
+void hg_core_mem(struct hg_core *c, struct hg_mem *m);
 /* The first region that starts above addr, or NULL: how a scan jumps over a hole. */
 const struct hg_core_region *hg_core_region_after(const struct hg_core *c, uint64_t addr);
 /* Reads a NUL-terminated string of at most max-1 bytes; its length, or -1. */

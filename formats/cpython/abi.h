@@ -176,6 +176,10 @@
 #define BUFFERED_BUFFER		56
 #define BUFFERED_SIZE		120
 #define BYTESIO_BUF		16	/* bytesio: its buffer, a bytes object */
+#define RING_GET_IDX		8	/* _queue's RingBuf (3.13+): put_idx, get_idx, items, items_cap, num_items */
+#define RING_ITEMS		16
+#define RING_CAP		24
+#define RING_NUM		32
 #define STGDICT_DICT_SIZE	48	/* StgDict's own fields are counted after the dict's */
 #define NDARRAY_DATA		16	/* PyArrayObject_fields */
 #define NDARRAY_ND		24

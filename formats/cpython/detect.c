@@ -161,8 +161,8 @@ int hg_cpython_detect(struct hg_core *c, struct hg_python *py, struct hg_error *
 	py->image_path = f->path;
 	py->shared = c->executable ? strcmp(c->executable, f->path) != 0 : strstr(base_name(f->path), ".so") != NULL;
 
-	if (hg_core_read(c, py->runtime, cookie, 8) == 0 && !memcmp(cookie, "xdebugpy", 8) &&
-	    hg_core_read_u64(c, py->runtime + 8, &v) == 0 && (v >> 24) == 3)
+	if (hg_core_read(c, py->runtime, cookie, 8) == 0 && !memcmp(cookie, HG_PY_DEBUG_COOKIE, 8) &&
+	    hg_core_read_u64(c, py->runtime + HG_PY_DEBUG_VERSION, &v) == 0 && (v >> 24) == 3)
 		set_version(py, (uint32_t)v, "_Py_DebugOffsets");
 	else if (hg_core_file_symbol(c, py->image, "Py_Version", &v) == 0 &&
 		 hg_core_read(c, v, &hex, 4) == 0 && (hex >> 24) == 3)
@@ -176,7 +176,7 @@ int hg_cpython_detect(struct hg_core *c, struct hg_python *py, struct hg_error *
 		return hg_errorf(err, HG_ENOTFOUND, "%s: found _PyRuntime in %s but not the Python version",
 				 c->path, f->path);
 	/* _Py_DebugOffsets.free_threaded (3.13+): a build without the GIL lays objects out differently */
-	if (!strcmp(py->version_source, "_Py_DebugOffsets") && hg_core_read_u64(c, py->runtime + 16, &v) == 0 && v)
+	if (!strcmp(py->version_source, "_Py_DebugOffsets") && hg_core_read_u64(c, py->runtime + HG_PY_DEBUG_FREE_THREADED, &v) == 0 && v)
 		py->free_threaded = 1;
 	py->supported = py->major == 3 && py->minor >= HG_PY_MINOR_FIRST && py->minor <= HG_PY_MINOR_LAST &&
 			!py->free_threaded;

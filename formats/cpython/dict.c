@@ -67,13 +67,13 @@ int dict_view(struct walker *w, uint64_t dict, struct dict_view *v)
 
 int view_entry(struct walker *w, const struct dict_view *v, uint64_t i, uint64_t *key, uint64_t *value)
 {
-	const unsigned char *e = hg_pymem_ptr(w->m, v->entries + i * v->esize, v->esize);
+	const unsigned char *e = hg_mem_ptr(w->m, v->entries + i * v->esize, v->esize);
 
 	if (!e)
 		return -1;
 	*key = hg_le64(e + v->koff);
 	*value = hg_le64(e + v->voff);
-	if (v->values && hg_pymem_u64(w->m, v->values + 8 * i, value) < 0)
+	if (v->values && hg_mem_u64(w->m, v->values + 8 * i, value) < 0)
 		return -1;
 	return 0;
 }

@@ -109,7 +109,7 @@ static void float_repr(struct walker *w, const struct pyobj *o, char *r, size_t 
 {
 	double d = 0;
 
-	hg_pymem_read(w->m, o->a + FLOAT_VALUE, &d, 8);
+	hg_mem_read(w->m, o->a + FLOAT_VALUE, &d, 8);
 	text_float(d, r, rn);
 	snprintf(v, vn, "%s", r);
 }
@@ -176,15 +176,13 @@ static uint64_t bytearray_size(struct walker *w, const struct pyobj *o)
 {
 	uint64_t size = (uint64_t)o->t->basicsize;
 
-	if (w->L->bytearray_bytes >= 0) {
-		/* 3.15+: the bytes object holding the data, counted as sys.getsizeof(bytes) */
-		uint64_t b = rd_ptr(w, o->a + (uint64_t)w->L->bytearray_bytes);
+	uint64_t alloc = rd_ptr(w, o->a + BYTEARRAY_ALLOC);
 
-		if (b)
-			size += BYTES_HEAD + rd_ptr(w, b + OB_SIZE);
-	} else {
-		size += rd_ptr(w, o->a + BYTEARRAY_ALLOC);
-	}
+	/* 3.15+ keep the data in a bytes object of alloc bytes, counted as sys.getsizeof(bytes) */
+	if (w->L->bytearray_bytes >= 0)
+		size += alloc ? BYTES_HEAD + alloc : 0;
+	else
+		size += alloc;
 	return size;
 }
 
@@ -311,7 +309,7 @@ static void set_edges(struct walker *w, const struct pyobj *o)
 	for (uint64_t k = 0; table && k <= mask; k++) {
 		uint64_t key;
 
-		if (hg_pymem_u64(w->m, table + SETENTRY_SIZE * k, &key) < 0)
+		if (hg_mem_u64(w->m, table + SETENTRY_SIZE * k, &key) < 0)
 			break;	/* past the memory the dump has: a damaged mask */
 		if (key && key != w->set_dummy)
 			edge(w, key, w->lbl_set, HG_EDGE_STRONG, HG_REF_OTHER);

@@ -402,7 +402,7 @@ static void cfunction_repr(struct walker *w, const struct pyobj *o, char *r, siz
 {
 	uint64_t ml = rd_ptr(w, o->a + CFUNC_ML);
 
-	if (!ml || hg_pymem_cstr(w->m, rd_ptr(w, ml), r, rn) < 0)
+	if (!ml || hg_mem_cstr(w->m, rd_ptr(w, ml), r, rn) < 0)
 		snprintf(r, rn, "<builtin>");
 }
 

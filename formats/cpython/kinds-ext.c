@@ -28,7 +28,7 @@ static void deque_edges(struct walker *w, const struct pyobj *o)
 		return;
 	chain_guard_init(&g, w, blk, DEQUE_BLOCK_SIZE);
 	for (int64_t k = 0; k < n && blk; ) {
-		if (!(b = hg_pymem_ptr(w->m, blk, DEQUE_BLOCK_SIZE))) {
+		if (!(b = hg_mem_ptr(w->m, blk, DEQUE_BLOCK_SIZE))) {
 			w->h->flags[o->i] |= HG_OBJ_DAMAGED;
 			return;
 		}
@@ -155,6 +155,38 @@ static uint64_t bytesio_size(struct walker *w, const struct pyobj *o, uint64_t s
 	return size + (n < ((uint64_t)1 << 40) ? BYTES_HEAD + n : 0);
 }
 
+/* _queue.SimpleQueue (3.13+): its items, oldest first, in a ring of items_cap slots */
+static void simplequeue_edges(struct walker *w, const struct pyobj *o)
+{
+	uint64_t ring = o->a + (uint64_t)w->L->sq_ringbuf, items, cap, get, n;
+
+	if (w->L->sq_ringbuf < 0)
+		return;
+	items = rd_ptr(w, ring + RING_ITEMS);
+	cap = rd_ptr(w, ring + RING_CAP);
+	get = rd_ptr(w, ring + RING_GET_IDX);
+	n = rd_ptr(w, ring + RING_NUM);
+	/* the whole ring must be in the dump: damaged counts cannot make this loop long */
+	if (!items || !cap || cap > ((uint64_t)1 << 32) || n > cap || get >= cap || !hg_mem_ptr(w->m, items, 8 * cap)) {
+		if (n)
+			w->h->flags[o->i] |= HG_OBJ_DAMAGED;
+		return;
+	}
+	for (uint64_t k = 0; k < n; k++)
+		edgef(w, rd_ptr(w, items + 8 * ((get + k) % cap)), HG_EDGE_STRONG, HG_REF_ITEM, "[%llu]",
+		      (unsigned long long)k);
+}
+
+static uint64_t simplequeue_size(struct walker *w, const struct pyobj *o, uint64_t size)
+{
+	uint64_t cap;
+
+	if (!w->L->sq_sizeof_items || w->L->sq_ringbuf < 0)
+		return size;
+	cap = rd_ptr(w, o->a + (uint64_t)w->L->sq_ringbuf + RING_CAP);
+	return size + (cap < ((uint64_t)1 << 32) ? 8 * cap : 0);
+}
+
 /*
  * What a ctypes type's StgDict (3.8-3.12) or StgInfo (3.13+) at base adds
  * to its size: the format string, shape[ndim] and ffi elements[length + 1].
@@ -163,7 +195,7 @@ static uint64_t stg_extra(struct walker *w, uint64_t base)
 {
 	const struct hg_pylayout *L = w->L;
 	char fmt[4096];
-	long len = hg_pymem_cstr(w->m, rd_ptr(w, base + (uint64_t)L->stg_format), fmt, sizeof(fmt));
+	long len = hg_mem_cstr(w->m, rd_ptr(w, base + (uint64_t)L->stg_format), fmt, sizeof(fmt));
 	uint64_t nd = rd_u32(w, base + (uint64_t)L->stg_ndim), n = rd_ptr(w, base + (uint64_t)L->stg_length);
 
 	return (len >= 0 ? (uint64_t)len + 1 : 0) + (nd < 64 ? 8 * nd : 0) +
@@ -271,7 +303,7 @@ static void ndarray_edges(struct walker *w, const struct pyobj *o)
 		n *= d;
 	}
 	/* the items must be in the dump: a damaged shape cannot make this loop long */
-	if (!n || !hg_pymem_ptr(w->m, data, 8 * n))
+	if (!n || !hg_mem_ptr(w->m, data, 8 * n))
 		return;
 	for (uint64_t k = 0; k < n; k++)
 		edgef(w, rd_ptr(w, data + 8 * k), HG_EDGE_STRONG, HG_REF_ITEM, "[%llu]", (unsigned long long)k);
@@ -284,6 +316,7 @@ const struct ext_ops ext_ops[] = {
 	[EXT_STRUCT] = { NULL, struct_size },
 	[EXT_BUFFERED] = { NULL, buffered_size },
 	[EXT_BYTESIO] = { NULL, bytesio_size },
+	[EXT_SIMPLEQUEUE] = { simplequeue_edges, simplequeue_size },
 	[EXT_STGDICT] = { NULL, stgdict_size },
 	[EXT_CTYPE] = { ctype_edges, ctype_size },
 	[EXT_NDARRAY] = { ndarray_edges, ndarray_size },

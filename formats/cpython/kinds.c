@@ -82,9 +82,9 @@ static void values_edges(struct walker *w, const struct tinfo *t, uint64_t value
 		v.n = cap;
 	for (uint64_t i = 0; i < v.n; i++) {
 		uint64_t key, value;
-		const unsigned char *e = hg_pymem_ptr(w->m, v.entries + i * v.esize, v.esize);
+		const unsigned char *e = hg_mem_ptr(w->m, v.entries + i * v.esize, v.esize);
 
-		if (!e || hg_pymem_u64(w->m, values + 8 * i, &value) < 0)
+		if (!e || hg_mem_u64(w->m, values + 8 * i, &value) < 0)
 			break;	/* damaged sizes: stop where the dump's memory ends */
 		key = hg_le64(e + v.koff);
 		if (!value)
@@ -127,7 +127,7 @@ static void instance_dict(struct walker *w, const struct tinfo *t, uint64_t a)
 				unsigned char hdr[4];
 
 				/* PyDictValues: capacity, size, embedded, valid */
-				if (hg_pymem_read(w->m, vb, hdr, 4) == 0 && hdr[DV_EMBEDDED_VALID])
+				if (hg_mem_read(w->m, vb, hdr, 4) == 0 && hdr[DV_EMBEDDED_VALID])
 					values_edges(w, t, vb + (uint64_t)w->L->values_prefix, hdr[0]);
 			}
 			break;

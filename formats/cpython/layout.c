@@ -96,7 +96,7 @@ int hg_pylayout_debug_offsets(struct hg_pylayout *L, const unsigned char *d, siz
 {
 	int col = L->minor - DBG_FIRST_MINOR, taken = 0;
 
-	if (col < 0 || col >= DBG_NVERSIONS || len < 8 || memcmp(d, "xdebugpy", 8))
+	if (col < 0 || col >= DBG_NVERSIONS || len < 8 || memcmp(d, HG_PY_DEBUG_COOKIE, 8))
 		return 0;
 	for (size_t k = 0; k < HG_ARRAY_SIZE(dbg_fields); k++) {
 		int pos = dbg_fields[k].pos[col];

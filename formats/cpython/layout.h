@@ -28,6 +28,9 @@
  *   refcnt_bits         bits of the first word that are the count (3.14+ keep
  *                       flags in the top 16)
  *   gen_state_completed generator frame states >= this hold no live locals
+ *   sq_ringbuf          _queue.SimpleQueue keeps its items in a ring buffer here
+ *                       (3.13+; a list before, found by the body scan)
+ *   sq_sizeof_items     SimpleQueue.__sizeof__ counts the ring's slots (3.15+)
  *   ctypes_info         a ctypes type's StgInfo inside the type object (3.13+:
  *                       PyObject_GetTypeData, the heap type's size rounded up
  *                       to 16); before, a StgDict in tp_dict holds it
@@ -183,6 +186,8 @@
 	X(mod_def,                  24,     24,     24,     24,     24,     24,     24,     NO) \
 	X(mod_state,                32,     32,     32,     32,     32,     32,     32,     24) \
 	X(mod_name,                 48,     48,     48,     48,     48,     48,     48,     40) \
+	X(sq_ringbuf,               NO,     NO,     NO,     NO,     NO,     24,     24,     24) \
+	X(sq_sizeof_items,           0,      0,      0,      0,      0,      0,      0,      1) \
 	X(bytearray_bytes,          NO,     NO,     NO,     NO,     NO,     NO,     NO,     56) \
 	X(mod_state_size,           NO,     NO,     NO,     NO,     NO,     NO,     NO,     56) \
 	X(dk_new,                    0,      0,      0,      1,      1,      1,      1,      1) \
@@ -255,6 +260,10 @@ int hg_pylayout_get(int major, int minor, struct hg_pylayout *out);
  * &_PyRuntime (len of them).  Returns how many fields were taken.
  */
 int hg_pylayout_debug_offsets(struct hg_pylayout *L, const unsigned char *d, size_t len);
+/* _Py_DebugOffsets begins with the cookie "xdebugpy", PY_VERSION_HEX and the free-threaded flag. */
+#define HG_PY_DEBUG_COOKIE	"xdebugpy"
+#define HG_PY_DEBUG_VERSION	8
+#define HG_PY_DEBUG_FREE_THREADED 16
 /* Bytes of _Py_DebugOffsets that cover every member the map reads. */
 #define HG_PY_DEBUG_OFFSETS_LEN 824
 

@@ -53,7 +53,7 @@ int hg_cpython_walk(struct hg_pysource *src, const struct hg_python *py, struct 
 	if (py->version_source && !strcmp(py->version_source, "_Py_DebugOffsets")) {
 		unsigned char d[HG_PY_DEBUG_OFFSETS_LEN];
 
-		if (hg_pymem_read(w.m, py->runtime, d, sizeof(d)) == 0)
+		if (hg_mem_read(w.m, py->runtime, d, sizeof(d)) == 0)
 			hg_pylayout_debug_offsets(&layout, d, sizeof(d));
 	}
 	w.L = &layout;
@@ -178,7 +178,7 @@ int hg_cpython_load(struct hg_core *c, const struct hg_python *py, struct hg_hea
 	int rc;
 
 	memset(&src, 0, sizeof(src));
-	hg_pymem_core(&src.mem, c);
+	hg_core_mem(c, &src.mem);
 	src.path = c->path;
 	src.pid = c->pid;
 	src.symbol = core_symbol;

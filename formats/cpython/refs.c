@@ -82,7 +82,7 @@ uint32_t obj_ref_quiet(struct walker *w, uint64_t addr)
 	i = hg_heap_find(w->h, addr);
 	if (i != HG_NONE)
 		return i;
-	if ((addr & 7) || !(p = hg_pymem_ptr(w->m, addr, 16)))
+	if ((addr & 7) || !(p = hg_mem_ptr(w->m, addr, 16)))
 		return HG_NONE;
 	refcnt = hg_le64(p + OB_REFCNT) & (w->L->refcnt_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << w->L->refcnt_bits) - 1);
 	/* Freed blocks hold a free-list pointer where the count was. */
@@ -169,7 +169,7 @@ static uint64_t pymalloc_block_size(struct walker *w, uint64_t p)
 
 	for (size_t k = 0; k < HG_ARRAY_SIZE(pool_sizes); k++) {
 		uint64_t ps = pool_sizes[k], pool = p & ~(ps - 1), size, off = p - pool;
-		const unsigned char *hdr = hg_pymem_ptr(w->m, pool, POOL_HEADER_SIZE);
+		const unsigned char *hdr = hg_mem_ptr(w->m, pool, POOL_HEADER_SIZE);
 		uint32_t used;
 
 		if (!hdr || off < POOL_HEADER_SIZE)
@@ -190,7 +190,7 @@ uint64_t block_size(struct walker *w, uint64_t p)
 	const unsigned char *hdr;
 	uint64_t size, next;
 
-	if ((p & 15) || !(hdr = hg_pymem_ptr(w->m, p - 8, 8)))
+	if ((p & 15) || !(hdr = hg_mem_ptr(w->m, p - 8, 8)))
 		return 0;
 	if ((size = pymalloc_block_size(w, p)))
 		return size;
@@ -198,7 +198,7 @@ uint64_t block_size(struct walker *w, uint64_t p)
 	if (size & 2)
 		return 0;	/* mmapped: large, not a struct */
 	size &= ~(uint64_t)7;
-	if (size < 32 || size > BLOCK_MAX || (size & 15) || !(hdr = hg_pymem_ptr(w->m, p - 8 + size, 8)))
+	if (size < 32 || size > BLOCK_MAX || (size & 15) || !(hdr = hg_mem_ptr(w->m, p - 8 + size, 8)))
 		return 0;
 	next = hg_le64(hdr);
 	return (next & 1) && (next & ~(uint64_t)7) >= 32 ? size - 8 : 0;
@@ -237,7 +237,7 @@ void seq_items(struct walker *w, uint64_t items, int64_t n)
 	if (n < 0 || n > ((int64_t)1 << 32))
 		return;
 	for (int64_t k = 0; k < n; k++) {
-		const unsigned char *p = hg_pymem_ptr(w->m, items + 8 * (uint64_t)k, 8);
+		const unsigned char *p = hg_mem_ptr(w->m, items + 8 * (uint64_t)k, 8);
 		uint64_t v;
 		uint32_t t;
 		char lbl[32];

@@ -63,6 +63,7 @@ int roots_gc_lists(struct walker *w)
 
 	if (!interp)
 		return -1;
+	/* _PyRuntimeState.interpreters: head, then main */
 	w->interp = rd_ptr(w, w->py->runtime + (uint64_t)L->rt_interp_head + 8);
 	if (!w->interp)
 		w->interp = interp;
@@ -495,7 +496,7 @@ static void scan_c_range(struct cscan *cs, uint64_t a, uint64_t b, const char *w
 
 	a = (a + 7) & ~(uint64_t)7;
 	while (a + 8 <= b) {
-		struct hg_pyspan r;
+		struct hg_span r;
 		uint64_t end;
 
 		if (w->m->span(w->m->ctx, a, 0, &r) < 0) {

@@ -55,7 +55,7 @@ long text_str(struct walker *w, uint64_t addr, char *buf, size_t max, int *trunc
 	size_t o = 0, n;
 
 	*truncated = 0;
-	if (max < 8 || !addr || hg_pymem_read(w->m, addr, hdr, sizeof(hdr)) < 0)
+	if (max < 8 || !addr || hg_mem_read(w->m, addr, hdr, sizeof(hdr)) < 0)
 		return -1;
 	len = hg_le64(hdr + STR_LENGTH);
 	state = hg_le32(hdr + STR_STATE);
@@ -76,7 +76,7 @@ long text_str(struct walker *w, uint64_t addr, char *buf, size_t max, int *trunc
 	{
 		/* the characters we may use, in one piece when the dump has them so */
 		size_t want = n < max ? n : max;
-		const unsigned char *p = hg_pymem_ptr(w->m, data, want * kind);
+		const unsigned char *p = hg_mem_ptr(w->m, data, want * kind);
 
 		for (size_t k = 0; k < n; k++) {
 			unsigned char c[4];
@@ -89,7 +89,7 @@ long text_str(struct walker *w, uint64_t addr, char *buf, size_t max, int *trunc
 			}
 			if (p && k < want)
 				cp_at = p + k * kind;
-			else if (hg_pymem_read(w->m, data + k * kind, c, kind) < 0)
+			else if (hg_mem_read(w->m, data + k * kind, c, kind) < 0)
 				return -1;
 			cp = kind == 1 ? cp_at[0] : kind == 2 ? hg_le16(cp_at) : hg_le32(cp_at);
 			if (kind == 1 && cp < 0x80) {
@@ -160,7 +160,7 @@ void text_int(struct walker *w, uint64_t a, char *out, size_t max)
 		for (uint64_t k = 0; k < nd; k++) {
 			uint32_t d = 0;
 
-			hg_pymem_read(w->m, a + LONG_DIGITS + 4 * k, &d, 4);
+			hg_mem_read(w->m, a + LONG_DIGITS + 4 * k, &d, 4);
 			v |= (uint64_t)(d & 0x3fffffff) << (30 * k);
 		}
 		snprintf(out, max, "%s%" PRIu64, neg && v ? "-" : "", v);
@@ -173,7 +173,7 @@ void text_int(struct walker *w, uint64_t a, char *out, size_t max)
 
 		for (size_t k = 0; k < nd32; k++) {
 			dig[k] = 0;
-			hg_pymem_read(w->m, a + LONG_DIGITS + 4 * k, &dig[k], 4);
+			hg_mem_read(w->m, a + LONG_DIGITS + 4 * k, &dig[k], 4);
 			dig[k] &= 0x3fffffff;
 		}
 		/* dec[] holds base 10^9 limbs, little-endian */

@@ -162,13 +162,13 @@ static void collect_members(struct walker *w, struct tinfo *t, uint64_t tp)
 		int64_t off;
 		char name[128];
 
-		if (hg_pymem_read(w->m, m, md, sizeof(md)) < 0 || !hg_le64(md))
+		if (hg_mem_read(w->m, m, md, sizeof(md)) < 0 || !hg_le64(md))
 			break;
 		type = hg_le32(md + MD_TYPE);
 		off = (int64_t)hg_le64(md + MD_OFFSET);
 		if ((type != T_OBJECT && type != T_OBJECT_EX) || off < OB_HEAD_SIZE || off + 8 > t->basicsize)
 			continue;
-		if (hg_pymem_cstr(w->m, hg_le64(md), name + 1, sizeof(name) - 1) < 0)
+		if (hg_mem_cstr(w->m, hg_le64(md), name + 1, sizeof(name) - 1) < 0)
 			snprintf(name + 1, sizeof(name) - 1, "+%lld", (long long)off);
 		name[0] = '.';
 		add_member(t, off, hg_heap_cstr(w->h, name));
@@ -235,7 +235,7 @@ static void type_names(struct walker *w, uint32_t ti, uint64_t tp)
 			T->module = hg_heap_cstr(w->h, name);
 		}
 	}
-	if (!T->name && hg_pymem_cstr(w->m, rd_ptr(w, tp + TP_NAME), name, sizeof(name)) >= 0) {
+	if (!T->name && hg_mem_cstr(w->m, rd_ptr(w, tp + TP_NAME), name, sizeof(name)) >= 0) {
 		char *dot;
 
 		text_sanitize(name);
@@ -305,7 +305,7 @@ static enum pykind c_type_by_name(struct walker *w, uint64_t tp, enum pyext *ext
 		{ "array.array", K_UNKNOWN, EXT_ARRAY }, { "_struct.Struct", K_UNKNOWN, EXT_STRUCT },
 		{ "Struct", K_UNKNOWN, EXT_STRUCT }, { "_io.BufferedReader", K_UNKNOWN, EXT_BUFFERED },
 		{ "_io.BufferedWriter", K_UNKNOWN, EXT_BUFFERED }, { "_io.BufferedRandom", K_UNKNOWN, EXT_BUFFERED },
-		{ "_io.BytesIO", K_UNKNOWN, EXT_BYTESIO },
+		{ "_io.BytesIO", K_UNKNOWN, EXT_BYTESIO }, { "_queue.SimpleQueue", K_UNKNOWN, EXT_SIMPLEQUEUE },
 		{ "StgDict", K_UNKNOWN, EXT_STGDICT }, { "_ctypes.PyCStructType", K_UNKNOWN, EXT_CTYPE },
 		{ "_ctypes.UnionType", K_UNKNOWN, EXT_CTYPE }, { "_ctypes.PyCPointerType", K_UNKNOWN, EXT_CTYPE },
 		{ "_ctypes.PyCArrayType", K_UNKNOWN, EXT_CTYPE }, { "_ctypes.PyCSimpleType", K_UNKNOWN, EXT_CTYPE },
@@ -316,7 +316,7 @@ static enum pykind c_type_by_name(struct walker *w, uint64_t tp, enum pyext *ext
 
 	*ext = EXT_NONE;
 	*extra = 0;
-	if (hg_pymem_cstr(w->m, rd_ptr(w, tp + TP_NAME), name, sizeof(name)) < 0)
+	if (hg_mem_cstr(w->m, rd_ptr(w, tp + TP_NAME), name, sizeof(name)) < 0)
 		return K_UNKNOWN;
 	for (size_t k = 0; k < HG_ARRAY_SIZE(table); k++) {
 		if (!strcmp(name, table[k].name)) {
@@ -352,7 +352,7 @@ uint32_t type_ref(struct walker *w, uint64_t tp, int depth)
 	ti = type_index(w, tp);
 	if (ti != HG_NONE)
 		return ti;
-	if (depth > 64 || hg_pymem_read(w->m, tp, body, sizeof(body)) < 0)
+	if (depth > 64 || hg_mem_read(w->m, tp, body, sizeof(body)) < 0)
 		return HG_NONE;
 	b = body;
 	mt = hg_le64(b + OB_TYPE);

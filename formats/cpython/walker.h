@@ -3,7 +3,7 @@
  * process's memory into a struct hg_heap.  The files form a one-way stack,
  * each using only those above it:
  *
- *   mem.c      reading memory (struct hg_pymem)          layout.c  the offsets
+ *   ../mem.c   reading memory (struct hg_mem)          layout.c  the offsets
  *   refs.c     reading objects: validation, references, dict views, blocks
  *   types.c    type objects: validation, names, what kind their instances are
  *   text.c     str text, reprs
@@ -23,7 +23,7 @@
 #include "cpython.h"
 #include "layout.h"
 #include "abi.h"
-#include "mem.h"
+#include "../mem.h"
 #include "../../analyzer/heap.h"
 
 /* What an object is, decided by the nearest type among its type's bases that heapgraph knows. */
@@ -41,7 +41,10 @@ enum pykind {
  * of its own that sys.getsizeof counts, and references its own traversal
  * visits.
  */
-enum pyext { EXT_NONE, EXT_CONST, EXT_ARRAY, EXT_STRUCT, EXT_BUFFERED, EXT_BYTESIO, EXT_STGDICT, EXT_CTYPE, EXT_NDARRAY };
+enum pyext {
+	EXT_NONE, EXT_CONST, EXT_ARRAY, EXT_STRUCT, EXT_BUFFERED, EXT_BYTESIO, EXT_SIMPLEQUEUE, EXT_STGDICT, EXT_CTYPE,
+	EXT_NDARRAY
+};
 
 /* What the walker knows of one type (parallel to heap->types). */
 struct tinfo {
@@ -74,7 +77,7 @@ struct hg_pycmem {
  * memory lies.  load.c makes one from a core; tests make them from buffers.
  */
 struct hg_pysource {
-	struct hg_pymem mem;
+	struct hg_mem mem;
 	const char *path;		/* the dump, for messages */
 	int pid;
 	/* the address of a symbol the interpreter image exports, or 0 */
@@ -89,7 +92,7 @@ struct hg_pysource {
 
 struct walker {
 	struct hg_pysource *src;
-	struct hg_pymem *m;		/* &src->mem */
+	struct hg_mem *m;		/* &src->mem */
 	const struct hg_python *py;
 	const struct hg_pylayout *L;
 	struct hg_heap *h;
@@ -120,10 +123,10 @@ struct pyobj {
 };
 
 /* ---- refs.c: reading memory and objects ---- */
-static inline uint64_t rd_ptr(struct walker *w, uint64_t addr) { return hg_pymem_word(w->m, addr); }
-static inline int64_t rd_i64(struct walker *w, uint64_t addr) { return (int64_t)hg_pymem_word(w->m, addr); }
-static inline uint32_t rd_u32(struct walker *w, uint64_t addr) { return hg_pymem_u32(w->m, addr); }
-static inline uint8_t rd_u8(struct walker *w, uint64_t addr) { return hg_pymem_u8(w->m, addr); }
+static inline uint64_t rd_ptr(struct walker *w, uint64_t addr) { return hg_mem_word(w->m, addr); }
+static inline int64_t rd_i64(struct walker *w, uint64_t addr) { return (int64_t)hg_mem_word(w->m, addr); }
+static inline uint32_t rd_u32(struct walker *w, uint64_t addr) { return hg_mem_u32(w->m, addr); }
+static inline uint8_t rd_u8(struct walker *w, uint64_t addr) { return hg_mem_u8(w->m, addr); }
 /* A frame slot (_PyStackRef from 3.14: tag bits cleared; a tagged int reads as 0). */
 uint64_t rd_stackref(struct walker *w, uint64_t addr);
 /* Item k of the tuple at t (3.14+ keep a cached hash before the items). */

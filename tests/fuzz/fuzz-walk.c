@@ -2,7 +2,7 @@
  * fuzz-walk.c - libFuzzer target for the CPython walker on synthetic
  * memory: each input is the memory image of tests/unit/synth.h's
  * interpreter (its types, GC list, objects, deques) as mutated by the
- * fuzzer, served at the same address through struct hg_pymem with the same
+ * fuzzer, served at the same address through struct hg_mem with the same
  * symbols, and walked into a heap.  No core file is involved, so every byte
  * the fuzzer changes is a field the walker reads.  With HG_FUZZ_SEED=PATH
  * it first writes the unmutated image to PATH (the seed "make fuzz" uses).

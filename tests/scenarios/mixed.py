@@ -4,7 +4,7 @@ thread with an event loop, dataclasses, enums, slots, weak dicts, every
 collections type, numbers, regexes, I/O buffers, generators, async
 generators, lru_cache, contextvars, a tree of 341 nodes."""
 import sys, os, gc, re, json, enum, array, struct, decimal, fractions, weakref, functools, itertools
-import builtins, collections, contextvars, dataclasses, io, types, threading, asyncio, typing
+import builtins, queue, collections, contextvars, dataclasses, io, types, threading, asyncio, typing
 try:
     import zoneinfo
 except ImportError:  # 3.8
@@ -72,6 +72,12 @@ KEEP["re"] = re.compile(r"(?P<w>\w+)@(?P<d>[\w.]+)")
 KEEP["match"] = KEEP["re"].match("user@example.com")
 KEEP["json"] = json.loads(json.dumps({"a": [1, 2, {"b": None}], "c": "d" * 100}))
 KEEP["bio"] = io.BytesIO(b"x" * 5000)
+KEEP["sq"] = queue.SimpleQueue()
+for _i in range(20):
+    KEEP["sq"].put(Node("queued%d" % _i))  # held by the queue's ring buffer only
+for _i in range(5):
+    KEEP["sq"].get()  # the ring's start moves
+KEEP["ba0"] = bytearray()
 KEEP["sio"] = io.StringIO("hello\n" * 100)
 KEEP["ns"] = types.SimpleNamespace(a=1, b=[1, 2])
 KEEP["mv"] = memoryview(bytearray(b"abcdef" * 10))

@@ -48,20 +48,21 @@ tidy() {
 	rm -f "$T_OUT/$1.core" "$T_OUT/$1.core.hgi" "$T_OUT/$1.jsonl" "$T_OUT/$1.jsonl.gz"
 }
 
+# (its variables are cc_*: sh has no locals, and callers loop over $name)
 compare_core() {
-	name=$1; label=$2; types=
-	"$HEAPGRAPH" export "$T_OUT/$name.core" -o "$T_OUT/$name.jsonl" 2>"$T_OUT/$name.export.err" || {
-		fail "$label: export exited $?"; sed 's/^/    /' "$T_OUT/$name.export.err" | head -5; return 1
+	cc_name=$1; cc_label=$2; cc_types=
+	"$HEAPGRAPH" export "$T_OUT/$cc_name.core" -o "$T_OUT/$cc_name.jsonl" 2>"$T_OUT/$cc_name.export.err" || {
+		fail "$cc_label: export exited $?"; sed 's/^/    /' "$T_OUT/$cc_name.export.err" | head -5; return 1
 	}
 	if [ "${3:-}" = types ]; then
-		types=$T_OUT/$name.types.json
-		"$HEAPGRAPH" types "$T_OUT/$name.core" --gc-only --json >"$types" 2>/dev/null
+		cc_types=$T_OUT/$cc_name.types.json
+		"$HEAPGRAPH" types "$T_OUT/$cc_name.core" --gc-only --json >"$cc_types" 2>/dev/null
 	fi
-	if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/$name.truth.json" "$T_OUT/$name.jsonl" "$label" \
-		${types:+"$types"} >"$T_OUT/$name.compare"; then
-		ok "$(head -1 "$T_OUT/$name.compare")"
+	if python3 "$T_TOP/tests/t/compare_graph.py" "$T_OUT/$cc_name.truth.json" "$T_OUT/$cc_name.jsonl" "$cc_label" \
+		${cc_types:+"$cc_types"} >"$T_OUT/$cc_name.compare"; then
+		ok "$(head -1 "$T_OUT/$cc_name.compare")"
 	else
-		fail "$(head -1 "$T_OUT/$name.compare")"; tail -n +2 "$T_OUT/$name.compare" | head -40
+		fail "$(head -1 "$T_OUT/$cc_name.compare")"; tail -n +2 "$T_OUT/$cc_name.compare" | head -40
 		return 1
 	fi
 }

@@ -1,7 +1,7 @@
 /*
  * synth.h - a small 3.12-shaped CPython interpreter laid out in a buffer
  * (types, a GC list, a list, a str, deques, an lru_cache wrapper) and
- * served through struct hg_pymem: the walker's input with no core file,
+ * served through struct hg_mem: the walker's input with no core file,
  * for tests/unit/test-walk.c and tests/fuzz/fuzz-walk.c.  synth_build(W, n) gives
  * one deque the length n and a block linked to itself, and the lru_cache a
  * list that loops: damage the walker must survive.
@@ -27,7 +27,7 @@ struct fake {
 	int nsyms;
 };
 
-static inline int fake_span(void *ctx, uint64_t addr, int after, struct hg_pyspan *out)
+static inline int fake_span(void *ctx, uint64_t addr, int after, struct hg_span *out)
 {
 	struct fake *f = ctx;
 

@@ -1,7 +1,7 @@
 /*
  * test-walk.c - the CPython walker on synthetic memory: a small 3.12-shaped
  * interpreter (types, a GC list, a list, a str, deques) laid out in a buffer
- * and served through struct hg_pymem, with no core file.  Checks the graph
+ * and served through struct hg_mem, with no core file.  Checks the graph
  * (objects, labeled edges, sizes, reprs) and that damaged linked structures
  * (a deque whose length and block link were changed, an lru_cache list that
  * loops) end quickly, flagged damaged, instead of walking for minutes.

@@ -1,13 +1,12 @@
 /*
- * mem.c - reading a process's memory through struct hg_pymem, and the
- * source that serves it from a core.
+ * mem.c - reading a process's memory through struct hg_mem: pointers into
+ * one span, copies across spans that touch, words, C strings.
  */
 #include <string.h>
 #include "mem.h"
-#include "../core.h"
 
 /* The span holding addr, from the cache when it does. */
-static const struct hg_pyspan *span_at(struct hg_pymem *m, uint64_t addr)
+static const struct hg_span *span_at(struct hg_mem *m, uint64_t addr)
 {
 	if (addr >= m->last.start && addr < m->last.end)
 		return &m->last;
@@ -18,21 +17,21 @@ static const struct hg_pyspan *span_at(struct hg_pymem *m, uint64_t addr)
 	return &m->last;
 }
 
-const unsigned char *hg_pymem_ptr(struct hg_pymem *m, uint64_t addr, size_t n)
+const unsigned char *hg_mem_ptr(struct hg_mem *m, uint64_t addr, size_t n)
 {
-	const struct hg_pyspan *s = span_at(m, addr);
+	const struct hg_span *s = span_at(m, addr);
 
 	if (!s || s->end - addr < n)
 		return NULL;
 	return s->data + (addr - s->start);
 }
 
-int hg_pymem_read(struct hg_pymem *m, uint64_t addr, void *buf, size_t n)
+int hg_mem_read(struct hg_mem *m, uint64_t addr, void *buf, size_t n)
 {
 	unsigned char *out = buf;
 
 	while (n) {
-		const struct hg_pyspan *s = span_at(m, addr);
+		const struct hg_span *s = span_at(m, addr);
 		uint64_t k;
 
 		if (!s)
@@ -48,41 +47,41 @@ int hg_pymem_read(struct hg_pymem *m, uint64_t addr, void *buf, size_t n)
 	return 0;
 }
 
-int hg_pymem_u64(struct hg_pymem *m, uint64_t addr, uint64_t *v)
+int hg_mem_u64(struct hg_mem *m, uint64_t addr, uint64_t *v)
 {
-	const unsigned char *p = hg_pymem_ptr(m, addr, 8);
+	const unsigned char *p = hg_mem_ptr(m, addr, 8);
 
 	if (p) {
 		memcpy(v, p, 8);
 		return 0;
 	}
-	return hg_pymem_read(m, addr, v, 8);
+	return hg_mem_read(m, addr, v, 8);
 }
 
-uint64_t hg_pymem_word(struct hg_pymem *m, uint64_t addr)
+uint64_t hg_mem_word(struct hg_mem *m, uint64_t addr)
 {
 	uint64_t v;
 
-	return hg_pymem_u64(m, addr, &v) == 0 ? v : 0;
+	return hg_mem_u64(m, addr, &v) == 0 ? v : 0;
 }
 
-uint32_t hg_pymem_u32(struct hg_pymem *m, uint64_t addr)
+uint32_t hg_mem_u32(struct hg_mem *m, uint64_t addr)
 {
 	uint32_t v = 0;
 
-	hg_pymem_read(m, addr, &v, 4);
+	hg_mem_read(m, addr, &v, 4);
 	return v;
 }
 
-uint8_t hg_pymem_u8(struct hg_pymem *m, uint64_t addr)
+uint8_t hg_mem_u8(struct hg_mem *m, uint64_t addr)
 {
 	uint8_t v = 0;
 
-	hg_pymem_read(m, addr, &v, 1);
+	hg_mem_read(m, addr, &v, 1);
 	return v;
 }
 
-long hg_pymem_cstr(struct hg_pymem *m, uint64_t addr, char *buf, size_t max)
+long hg_mem_cstr(struct hg_mem *m, uint64_t addr, char *buf, size_t max)
 {
 	size_t i = 0;
 
@@ -90,7 +89,7 @@ long hg_pymem_cstr(struct hg_pymem *m, uint64_t addr, char *buf, size_t max)
 		return -1;
 	/* up to max bytes are examined: a string of max-1 bytes has its NUL at max-1 */
 	while (i < max) {
-		const struct hg_pyspan *s;
+		const struct hg_span *s;
 		const unsigned char *p, *nul;
 		size_t n, k;
 
@@ -111,24 +110,4 @@ long hg_pymem_cstr(struct hg_pymem *m, uint64_t addr, char *buf, size_t max)
 	}
 	buf[i < max ? i : max - 1] = '\0';
 	return -1;
-}
-
-static int core_span(void *ctx, uint64_t addr, int after, struct hg_pyspan *out)
-{
-	struct hg_core *c = ctx;
-	const struct hg_core_region *r = after ? hg_core_region_after(c, addr) : hg_core_region_at(c, addr);
-
-	if (!r)
-		return -1;
-	out->start = r->start;
-	out->end = r->end;
-	out->data = r->data;
-	return 0;
-}
-
-void hg_pymem_core(struct hg_pymem *m, struct hg_core *c)
-{
-	memset(m, 0, sizeof(*m));
-	m->span = core_span;
-	m->ctx = c;
 }
