@@ -1,6 +1,7 @@
 #!/bin/sh
 # sid-root.sh - prints the folder of a Debian unstable ("sid") root holding
-# CPython 3.14 and 3.15, making it first when it is missing.  Debian 12 ships
+# CPython 3.14 and 3.15 (and 3.13, a later patch release than pyenv's),
+# making it first when it is missing.  Debian 12 ships
 # neither interpreter and they need sid's libc, so the tests run them with
 # chroot; gcore from the host dumps them (the core's file note then names
 # host paths under the root, which heapgraph reads like any other).
@@ -18,7 +19,7 @@ root=${HG_SID_ROOT:-/var/cache/heapgraph/sid-root}
 # gdb: the root's own gcore dumps its processes.  The host's gdb 13 cannot:
 # sid's glibc guards thread stacks with MADV_GUARD_INSTALL, reading the guard
 # page fails and gdb 13 then leaves the whole stack out of the core.
-pkgs="python3.14,python3.15,python3-objgraph,gdb"
+pkgs="python3.13,python3.14,python3.15,python3-objgraph,gdb"
 stamp=$root/.heapgraph-root
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$pkgs" ]; then

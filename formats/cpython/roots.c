@@ -55,6 +55,44 @@ static void walk_gc_list(struct walker *w, uint64_t head, int frozen, const char
 	}
 }
 
+/* Is the list head at h whole: empty (linked to itself), or its first node linked back to it? */
+static int gc_head_ok(struct walker *w, uint64_t h)
+{
+	uint64_t next = rd_ptr(w, h + GC_NEXT) & ~(uint64_t)1, prev = rd_ptr(w, h + GC_PREV) & ~(uint64_t)3;
+
+	if (!next || !prev)
+		return 0;
+	if (next == h)
+		return prev == h;
+	return (rd_ptr(w, next + GC_PREV) & ~(uint64_t)3) == h;
+}
+
+/*
+ * Where the three generation lists start in the GC state at gc: the
+ * table's offset when its heads are whole, else the nearest 4-aligned
+ * offset within 16 bytes whose three heads are (Debian's 3.13.18 keeps them
+ * at +20, 3.13.0 at +24, and _Py_DebugOffsets does not say).
+ */
+static uint64_t gc_generations(struct walker *w, uint64_t gc)
+{
+	int64_t base = w->L->gc_gen0;
+
+	for (int d = 0; d <= 16; d += 4) {
+		for (int sign = 1; sign >= -1; sign -= 2) {
+			int64_t off = base + sign * d;
+			int ok = off >= 0;
+
+			for (int g = 0; g < 3 && ok; g++)
+				ok = gc_head_ok(w, gc + (uint64_t)off + GC_GENERATION_SIZE * (uint64_t)g);
+			if (ok)
+				return gc + (uint64_t)off;
+			if (!d)
+				break;
+		}
+	}
+	return gc + (uint64_t)base;
+}
+
 int roots_gc_lists(struct walker *w)
 {
 	const struct hg_pylayout *L = w->L;
@@ -74,8 +112,10 @@ int roots_gc_lists(struct walker *w)
 		if (rd_u32(w, gc + (uint64_t)L->gc_collecting))
 			hg_warnf(w->src->warn, "%s: the core was taken during a garbage collection; some objects may be missed",
 				 w->src->path);
+		uint64_t gens = gc_generations(w, gc);
+
 		for (int g = 0; g < 3; g++)
-			walk_gc_list(w, gc + (uint64_t)L->gc_gen0 + GC_GENERATION_SIZE * (uint64_t)g, 0, names[g]);
+			walk_gc_list(w, gens + GC_GENERATION_SIZE * (uint64_t)g, 0, names[g]);
 		walk_gc_list(w, gc + (uint64_t)L->gc_permanent, 1, "GC permanent generation");
 		if (L->rt_gc >= 0)
 			break;	/* 3.8: one GC state for all interpreters */

@@ -7,7 +7,7 @@
 #   expect_exit N DESC CMD...        ok when CMD exits with N and prints a one-line
 #                                    "heapgraph: ..." message on stderr, never a crash
 #   hg_pythons                       the interpreters to test: "NAME PATH" lines; sid's
-#                                    3.14 and 3.15 run in a chroot (scripts/sid-root.sh
+#                                    3.13, 3.14 and 3.15 run in a chroot (scripts/sid-root.sh
 #                                    makes it once); when it cannot be made, one
 #                                    "sid-root-missing REASON" line says why
 #   hg_run PY ARGS...                runs an interpreter from hg_pythons (chrooted when
@@ -102,7 +102,7 @@ hg_pythons() {
 		done
 	done
 	if sid=$(sh "$T_TOP/scripts/sid-root.sh" 2>"$T_OUT/sid-root.err"); then
-		for v in 3.14 3.15; do
+		for v in 3.13 3.14 3.15; do
 			[ -x "$sid/usr/bin/python$v" ] && echo "sid-$v $sid/usr/bin/python$v"
 		done
 	else
