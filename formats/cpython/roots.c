@@ -569,6 +569,9 @@ static void scan_c_range(struct cscan *cs, uint64_t a, uint64_t b, const char *w
 				scan_c_range(cs, p, p + size, what, kind, hops + 1, max);
 			}
 		}
+		/* a span whose end is not word-aligned leaves a partial word: past it */
+		if (a < end)
+			a = (end + 7) & ~(uint64_t)7;
 	}
 }
 

@@ -89,9 +89,29 @@ TEST(damaged_links_end_quickly)
 	free(W.f.mem);
 }
 
+/* Found by the walker fuzzer: memory ending in a partial word made the C-memory scan spin in place. */
+TEST(unaligned_end_of_memory)
+{
+	struct world W;
+	struct hg_heap h;
+	struct hg_warnings warn = { NULL, 0, 0 };
+	clock_t t0;
+
+	synth_build(&W, 5);
+	W.f.len = (size_t)(W.f.next - SYNTH_BASE + 7) / 8 * 8 + 3;
+	t0 = clock();
+	CHECK_EQ_INT(synth_walk(&W, &h, &warn), 0);
+	CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+	CHECK(hg_heap_find(&h, W.list) != HG_NONE);
+	hg_heap_release(&h);
+	hg_warnings_release(&warn);
+	free(W.f.mem);
+}
+
 int main(void)
 {
 	RUN(graph_from_synthetic_memory);
 	RUN(damaged_links_end_quickly);
+	RUN(unaligned_end_of_memory);
 	return UNIT_DONE();
 }
