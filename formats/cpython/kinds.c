@@ -204,13 +204,12 @@ static uint64_t default_size(struct walker *w, const struct pyobj *o)
  */
 static uint64_t object_size(struct walker *w, const struct pyobj *o, const struct kind_ops *ops)
 {
-	const struct pyobj *x = o;
 	const struct tinfo *t = o->t;
 	const struct hg_pylayout *L = w->L;
-	uint64_t size = ops->size ? ops->size(w, x) : default_size(w, x), pre = 0;
+	uint64_t size = ops->size ? ops->size(w, o) : default_size(w, o), pre = 0;
 
 	if (ext_ops[t->ext].size)
-		size = ext_ops[t->ext].size(w, x, size);
+		size = ext_ops[t->ext].size(w, o, size);
 	if (t->kind == K_TYPE && !(rd_ptr(w, o->a + TP_FLAGS) & TPF_HEAPTYPE) && !L->static_type_header &&
 	    !(t->ext == EXT_CTYPE && L->ctypes_info >= 0))
 		return size;

@@ -54,11 +54,17 @@ uint64_t rd_tuple_item(struct walker *w, uint64_t t, uint64_t k)
 
 /* ---- references ---- */
 
-uint64_t rd_refcnt(struct walker *w, uint64_t a)
+/* The bits of an object's first word that are its count (3.14+ keep flags in the top 16). */
+static uint64_t refcnt_of(const struct walker *w, uint64_t word)
 {
 	int bits = w->L->refcnt_bits;
 
-	return rd_ptr(w, a + OB_REFCNT) & (bits >= 64 ? UINT64_MAX : ((uint64_t)1 << bits) - 1);
+	return word & (bits >= 64 ? UINT64_MAX : ((uint64_t)1 << bits) - 1);
+}
+
+uint64_t rd_refcnt(struct walker *w, uint64_t a)
+{
+	return refcnt_of(w, rd_ptr(w, a + OB_REFCNT));
 }
 
 enum pykind obj_kind(struct walker *w, uint32_t i)
@@ -84,7 +90,7 @@ uint32_t obj_ref_quiet(struct walker *w, uint64_t addr)
 		return i;
 	if ((addr & 7) || !(p = hg_mem_ptr(w->m, addr, 16)))
 		return HG_NONE;
-	refcnt = hg_le64(p + OB_REFCNT) & (w->L->refcnt_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << w->L->refcnt_bits) - 1);
+	refcnt = refcnt_of(w, hg_le64(p + OB_REFCNT));
 	/* Freed blocks hold a free-list pointer where the count was. */
 	if (refcnt == 0 || refcnt > ((uint64_t)1 << 40))
 		return HG_NONE;
