@@ -50,6 +50,7 @@ void hg_heap_release(struct hg_heap *h)
 		free(h->repr); free(h->value); free(h->refcnt); free(h->first); free(h->to);
 		free(h->label); free(h->kind); free(h->rfirst); free(h->redge);
 		free(h->from); free(h->by_addr); free(h->types); free(h->roots);
+		free(h->idom); free(h->retained);
 		free(h->pool);
 	}
 	if (h->b) {

@@ -124,6 +124,8 @@ struct hg_heap {
 	uint32_t *repr;		/* pool offset: objgraph's short repr */
 	uint32_t *value;	/* pool offset: value of str/int/float/bytes, else 0 */
 	uint32_t *refcnt;	/* ob_refcnt, capped; HG_REFCNT_IMMORTAL for immortal objects */
+	uint32_t *idom;		/* immediate dominator, HG_NONE under the virtual root (dom.h) */
+	uint64_t *retained;	/* retained size: the shallow sizes of what it dominates */
 
 	uint64_t *first;	/* nobj + 1 entries */
 	uint32_t *to, *label;

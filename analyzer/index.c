@@ -19,7 +19,7 @@
 #include "../common/output.h"
 
 enum { S_ADDR, S_TYPE, S_SIZE, S_FLAGS, S_REPR, S_VALUE, S_REFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
-       S_RFIRST, S_REDGE, S_FROM, S_BYADDR, S_TYPES, S_ROOTS, S_POOL, S_WARN, S_COUNT };
+       S_RFIRST, S_REDGE, S_FROM, S_BYADDR, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL, S_WARN, S_COUNT };
 
 #ifndef HG_BUILD_ID
 #define HG_BUILD_ID 0u
@@ -82,6 +82,8 @@ static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_le
 	s[S_REDGE] = (struct section){ h->redge, h->nedge * 4 };
 	s[S_FROM] = (struct section){ h->from, h->nedge * 4 };
 	s[S_BYADDR] = (struct section){ h->by_addr, h->nobj * 4 };
+	s[S_IDOM] = (struct section){ h->idom, h->nobj * 4 };
+	s[S_RETAINED] = (struct section){ h->retained, h->nobj * 8 };
 	s[S_TYPES] = (struct section){ h->types, h->ntype * sizeof(struct hg_type) };
 	s[S_ROOTS] = (struct section){ h->roots, h->nroot * sizeof(struct hg_root) };
 	s[S_POOL] = (struct section){ h->pool, h->pool_len };
@@ -99,6 +101,10 @@ int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w,
 	uint64_t pos = sizeof(hd);
 	uint32_t crc = crc32(0, NULL, 0);
 	int bad = 0;
+
+	/* the dominator tree is part of the index (hg_dom_compute) */
+	if (h->nobj && (!h->idom || !h->retained))
+		return hg_errorf(err, HG_EWRITE, "%s: the heap has no dominator tree to write", path);
 
 	strbuf_init(&warn);
 	for (size_t i = 0; w && i < w->nr; i++) {
@@ -161,7 +167,8 @@ static int validate(const struct hg_heap *h)
 	for (size_t i = 0; i < h->nobj; i++) {
 		if (h->first[i] > h->first[i + 1] || h->rfirst[i] > h->rfirst[i + 1] ||
 		    (h->type[i] >= h->ntype && h->type[i] != HG_NONE) || h->repr[i] >= h->pool_len ||
-		    h->value[i] >= h->pool_len || h->by_addr[i] >= h->nobj)
+		    h->value[i] >= h->pool_len || h->by_addr[i] >= h->nobj ||
+		    (h->idom[i] >= h->nobj && h->idom[i] != HG_NONE))
 			return -1;
 		if (i && h->addr[h->by_addr[i - 1]] >= h->addr[h->by_addr[i]])
 			return -1;
@@ -264,6 +271,8 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->redge = (uint32_t *)(map + hd.off[S_REDGE]);
 	h->from = (uint32_t *)(map + hd.off[S_FROM]);
 	h->by_addr = (uint32_t *)(map + hd.off[S_BYADDR]);
+	h->idom = (uint32_t *)(map + hd.off[S_IDOM]);
+	h->retained = (uint64_t *)(map + hd.off[S_RETAINED]);
 	h->pool = (char *)(map + hd.off[S_POOL]);
 	/* types and roots are small and may be extended: copies */
 	h->types = xmalloc((h->ntype ? h->ntype : 1) * sizeof(*h->types));

@@ -31,6 +31,8 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 	if (h->value[i])
 		json_object_set_new(o, "value", hg_json_str(hg_heap_s(h, h->value[i])));
 	json_object_set_new(o, "gc", json_boolean(h->flags[i] & HG_OBJ_GC));
+	json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
+	json_object_set_new(o, "dominator", h->idom[i] == HG_NONE ? json_null() : hg_json_addr(h->addr[h->idom[i]]));
 	json_object_set_new(o, "reachable", json_string(h->flags[i] & HG_OBJ_REACHABLE ? "yes" :
 							h->flags[i] & HG_OBJ_C_HELD ? "from C memory only" : "no"));
 	n = 0;
@@ -101,6 +103,10 @@ static void print_text(json_t *o)
 		free(v);
 	}
 	printf("  reachable from a root: %s\n", json_string_value(json_object_get(o, "reachable")));
+	printf("  retained: %lld bytes (what freeing it would free); dominated by %s\n",
+	       (long long)json_integer_value(json_object_get(o, "retained")),
+	       json_is_string(json_object_get(o, "dominator")) ? json_string_value(json_object_get(o, "dominator")) :
+	       "no object (it hangs from the roots)");
 	json_array_foreach(json_object_get(o, "roots"), k, r)
 		printf("  root (%s): %s\n", json_string_value(json_object_get(r, "kind")),
 		       json_string_value(json_object_get(r, "name")));

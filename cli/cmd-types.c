@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "../analyzer/dom.h"
 #include "../analyzer/heap.h"
 #include "../render/json.h"
 
-struct row { uint32_t type; uint64_t count, bytes; };
+struct row { uint32_t type; uint64_t count, bytes, retained; };
 
 static int by_bytes(const void *a, const void *b)
 {
@@ -49,7 +50,7 @@ int cmd_types(int argc, char **argv)
 	struct hg_heap h;
 	struct row *rows;
 	size_t nrows = 0;
-	uint64_t total = 0, total_bytes = 0;
+	uint64_t total = 0, total_bytes = 0, *retained;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -75,8 +76,13 @@ int cmd_types(int argc, char **argv)
 		return ch;
 
 	rows = calloc(h.ntype + 1, sizeof(*rows));
-	for (uint32_t t = 0; t < h.ntype; t++)
+	retained = calloc(h.ntype + 1, sizeof(*retained));
+	hg_dom_type_retained(&h, retained);
+	for (uint32_t t = 0; t < h.ntype; t++) {
 		rows[t].type = t;
+		rows[t].retained = retained[t];
+	}
+	free(retained);
 	for (size_t i = 0; i < h.nobj; i++) {
 		/* --gc-only: what gc.get_objects() returns (not the frozen generation) */
 		if (h.type[i] >= h.ntype || (gc_only && (h.flags[i] & (HG_OBJ_GC | HG_OBJ_FROZEN)) != HG_OBJ_GC))
@@ -108,19 +114,20 @@ int cmd_types(int argc, char **argv)
 			json_object_set_new(r, "qualname", hg_json_str(hg_heap_type_name(&h, rows[k].type, q, sizeof(q))));
 			json_object_set_new(r, "count", json_integer((json_int_t)rows[k].count));
 			json_object_set_new(r, "bytes", json_integer((json_int_t)rows[k].bytes));
+			json_object_set_new(r, "retained", json_integer((json_int_t)rows[k].retained));
 			json_array_append_new(a, r);
 		}
 		json_object_set_new(o, "types", a);
 		hg_json_print(stdout, o);
 	} else {
-		printf("%12s %14s  %s\n", "count", "bytes", "type");
+		printf("%12s %14s %14s  %s\n", "count", "bytes", "retained", "type");
 		for (size_t k = 0; k < nrows; k++) {
 			char q[512];
 
-			printf("%12" PRIu64 " %14" PRIu64 "  %s\n", rows[k].count, rows[k].bytes,
-			       hg_heap_type_name(&h, rows[k].type, q, sizeof(q)));
+			printf("%12" PRIu64 " %14" PRIu64 " %14" PRIu64 "  %s\n", rows[k].count, rows[k].bytes,
+			       rows[k].retained, hg_heap_type_name(&h, rows[k].type, q, sizeof(q)));
 		}
-		printf("%12" PRIu64 " %14" PRIu64 "  total%s\n", total, total_bytes,
+		printf("%12" PRIu64 " %14" PRIu64 " %14s  total%s\n", total, total_bytes, "",
 		       gc_only ? " (objects tracked by the GC, as gc.get_objects())" : "");
 	}
 	free(rows);

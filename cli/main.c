@@ -14,6 +14,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_types(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 int cmd_chain(int argc, char **argv);
 int cmd_backrefs(int argc, char **argv);
 int cmd_refs(int argc, char **argv);
@@ -44,12 +45,23 @@ const struct cmd hg_commands[] = {
 	  "Writes an index beside the dump (DUMP.hgi) so that later commands need not\n"
 	  "read the dump again, and remembers DUMP as the default for later commands.\n" },
 	{ "types", cmd_types, "[DUMP] [--gc-only] [--sort bytes|count] [--limit N] [--json]",
-	  "histogram: objects and shallow bytes per type",
+	  "histogram: objects, shallow and retained bytes per type",
 	  "  --gc-only       count only what gc.get_objects() returns (objgraph's typestats)\n"
+	  "Retained is what freeing every object of the type would free: the retained sizes\n"
+	  "of those no other object of the type holds alone (MAT's minimum retained size).\n"
 	  "  --sort KEY      order by 'bytes' (default) or 'count'\n"
 	  "  --limit N       print the first N types only\n"
 	  "  --json          one JSON object instead of text\n"
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	{ "top", cmd_top, "[DUMP] [--limit N] [--json]",
+	  "what holds the memory: the objects that retain the most, with their chains",
+	  "  --limit N       the first N objects (default 20)\n"
+	  "  --json          an array sorted by retained size: {addr, type, repr, shallow,\n"
+	  "                  retained, path}\n"
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n"
+	  "An object's retained size is what freeing it would free: the shallow sizes of the\n"
+	  "objects every chain from a root to them passes through it (weak references never\n"
+	  "retain).  The biggest are the roots of what holds the memory.\n" },
 	{ "show", cmd_show, "[DUMP] ADDR... [--limit N] [--json]",
 	  "one object: type, size, repr, what it refers to and what refers to it, labeled",
 	  "  --limit N       list at most N referents and referrers (default 50; 0: all)\n"

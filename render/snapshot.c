@@ -95,6 +95,8 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 		if (t)
 			json_object_set_new(o, "qualname", qualname(h, t));
 		json_object_set_new(o, "size", json_integer((json_int_t)h->size[i]));
+		if (h->retained)
+			json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
 		if (h->repr[i])
 			json_object_set_new(o, "repr", hg_json_str(hg_heap_s(h, h->repr[i])));
 		if (h->value[i])

@@ -1,7 +1,7 @@
 #!/bin/sh
 # demo.sh - what "make demo" runs: starts samples/leaky.py, takes a core of it
 # with gcore into samples/out/, and shows what heapgraph sees in it: info,
-# analyze, two chains and a picture.  The core is kept; the process is killed
+# analyze, top, two chains and a picture.  The core is kept; the process is killed
 # whatever happens.
 #
 #   sh samples/demo.sh /abs/path/to/heapgraph
@@ -75,6 +75,10 @@ echo "== heapgraph analyze samples/out/leaky.core   (reads the core once, writes
 XDG_STATE_HOME=$out/state "$hg" analyze "$core" || die "heapgraph analyze failed (exit $?)"
 
 echo
+echo "== heapgraph top --limit 5   (what holds the memory: the biggest retained sizes)"
+"$hg" top "$core" --limit 5 || die "heapgraph top failed (exit $?)"
+
+echo
 echo "== heapgraph chain --type Response --limit 1   (why is a cached response alive?)"
 "$hg" chain "$core" --type Response --limit 1 || die "heapgraph chain failed (exit $?)"
 
@@ -95,7 +99,7 @@ cat <<EOF
  - The chains above: the response cache is a module global that never evicts;
    the biggest list lives only in the report-worker thread's local 'batch'.
  - Any object: $hg show samples/out/leaky.core 0xADDRESS
- - Every type: $hg types samples/out/leaky.core --gc-only
- - As JSON, for scripts: add --json to info, analyze, types, show, chain.
+ - Every type, with what its objects retain: $hg types samples/out/leaky.core --gc-only
+ - As JSON, for scripts: add --json to info, analyze, types, top, show, chain.
  - Every command and exit code: $hg help, man -l docs/heapgraph.1, docs/guide.md
 EOF

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "walker.h"
 #include "../core.h"
+#include "../../analyzer/dom.h"
 #include "../../common/util.h"
 
 /* Objects whose lengths or links ran past what the dump holds: said once, with an example. */
@@ -90,6 +91,7 @@ int hg_cpython_walk(struct hg_pysource *src, const struct hg_python *py, struct 
 	roots_c_memory(&w);
 	hg_heap_mark(h);
 	hg_heap_drop_build(h);
+	hg_dom_compute(h);
 	/* A few stale pointers are normal (free lists, caches); many mean damage. */
 	h->meta.wild_refs = w.bad_refs;
 	if (w.bad_refs > h->nedge / 100 + 1000)

@@ -185,6 +185,35 @@ def ready(extra=None, heap=False):
         time.sleep(3600)
 
 
+def garbage_ids():
+    """What gc.collect() would free now, asked of the same heap: a forked
+    child collects with DEBUG_SAVEALL and sends back the ids of gc.garbage.
+    The parent's heap is not touched (call it with the collector disabled,
+    from the only thread: a forked child has no other threads, and what only
+    their frames held would look free)."""
+    import gc
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        data = json.dumps([id(o) for o in gc.garbage]).encode()
+        while data:
+            data = data[os.write(w, data):]
+        os._exit(0)
+    os.close(w)
+    chunks = []
+    while True:
+        b = os.read(r, 65536)
+        if not b:
+            break
+        chunks.append(b)
+    os.close(r)
+    os.waitpid(pid, 0)
+    return json.loads(b"".join(chunks))
+
+
 def park_thread(name, target, *args):
     """Starts a daemon thread running target(*args, ready_event) and waits
     until it signals that its locals are in place."""

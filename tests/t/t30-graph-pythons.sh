@@ -7,6 +7,8 @@
 # program: asyncio, dataclasses, enums, chained exceptions, ~200k objects...)
 # and mixed.py (every collections type, I/O buffers, generators, and the
 # newest kinds where they exist: t-strings, frozendict, exception groups).
+# Retained sizes are checked against a dominator tree computed another way
+# (check_dominators.py) on the same graph.
 # Prints the agreement figures per version and program.
 . "$(dirname "$0")/lib.sh"
 
@@ -23,7 +25,14 @@ while read -r name py; do
 		if ! msg=$(make_core "$py" "$scen" "$run"); then
 			fail "$run: could not make a core: $msg"; continue
 		fi
-		compare_core "$run" "$run" types
+		if compare_core "$run" "$run" types; then
+			# retained sizes against an independent dominator tree of the exported graph
+			if python3 "$T_TOP/tests/t/check_dominators.py" "$T_OUT/$run.jsonl" "$run" >"$T_OUT/$run.dom"; then
+				ok "$(cat "$T_OUT/$run.dom")"
+			else
+				fail "$(cat "$T_OUT/$run.dom")"
+			fi
+		fi
 		tidy "$run"
 	done
 done <"$T_OUT/pythons"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "unit.h"
 #include "../../analyzer/chain.h"
+#include "../../analyzer/dom.h"
 #include "../../analyzer/heap.h"
 #include "../../analyzer/index.h"
 #include "../../analyzer/nbhood.h"
@@ -56,6 +57,7 @@ static void build(struct hg_heap *h)
 	hg_heap_add_root(h, HG_ROOT_INTERPRETER, HG_RW_OTHER, hg_heap_cstr(h, "w holder"), 7);
 	hg_heap_mark(h);
 	hg_heap_drop_build(h);
+	hg_dom_compute(h);
 }
 
 TEST(lookups_and_reverse_edges)

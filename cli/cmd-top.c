@@ -1,0 +1,152 @@
+/*
+ * cmd-top.c - "heapgraph top [DUMP]": the objects that retain the most
+ * memory (MAT's dominator tree, biggest first), each with the first hops of
+ * the chain that holds it.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "../analyzer/chain.h"
+#include "../analyzer/heap.h"
+#include "../render/json.h"
+
+/* The n objects of largest retained size, largest first (a bounded min-heap). */
+static size_t biggest(const struct hg_heap *h, uint32_t *out, size_t n)
+{
+	size_t len = 0;
+
+	for (uint32_t i = 0; i < h->nobj; i++) {
+		size_t k;
+
+		if (len < n) {
+			k = len++;
+		} else if (h->retained[i] > h->retained[out[0]]) {
+			/* replace the smallest: sift down from the top */
+			k = 0;
+			for (;;) {
+				size_t c = 2 * k + 1;
+
+				if (c >= len)
+					break;
+				if (c + 1 < len && h->retained[out[c + 1]] < h->retained[out[c]])
+					c++;
+				if (h->retained[out[c]] >= h->retained[i])
+					break;
+				out[k] = out[c];
+				k = c;
+			}
+			out[k] = i;
+			continue;
+		} else {
+			continue;
+		}
+		/* a new element: sift up */
+		while (k && h->retained[out[(k - 1) / 2]] > h->retained[i]) {
+			out[k] = out[(k - 1) / 2];
+			k = (k - 1) / 2;
+		}
+		out[k] = i;
+	}
+	/* heap order to descending order */
+	for (size_t a = 0; a < len; a++)
+		for (size_t b = a + 1; b < len; b++)
+			if (h->retained[out[b]] > h->retained[out[a]] ||
+			    (h->retained[out[b]] == h->retained[out[a]] && out[b] < out[a])) {
+				uint32_t t = out[a];
+
+				out[a] = out[b];
+				out[b] = t;
+			}
+	return len;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "sysroot", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *sysroot = NULL;
+	int json = 0, ch;
+	long limit = 20;
+	struct hg_heap h;
+	uint32_t *top;
+	size_t n;
+	uint64_t total = 0;
+	json_t *a;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': json = 1; break;
+		case 'l':
+			if ((ch = cli_number("top", "--limit", optarg, 1, &limit)))
+				return ch;
+			break;
+		case 's': sysroot = optarg; break;
+		case 'h': cli_command_help(stdout, cli_find_command("top")); return 0;
+		case ':': return cli_usage("top", "option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage("top", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc - 1)
+		return cli_usage("top", "one dump at a time");
+	if ((ch = cli_load("top", optind < argc ? argv[optind] : NULL, sysroot, &h, NULL)))
+		return ch;
+	for (size_t i = 0; i < h.nobj; i++)
+		total += h.size[i];
+	top = malloc((size_t)limit * sizeof(*top));
+	n = biggest(&h, top, (size_t)limit);
+	a = json_array();
+	for (size_t k = 0; k < n; k++) {
+		uint32_t i = top[k];
+		struct hg_chain *c = NULL;
+		json_t *o = json_object();
+		char q[512];
+
+		json_object_set_new(o, "addr", hg_json_addr(h.addr[i]));
+		json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(&h, h.type[i], q, sizeof(q))));
+		json_object_set_new(o, "repr", hg_json_str(hg_heap_s(&h, h.repr[i])));
+		json_object_set_new(o, "shallow", json_integer((json_int_t)h.size[i]));
+		json_object_set_new(o, "retained", json_integer((json_int_t)h.retained[i]));
+		if (hg_chain_find(&h, i, 0, 1, &c)) {
+			char *p = hg_chain_path(&h, c);
+
+			json_object_set_new(o, "path", hg_json_str(p));
+			free(p);
+			hg_chains_free(c, 1);
+		} else {
+			json_object_set_new(o, "path", json_null());
+		}
+		json_array_append_new(a, o);
+	}
+	if (json) {
+		hg_json_print(stdout, a);
+	} else {
+		size_t k;
+		json_t *o;
+
+		printf("%14s %5s %10s  %-18s %s\n", "retained", "%", "shallow", "address", "type / repr / held by");
+		json_array_foreach(a, k, o) {
+			json_int_t r = json_integer_value(json_object_get(o, "retained"));
+			json_t *p = json_object_get(o, "path");
+
+			printf("%14lld %5.1f %10lld  %-18s %s  %s\n", (long long)r, total ? 100.0 * (double)r / (double)total : 0.0,
+			       (long long)json_integer_value(json_object_get(o, "shallow")),
+			       json_string_value(json_object_get(o, "addr")), json_string_value(json_object_get(o, "type")),
+			       json_string_value(json_object_get(o, "repr")));
+			printf("%52s%s\n", "", json_is_string(p) ? json_string_value(p) : "(no root reaches it)");
+		}
+		json_decref(a);
+	}
+	free(top);
+	hg_heap_release(&h);
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : HG_EWRITE;
+}
