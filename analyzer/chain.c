@@ -11,11 +11,13 @@
 
 /*
  * Roots of the same distance are ranked: a module or a frame's local
- * variable says most; other frame and interpreter roots next; C memory last.
+ * variable says most; other frame and interpreter roots next; what only
+ * says the object is held (from outside the heap, C memory, immortality)
+ * last, whatever its distance.
  */
 static int tier(const struct hg_heap *h, const struct hg_root *r)
 {
-	if (r->kind == HG_ROOT_C)
+	if (r->kind == HG_ROOT_C || r->kind == HG_ROOT_OUTSIDE || r->what == HG_RW_IMMORTAL)
 		return 3;
 	if (r->kind == HG_ROOT_MODULE)
 		return 0;
@@ -65,7 +67,9 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 		for (uint64_t r = h->rfirst[y]; r < h->rfirst[y + 1]; r++) {
 			uint32_t e = h->redge[r], x = h->from[e];
 
-			if (dist[x] != INF || (hg_heap_edge_kind(h, e) == HG_EDGE_WEAK && !weak))
+			/* the references that hold (and weak ones when asked): a chain exists when the object is alive */
+			if (dist[x] != INF || hg_heap_edge_kind(h, e) == HG_EDGE_POSSIBLE ||
+			    (hg_heap_edge_kind(h, e) == HG_EDGE_WEAK && !weak))
 				continue;
 			dist[x] = dist[y] + 1;
 			next[x] = e;
@@ -76,7 +80,7 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 
 	cand = xmalloc((h->nroot ? h->nroot : 1) * sizeof(*cand));
 	for (size_t r = 0; r < h->nroot; r++)
-		if (dist[h->roots[r].obj] != INF) {
+		if (dist[h->roots[r].obj] != INF && h->roots[r].what != HG_RW_MEMORY) {
 			cand[ncand].root = (uint32_t)r;
 			cand[ncand].dist = dist[h->roots[r].obj];
 			cand[ncand].tier = tier(h, &h->roots[r]);

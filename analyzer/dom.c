@@ -27,9 +27,16 @@ struct dom {
 	uint8_t *entry;		/* by number: the virtual root points at it */
 };
 
+/* Weak references never retain; neither do a scan's guesses (hg_heap_collect makes their targets roots). */
 static int retains(const struct hg_heap *h, uint64_t e)
 {
-	return hg_heap_edge_kind(h, e) != HG_EDGE_WEAK;
+	return hg_heap_edge_holds(h, e);
+}
+
+/* Roots that keep objects alive: C-memory roots only say where a reference probably sits. */
+static int keeps(const struct hg_root *r)
+{
+	return r->what != HG_RW_MEMORY;
 }
 
 /* Depth-first from object start, which hangs from vertex from; numbers what it reaches. */
@@ -104,7 +111,7 @@ int hg_dom_compute(struct hg_heap *h)
 	d.parent[0] = NIL;
 	/* the roots, in the order they were found, then whatever no root reaches */
 	for (size_t r = 0; r < h->nroot; r++)
-		if (h->roots[r].obj < h->nobj && !d.pre[h->roots[r].obj])
+		if (keeps(&h->roots[r]) && h->roots[r].obj < h->nobj && !d.pre[h->roots[r].obj])
 			dfs(&d, h->roots[r].obj, 0, stack, cursor);
 	reached = d.n;
 	for (uint32_t i = 0; i < h->nobj; i++)
@@ -113,7 +120,7 @@ int hg_dom_compute(struct hg_heap *h)
 	free(cursor);
 	/* a root another root's search reached first has the virtual root as a predecessor too */
 	for (size_t r = 0; r < h->nroot; r++)
-		if (h->roots[r].obj < h->nobj)
+		if (keeps(&h->roots[r]) && h->roots[r].obj < h->nobj)
 			d.entry[d.pre[h->roots[r].obj]] = 1;
 
 	d.semi = xmalloc(N * sizeof(*d.semi));

@@ -3,9 +3,10 @@
  * object's retained size (what freeing it would free: the shallow sizes of
  * the objects it dominates, itself included).
  *
- * The tree is over every reference but weak ones (weak references never
- * retain, as in Chrome DevTools), from one virtual root that points at
- * every root object.  Objects no root reaches hang from the virtual root,
+ * The tree is over the references that hold (strong and type edges: weak
+ * references never retain, as in Chrome DevTools, and a scan's guesses do
+ * not either), from one virtual root that points at every root object but
+ * those of C memory, which keep nothing alive.  Objects no root reaches hang from the virtual root,
  * one depth-first tree each, in index order (DevTools' way), so that every
  * object has a dominator and a retained size.
  */

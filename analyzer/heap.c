@@ -229,7 +229,7 @@ void hg_heap_add_edge(struct hg_heap *h, uint32_t to, uint32_t label, enum hg_ed
 	}
 	h->to[h->nedge] = to;
 	h->label[h->nedge] = label;
-	h->kind[h->nedge] = (uint8_t)((unsigned)kind | (unsigned)role << 2);
+	h->kind[h->nedge] = (uint8_t)(((unsigned)kind & (3 | HG_EDGE_BORROWED)) | (unsigned)role << 2);
 	h->nedge++;
 }
 
@@ -502,9 +502,77 @@ char *hg_heap_type_name(const struct hg_heap *h, uint32_t t, char *buf, size_t n
 
 const char *hg_root_kind_name(enum hg_root_kind k)
 {
-	static const char *const names[] = { "module", "frame", "interpreter", "c" };
+	static const char *const names[] = { "module", "frame", "interpreter", "c", "outside" };
 
-	return (unsigned)k < 4 ? names[k] : "?";
+	return (unsigned)k < 5 ? names[k] : "?";
+}
+
+int hg_heap_collect(struct hg_heap *h)
+{
+	uint32_t *found, *queue;
+	size_t tail = 0, nroot;
+
+	if (h->mapping)
+		return -1;
+	/* references found to each object, with multiplicity */
+	found = xcalloc(h->nobj ? h->nobj : 1, sizeof(*found));
+	for (uint64_t e = 0; e < h->nedge; e++)
+		if (hg_heap_edge_holds(h, e) && !(h->kind[e] & HG_EDGE_BORROWED) && found[h->to[e]] < UINT32_MAX)
+			found[h->to[e]]++;
+	for (uint32_t i = 0; i < h->nobj; i++) {
+		char name[96];
+
+		if (h->refcnt[i] == HG_REFCNT_IMMORTAL) {
+			hg_heap_add_root(h, HG_ROOT_INTERPRETER, HG_RW_IMMORTAL, hg_heap_cstr(h, "immortal object"), i);
+		} else if (h->refcnt[i] > found[i] || (h->flags[i] & HG_OBJ_FROZEN)) {
+			snprintf(name, sizeof(name), "held from outside the heap: refcount %u, %u reference%s found",
+				 h->refcnt[i], found[i], found[i] == 1 ? "" : "s");
+			hg_heap_add_root(h, HG_ROOT_OUTSIDE, HG_RW_OUTSIDE, hg_heap_cstr(h, name), i);
+		}
+	}
+	free(found);
+	/* alive: what the roots reach, C memory aside */
+	queue = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*queue));
+	for (uint32_t i = 0; i < h->nobj; i++)
+		h->flags[i] &= (uint8_t)~(HG_OBJ_REACHABLE | HG_OBJ_C_HELD);
+	nroot = h->nroot;
+	for (int pass = 0; pass < 2; pass++) {
+		uint8_t flag = pass == 0 ? HG_OBJ_REACHABLE : HG_OBJ_C_HELD;
+		size_t head = tail;
+
+		for (size_t r = 0; r < nroot; r++) {
+			uint32_t o = h->roots[r].obj;
+
+			if ((h->roots[r].what == HG_RW_MEMORY) != (pass == 1) ||
+			    (h->flags[o] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
+				continue;
+			h->flags[o] |= flag;
+			queue[tail++] = o;
+		}
+		while (head < tail) {
+			uint32_t v = queue[head++];
+
+			for (uint64_t e = h->first[v]; e < h->first[v + 1]; e++) {
+				uint32_t t = h->to[e];
+
+				if (!hg_heap_edge_holds(h, e) || (h->flags[t] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
+					continue;
+				h->flags[t] |= flag;
+				queue[tail++] = t;
+			}
+		}
+	}
+	free(queue);
+	h->meta.unreachable = h->meta.unreachable_bytes = h->meta.c_held = 0;
+	for (size_t i = 0; i < h->nobj; i++) {
+		if (h->flags[i] & HG_OBJ_REACHABLE)
+			continue;
+		h->meta.unreachable++;
+		h->meta.unreachable_bytes += h->size[i];
+		if (h->flags[i] & HG_OBJ_C_HELD)
+			h->meta.c_held++;
+	}
+	return 0;
 }
 
 const char *hg_edge_kind_name(enum hg_edge_kind k)

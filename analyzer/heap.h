@@ -32,6 +32,11 @@ enum hg_edge_kind {
 	HG_EDGE_TYPE,		/* instance -> its (heap) type */
 	HG_EDGE_POSSIBLE	/* found by scanning an object of unknown layout */
 };
+/*
+ * Or'ed into the kind of a strong edge the source does not own (a 3.11+
+ * frame's f_globals and f_builtins): it explains no reference count.
+ */
+#define HG_EDGE_BORROWED	0x80
 
 /*
  * What an edge is to its owner, beside its strength: pictures weigh
@@ -52,7 +57,8 @@ enum hg_root_kind {
 	HG_ROOT_MODULE,		/* sys.modules['name'] */
 	HG_ROOT_FRAME,		/* a local variable of a thread's frame */
 	HG_ROOT_INTERPRETER,	/* builtins, sys state, static types, thread state */
-	HG_ROOT_C		/* memory that belongs to no object */
+	HG_ROOT_C,		/* memory that belongs to no object */
+	HG_ROOT_OUTSIDE		/* a reference count the references found do not explain */
 };
 
 /* What a root is, within its kind. */
@@ -65,13 +71,16 @@ enum hg_root_what {
 	HG_RW_STACK,		/* an entry of a frame's value stack */
 	HG_RW_STATIC_TYPE,	/* a static (C) type */
 	HG_RW_STATE,		/* interpreter or thread state */
-	HG_RW_MEMORY		/* a word in C memory (kind C or interpreter) */
+	HG_RW_MEMORY,		/* a word in C memory (kind C or interpreter): where a reference
+				 * probably sits; it keeps nothing alive */
+	HG_RW_OUTSIDE,		/* held from outside the heap (kind outside) */
+	HG_RW_IMMORTAL		/* an immortal object (3.12+, kind interpreter) */
 };
 
 /* Object flags. */
 #define HG_OBJ_GC		0x01	/* tracked by the collector: in gc.get_objects() */
-#define HG_OBJ_REACHABLE	0x02	/* reached from a module, frame or interpreter root */
-#define HG_OBJ_C_HELD		0x04	/* not reachable, but a C root reaches it */
+#define HG_OBJ_REACHABLE	0x02	/* alive: gc.collect() would not free it */
+#define HG_OBJ_C_HELD		0x04	/* garbage, but a word in C memory points into it (a hint) */
 #define HG_OBJ_CONSERVATIVE	0x08	/* layout unknown: edges come from a body scan */
 #define HG_OBJ_DAMAGED		0x10	/* decoding stopped early (bad data) */
 #define HG_OBJ_TYPE		0x20	/* the object is a type */
@@ -178,7 +187,12 @@ static inline enum hg_edge_kind hg_heap_edge_kind(const struct hg_heap *h, uint6
 }
 static inline enum hg_edge_role hg_heap_edge_role(const struct hg_heap *h, uint64_t e)
 {
-	return (enum hg_edge_role)(h->kind[e] >> 2);
+	return (enum hg_edge_role)((h->kind[e] >> 2) & 0x1f);
+}
+/* Does edge e keep its target alive (strong or type, not a scan's guess)? */
+static inline int hg_heap_edge_holds(const struct hg_heap *h, uint64_t e)
+{
+	return (h->kind[e] & 3) == HG_EDGE_STRONG || (h->kind[e] & 3) == HG_EDGE_TYPE;
 }
 /* 0, or -1 when obj is no object or the heap is a loaded (read-only) one */
 int hg_heap_add_root(struct hg_heap *h, enum hg_root_kind kind, enum hg_root_what what, uint32_t name, uint32_t obj);
@@ -201,6 +215,19 @@ void hg_heap_drop_build(struct hg_heap *h);
 int hg_heap_mark_from(struct hg_heap *h, uint32_t obj, uint8_t flag);
 /* Recomputes HG_OBJ_REACHABLE / HG_OBJ_C_HELD and the meta counts from the roots; -1 on a loaded heap. */
 int hg_heap_mark(struct hg_heap *h);
+
+/*
+ * Decides what is alive as CPython's collector does: an object whose
+ * reference count exceeds the references found to it (from objects that
+ * own them: strong and type edges, not borrowed ones, not a scan's guesses)
+ * is held from outside the heap and becomes a root of kind outside named
+ * with the numbers; immortal objects become interpreter roots.  Alive is
+ * what the roots reach through holding edges, C-memory roots excepted:
+ * they only mark the garbage they point at (HG_OBJ_C_HELD, a hint).  The
+ * rest is what gc.collect() would free.  Call once, after the last root;
+ * -1 on a loaded heap.
+ */
+int hg_heap_collect(struct hg_heap *h);
 
 static inline uint64_t hg_heap_nedges(const struct hg_heap *h, uint32_t i) { return h->first[i + 1] - h->first[i]; }
 

@@ -174,7 +174,7 @@ static int validate(const struct hg_heap *h)
 			return -1;
 	}
 	for (size_t e = 0; e < h->nedge; e++)
-		if (h->to[e] >= h->nobj || h->label[e] >= h->pool_len || (h->kind[e] & 3) > HG_EDGE_POSSIBLE || (h->kind[e] >> 2) >= HG_REF_NROLES ||
+		if (h->to[e] >= h->nobj || h->label[e] >= h->pool_len || (h->kind[e] & 3) > HG_EDGE_POSSIBLE || ((h->kind[e] >> 2) & 0x1f) >= HG_REF_NROLES ||
 		    h->redge[e] >= h->nedge || h->from[e] >= h->nobj)
 			return -1;
 	for (size_t t = 0; t < h->ntype; t++)
@@ -182,7 +182,7 @@ static int validate(const struct hg_heap *h)
 		    h->types[t].qualname >= h->pool_len || (h->types[t].obj >= h->nobj && h->types[t].obj != HG_NONE))
 			return -1;
 	for (size_t r = 0; r < h->nroot; r++)
-		if (h->roots[r].obj >= h->nobj || h->roots[r].name >= h->pool_len || h->roots[r].kind > HG_ROOT_C)
+		if (h->roots[r].obj >= h->nobj || h->roots[r].name >= h->pool_len || h->roots[r].kind > HG_ROOT_OUTSIDE)
 			return -1;
 	return 0;
 }

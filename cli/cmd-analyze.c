@@ -50,7 +50,7 @@ static json_t *top_types(const struct hg_heap *h, uint32_t *order, int (*cmp)(co
 static json_t *summary(const struct hg_heap *h, const char *path)
 {
 	json_t *o = json_object(), *roots = json_object(), *unr = json_object();
-	uint64_t bytes = 0, gc = 0, nroots[4] = { 0, 0, 0, 0 };
+	uint64_t bytes = 0, gc = 0, nroots[5] = { 0, 0, 0, 0, 0 };
 	uint32_t *order = xmalloc((h->ntype ? h->ntype : 1) * sizeof(*order));
 
 	for (size_t i = 0; i < h->nobj; i++) {
@@ -58,7 +58,8 @@ static json_t *summary(const struct hg_heap *h, const char *path)
 		gc += (h->flags[i] & HG_OBJ_GC) != 0;
 	}
 	for (size_t r = 0; r < h->nroot; r++)
-		nroots[h->roots[r].kind & 3]++;
+		if (h->roots[r].kind <= HG_ROOT_OUTSIDE)
+			nroots[h->roots[r].kind]++;
 	json_object_set_new(o, "dump", hg_json_str(path));
 	json_object_set_new(o, "python", hg_json_str(h->meta.python));
 	json_object_set_new(o, "pid", json_integer(h->meta.pid));
@@ -68,13 +69,13 @@ static json_t *summary(const struct hg_heap *h, const char *path)
 	json_object_set_new(o, "bytes", json_integer((json_int_t)bytes));
 	json_object_set_new(o, "references", json_integer((json_int_t)h->nedge));
 	json_object_set_new(o, "types", json_integer((json_int_t)h->ntype));
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k <= HG_ROOT_OUTSIDE; k++)
 		json_object_set_new(roots, hg_root_kind_name(k), json_integer((json_int_t)nroots[k]));
 	json_object_set_new(o, "roots", roots);
 	json_object_set_new(unr, "objects", json_integer((json_int_t)h->meta.unreachable));
 	json_object_set_new(unr, "bytes", json_integer((json_int_t)h->meta.unreachable_bytes));
 	json_object_set_new(o, "unreachable", unr);
-	json_object_set_new(o, "held_only_by_c", json_integer((json_int_t)h->meta.c_held));
+	json_object_set_new(o, "unreachable_c_memory_points_at", json_integer((json_int_t)h->meta.c_held));
 	json_object_set_new(o, "wild_references", json_integer((json_int_t)h->meta.wild_refs));
 	for (uint32_t t = 0; t < h->ntype; t++)
 		order[t] = t;
@@ -109,13 +110,12 @@ static void print_text(json_t *o)
 	printf("references  %lld (%lld more pointed at no valid object: stale memory)\n", I(o, "references"),
 	       I(o, "wild_references"));
 	printf("types       %lld\n", I(o, "types"));
-	printf("roots       %lld module, %lld frame, %lld interpreter, %lld C\n", I(roots, "module"),
-	       I(roots, "frame"), I(roots, "interpreter"), I(roots, "c"));
-	printf("unreachable %lld objects, %lld bytes; %lld held only from C memory\n", I(unr, "objects"),
-	       I(unr, "bytes"), I(o, "held_only_by_c"));
+	printf("roots       %lld module, %lld frame, %lld interpreter, %lld held from outside the heap, %lld C memory\n",
+	       I(roots, "module"), I(roots, "frame"), I(roots, "interpreter"), I(roots, "outside"), I(roots, "c"));
+	printf("unreachable %lld objects, %lld bytes: what gc.collect() would free\n", I(unr, "objects"), I(unr, "bytes"));
 	print_top(json_object_get(o, "top_types_by_bytes"), "top types by bytes (bytes, count)", 0);
 	print_top(json_object_get(o, "top_types_by_count"), "top types by count (count, bytes)", 1);
-	printf("\nnext: heapgraph types | heapgraph chain --type T | heapgraph backrefs --type T -o out.png\n");
+	printf("\nnext: heapgraph top | heapgraph types | heapgraph chain --type T | heapgraph backrefs --type T -o out.png\n");
 }
 
 int cmd_analyze(int argc, char **argv)

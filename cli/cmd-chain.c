@@ -105,8 +105,8 @@ int cmd_chain(int argc, char **argv)
 			json_object_set(o, "root", json_object_get(first, "root"));
 			json_object_set(o, "steps", json_object_get(first, "steps"));
 			json_object_set(o, "path", json_object_get(first, "path"));
-			if (h.roots[found[k][0].root].kind == HG_ROOT_C)
-				json_object_set_new(o, "note", json_string("only C memory holds it: no module, frame or interpreter root reaches it"));
+			if (h.roots[found[k][0].root].kind == HG_ROOT_OUTSIDE)
+				json_object_set_new(o, "note", json_string("held from outside the heap (C code, a value stack, an untracked container): no module, frame or interpreter root reaches it"));
 			json_decref(first);
 		}
 		for (size_t c = 0; all > 1 && c < nfound[k]; c++)
@@ -133,15 +133,17 @@ int cmd_chain(int argc, char **argv)
 			printf("0x%" PRIx64 " %s  %s\n", h.addr[targets[k]],
 			       hg_heap_type_name(&h, h.type[targets[k]], q, sizeof(q)), hg_heap_s(&h, h.repr[targets[k]]));
 			if (!nfound[k]) {
-				printf("  no chain: no root reaches it%s (unreachable: garbage waiting for a collection,\n"
-				       "  or a leaked reference)\n", weak ? "" : " over strong references (try --weak)");
+				printf("  no chain: no root reaches it%s: gc.collect() would free it%s\n",
+				       weak ? "" : " over strong references (try --weak)",
+				       h.flags[targets[k]] & HG_OBJ_C_HELD ? " (a stale pointer in C memory points at it)" : "");
 				continue;
 			}
 			for (size_t c = 0; c < nfound[k]; c++) {
 				if (c)
 					putchar('\n');
-				if (h.roots[found[k][c].root].kind == HG_ROOT_C)
-					printf("  (only C memory holds it: no module, frame or interpreter root reaches it)\n");
+				if (h.roots[found[k][c].root].kind == HG_ROOT_OUTSIDE)
+					printf("  (held from outside the heap: C code, a value stack or an untracked container;\n"
+					       "  no module, frame or interpreter root reaches it)\n");
 				chain_text(&h, &found[k][c]);
 			}
 		}

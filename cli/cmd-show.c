@@ -33,8 +33,8 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 	json_object_set_new(o, "gc", json_boolean(h->flags[i] & HG_OBJ_GC));
 	json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
 	json_object_set_new(o, "dominator", h->idom[i] == HG_NONE ? json_null() : hg_json_addr(h->addr[h->idom[i]]));
-	json_object_set_new(o, "reachable", json_string(h->flags[i] & HG_OBJ_REACHABLE ? "yes" :
-							h->flags[i] & HG_OBJ_C_HELD ? "from C memory only" : "no"));
+	json_object_set_new(o, "reachable", json_boolean(h->flags[i] & HG_OBJ_REACHABLE));
+	json_object_set_new(o, "c_memory_points_at_it", json_boolean(h->flags[i] & HG_OBJ_C_HELD));
 	n = 0;
 	for (uint64_t e = h->first[i]; e < h->first[i + 1] && (limit <= 0 || n < (uint64_t)limit); e++, n++) {
 		json_t *r = obj_json(h, h->to[e]);
@@ -102,7 +102,10 @@ static void print_text(json_t *o)
 		printf("  value: %s\n", v ? v : "");
 		free(v);
 	}
-	printf("  reachable from a root: %s\n", json_string_value(json_object_get(o, "reachable")));
+	printf("  reachable from a root: %s\n", json_is_true(json_object_get(o, "reachable")) ? "yes" :
+	       json_is_true(json_object_get(o, "c_memory_points_at_it")) ?
+	       "no: gc.collect() would free it (a stale pointer in C memory points at it)" :
+	       "no: gc.collect() would free it");
 	printf("  retained: %lld bytes (what freeing it would free); dominated by %s\n",
 	       (long long)json_integer_value(json_object_get(o, "retained")),
 	       json_is_string(json_object_get(o, "dominator")) ? json_string_value(json_object_get(o, "dominator")) :

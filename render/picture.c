@@ -87,18 +87,22 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 		if (has_field(st->extra_info, "gc"))
 			strbuf_addstr(sb, h->flags[i] & HG_OBJ_GC ? "\ngc tracked" : "\nnot gc tracked");
 		if (has_field(st->extra_info, "reachable"))
-			strbuf_addstr(sb, h->flags[i] & HG_OBJ_REACHABLE ? "\nreachable" :
-				      h->flags[i] & HG_OBJ_C_HELD ? "\nheld by C only" : "\nunreachable");
+			strbuf_addstr(sb, h->flags[i] & HG_OBJ_REACHABLE ? "\nreachable" : "\nunreachable");
 	}
 }
 
 /* A root node ("thread 'MainThread' frame main() local 'x'") pointing at node n. */
 static void root_nodes(const struct hg_heap *h, uint32_t i, size_t n, struct hg_graph *g)
 {
-	static const char *const fill[] = { "0.3,0.5,1", "0.1,0.45,1", "0.75,0.3,1", "0,0.45,1" };
-	static const char *const kind[] = { "module", "frame", "interpreter", "C memory" };
+	static const char *const fill[] = { "0.3,0.5,1", "0.1,0.45,1", "0.75,0.3,1", "0,0.45,1", "0.6,0.2,1" };
+	static const char *const kind[] = { "module", "frame", "interpreter", "C memory", "outside" };
 	size_t shown = 0, more = 0;
+	int other_roots = 0;
 
+	/* "held from outside the heap" is drawn only when no module, frame or interpreter root says more */
+	for (size_t r = 0; r < h->nroot && !other_roots; r++)
+		other_roots = h->roots[r].obj == i && h->roots[r].kind <= HG_ROOT_INTERPRETER &&
+			      h->roots[r].what != HG_RW_MEMORY && h->roots[r].what != HG_RW_IMMORTAL;
 	for (size_t r = 0; r < h->nroot; r++) {
 		const struct hg_root *R = &h->roots[r];
 		const char *name;
@@ -111,8 +115,9 @@ static void root_nodes(const struct hg_heap *h, uint32_t i, size_t n, struct hg_
 		name = hg_heap_s(h, R->name);
 		/* the roots that explain: a local variable, C memory, interpreter state; not a
 		 * frame's globals or code, nor the static types */
-		if (R->what == HG_RW_STATIC_TYPE ||
-		    (R->kind == HG_ROOT_FRAME && R->what != HG_RW_LOCAL && R->what != HG_RW_CELL))
+		if (R->what == HG_RW_STATIC_TYPE || R->what == HG_RW_IMMORTAL || R->what == HG_RW_MEMORY ||
+		    (R->kind == HG_ROOT_FRAME && R->what != HG_RW_LOCAL && R->what != HG_RW_CELL) ||
+		    (R->kind == HG_ROOT_OUTSIDE && other_roots))
 			continue;
 		if (shown == MAX_ROOTS_PER_NODE) {
 			more++;
@@ -121,7 +126,7 @@ static void root_nodes(const struct hg_heap *h, uint32_t i, size_t n, struct hg_
 		snprintf(id, sizeof(id), "root%zu", r);
 		rn = hg_graph_node(g, id);
 		strbuf_init(&sb);
-		strbuf_addf(&sb, "%s root", kind[R->kind & 3]);
+		strbuf_addf(&sb, "%s root", kind[R->kind <= HG_ROOT_OUTSIDE ? R->kind : HG_ROOT_C]);
 		/* "thread 'T' (tid N) frame f() local 'x'" reads best on its three parts' lines */
 		{
 			char *copy = xstrdup(name);
@@ -145,7 +150,7 @@ static void root_nodes(const struct hg_heap *h, uint32_t i, size_t n, struct hg_
 		hg_graph_nset(g, rn, "label", "%s", sb.buf);
 		strbuf_release(&sb);
 		hg_graph_nset(g, rn, "shape", "ellipse");
-		hg_graph_nset(g, rn, "fillcolor", "%s", fill[R->kind & 3]);
+		hg_graph_nset(g, rn, "fillcolor", "%s", fill[R->kind <= HG_ROOT_OUTSIDE ? R->kind : HG_ROOT_C]);
 		e = hg_graph_edge(g, rn, n);
 		hg_graph_eset(g, e, "style", "bold");
 		shown++;

@@ -86,7 +86,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 	put(s, o);
 
 	for (size_t i = 0; i < h->nobj; i++) {
-		json_t *refs = json_array(), *labels = json_array(), *weak = json_array();
+		json_t *refs = json_array(), *labels = json_array(), *weak = json_array(), *possible = json_array();
 		const struct hg_type *t = h->type[i] < h->ntype ? &h->types[h->type[i]] : NULL;
 
 		o = json_object();
@@ -108,6 +108,8 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 				json_array_append_new(weak, a);
 				continue;
 			}
+			if (hg_heap_edge_kind(h, e) == HG_EDGE_POSSIBLE)
+				json_array_append(possible, a);
 			json_array_append_new(refs, a);
 			json_array_append_new(labels, hg_json_str(hg_heap_s(h, h->label[e])));
 		}
@@ -117,10 +119,14 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 			json_object_set_new(o, "weak_refs", weak);
 		else
 			json_decref(weak);
+		if (json_array_size(possible))
+			json_object_set_new(o, "possible_refs", possible);
+		else
+			json_decref(possible);
 		json_object_set_new(o, "gc", json_boolean((h->flags[i] & HG_OBJ_GC) != 0));
 		if (h->flags[i] & HG_OBJ_FROZEN)
 			json_object_set_new(o, "frozen", json_true());
-		if (!(h->flags[i] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD)))
+		if (!(h->flags[i] & HG_OBJ_REACHABLE))
 			json_object_set_new(o, "unreachable", json_true());
 		if (h->flags[i] & HG_OBJ_CONSERVATIVE)
 			json_object_set_new(o, "conservative", json_true());
@@ -136,6 +142,8 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 		json_array_append_new(labels, hg_json_str(hg_heap_s(h, h->roots[r].name)));
 		json_object_set_new(o, "refs", refs);
 		json_object_set_new(o, "ref_labels", labels);
+		if (h->roots[r].what == HG_RW_MEMORY)
+			json_object_set_new(o, "hint", json_true());
 		put(s, o);
 	}
 	if (gz) {

@@ -154,14 +154,17 @@ const struct kind_ops kind_code_ops = { code_edges, code_size, code_repr, 0 };
 void iframe_edges(struct walker *w, uint64_t f, int stack_ok)
 {
 	const struct hg_pylayout *L = w->L;
-	uint64_t code = rd_stackref(w, f + (uint64_t)L->if_code), names, kinds;
+	int ck, fk, vk;
+	uint64_t code = rd_stackref_kind(w, f + (uint64_t)L->if_code, &ck), names, kinds;
+	uint64_t func = rd_stackref_kind(w, f + (uint64_t)L->if_func, &fk);
 	int64_t n, stacktop, nnames;
 	uint32_t ci;
 
-	edgef(w, code, HG_EDGE_STRONG, HG_REF_FIELD, "f_code");
-	edgef(w, rd_stackref(w, f + (uint64_t)L->if_func), HG_EDGE_STRONG, HG_REF_FIELD, "f_func");
-	field(w, f, L->if_globals, "f_globals");
-	field(w, f, L->if_builtins, "f_builtins");
+	edgef(w, code, ck, HG_REF_FIELD, "f_code");
+	edgef(w, func, fk, HG_REF_FIELD, "f_func");
+	/* borrowed from the function */
+	field_borrowed(w, f, L->if_globals, "f_globals");
+	field_borrowed(w, f, L->if_builtins, "f_builtins");
 	field(w, f, L->if_locals, "f_locals");
 	if (!code || (ci = obj_ref(w, code)) == HG_NONE || obj_kind(w, ci) != K_CODE)
 		return;
@@ -173,19 +176,21 @@ void iframe_edges(struct walker *w, uint64_t f, int stack_ok)
 	if (n < 0 || n > MAX_SLOTS)
 		return;
 	for (int64_t k = 0; k < n; k++) {
-		uint64_t v = rd_stackref(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k);
+		uint64_t v = rd_stackref_kind(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k, &vk);
 		uint64_t nm = k < nnames ? rd_tuple_item(w, names, (uint64_t)k) : 0;
 		uint8_t kind = kinds ? rd_u8(w, kinds + BYTES_SVAL + (uint64_t)k) : 0;
 
 		if (!v)
 			continue;
 		edge(w, v, nm ? str_label(w, nm, (kind & CO_KIND_CELL_FREE) ? "cell '" : "local '", "'") :
-		     hg_heap_cstr(w->h, "local ?"), HG_EDGE_STRONG, HG_REF_OTHER);
+		     hg_heap_cstr(w->h, "local ?"), vk, HG_REF_OTHER);
 	}
 	if (stack_ok && stacktop > n && stacktop < n + MAX_SLOTS)
-		for (int64_t k = n; k < stacktop; k++)
-			edgef(w, rd_stackref(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k),
-			      HG_EDGE_STRONG, HG_REF_OTHER, "stack[%lld]", (long long)(k - n));
+		for (int64_t k = n; k < stacktop; k++) {
+			uint64_t v = rd_stackref_kind(w, f + (uint64_t)L->if_localsplus + 8 * (uint64_t)k, &vk);
+
+			edgef(w, v, vk, HG_REF_OTHER, "stack[%lld]", (long long)(k - n));
+		}
 }
 
 /* A 3.8-3.10 frame object: locals by name from the code's varnames/cellvars/freevars. */

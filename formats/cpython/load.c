@@ -89,7 +89,7 @@ int hg_cpython_walk(struct hg_pysource *src, const struct hg_python *py, struct 
 		progress(progress_arg, h->nobj, h->nobj);
 	hg_heap_finish(h);
 	roots_c_memory(&w);
-	hg_heap_mark(h);
+	hg_heap_collect(h);
 	hg_heap_drop_build(h);
 	hg_dom_compute(h);
 	/* A few stale pointers are normal (free lists, caches); many mean damage. */

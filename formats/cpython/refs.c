@@ -19,11 +19,23 @@
  */
 uint64_t rd_stackref(struct walker *w, uint64_t addr)
 {
+	return rd_stackref_kind(w, addr, NULL);
+}
+
+uint64_t rd_stackref_kind(struct walker *w, uint64_t addr, int *kind)
+{
 	uint64_t v = rd_ptr(w, addr);
 
+	if (kind)
+		*kind = HG_EDGE_STRONG;
 	if (!w->L->stackref)
 		return v;
-	return (v & 3) >= 2 ? 0 : v & ~(uint64_t)3;
+	if ((v & 3) >= 2)
+		return 0;
+	/* the low bit: a deferred reference, which the object's count does not include */
+	if ((v & 1) && kind)
+		*kind = HG_EDGE_STRONG | HG_EDGE_BORROWED;
+	return v & ~(uint64_t)3;
 }
 
 /*
@@ -112,7 +124,7 @@ uint32_t obj_ref(struct walker *w, uint64_t addr)
 	return i;
 }
 
-void edge(struct walker *w, uint64_t target, uint32_t label, enum hg_edge_kind kind, enum hg_edge_role role)
+void edge(struct walker *w, uint64_t target, uint32_t label, int kind, enum hg_edge_role role)
 {
 	uint32_t t = obj_ref(w, target);
 
@@ -120,20 +132,29 @@ void edge(struct walker *w, uint64_t target, uint32_t label, enum hg_edge_kind k
 		hg_heap_add_edge(w->h, t, label, kind, role);
 }
 
-void edgef(struct walker *w, uint64_t target, enum hg_edge_kind kind, enum hg_edge_role role, const char *fmt, ...)
+void edgef(struct walker *w, uint64_t target, int kind, enum hg_edge_role role, const char *fmt, ...)
 {
 	va_list ap;
 	uint32_t t;
 
 	if (!target)
 		return;
-	t = kind == HG_EDGE_POSSIBLE ? obj_ref_quiet(w, target) : obj_ref(w, target);
+	t = (kind & 3) == HG_EDGE_POSSIBLE ? obj_ref_quiet(w, target) : obj_ref(w, target);
 	if (t == HG_NONE)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(w->buf, sizeof(w->buf), fmt, ap);
 	va_end(ap);
 	hg_heap_add_edge(w->h, t, hg_heap_cstr(w->h, w->buf), kind, role);
+}
+
+void field_borrowed(struct walker *w, uint64_t obj, int off, const char *name)
+{
+	uint64_t p;
+
+	if (off < 0 || !(p = rd_ptr(w, obj + (uint64_t)off)))
+		return;
+	edge(w, p, hg_heap_cstr(w->h, name), HG_EDGE_STRONG | HG_EDGE_BORROWED, HG_REF_FIELD);
 }
 
 void field(struct walker *w, uint64_t obj, int off, const char *name)

@@ -129,6 +129,8 @@ static inline uint32_t rd_u32(struct walker *w, uint64_t addr) { return hg_mem_u
 static inline uint8_t rd_u8(struct walker *w, uint64_t addr) { return hg_mem_u8(w->m, addr); }
 /* A frame slot (_PyStackRef from 3.14: tag bits cleared; a tagged int reads as 0). */
 uint64_t rd_stackref(struct walker *w, uint64_t addr);
+/* The same, with *kind HG_EDGE_STRONG, or'ed with HG_EDGE_BORROWED for a deferred (uncounted) reference. */
+uint64_t rd_stackref_kind(struct walker *w, uint64_t addr, int *kind);
 /* Item k of the tuple at t (3.14+ keep a cached hash before the items). */
 uint64_t rd_tuple_item(struct walker *w, uint64_t t, uint64_t k);
 /* Slots in use (locals + stack) of a 3.11+ interpreter frame, or -1. */
@@ -144,8 +146,8 @@ uint32_t obj_ref_quiet(struct walker *w, uint64_t addr);
 enum pykind obj_kind(struct walker *w, uint32_t i);
 
 /* Edges of the object being decoded (hg_heap_begin_edges was called for it). */
-void edge(struct walker *w, uint64_t target, uint32_t label, enum hg_edge_kind kind, enum hg_edge_role role);
-void edgef(struct walker *w, uint64_t target, enum hg_edge_kind kind, enum hg_edge_role role, const char *fmt, ...)
+void edge(struct walker *w, uint64_t target, uint32_t label, int kind, enum hg_edge_role role);
+void edgef(struct walker *w, uint64_t target, int kind, enum hg_edge_role role, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 /*
  * A strong edge to the object pointed at by the word at obj + off (off < 0:
@@ -153,6 +155,8 @@ void edgef(struct walker *w, uint64_t target, enum hg_edge_kind kind, enum hg_ed
  * attribute when the name is a dunder (HG_REF_PYATTR), __dict__ (HG_REF_DICT).
  */
 void field(struct walker *w, uint64_t obj, int off, const char *name);
+/* A field the object points at without owning it (no reference count of the target's). */
+void field_borrowed(struct walker *w, uint64_t obj, int off, const char *name);
 /* Strong edges "[k]" to n pointers at items, stopping where the dump's memory ends. */
 void seq_items(struct walker *w, uint64_t items, int64_t n);
 /* Possible edges "+off" from the words [from, to) of the object at a, but its known fields. */

@@ -187,7 +187,9 @@ def ready(extra=None, heap=False):
 
 def garbage_ids():
     """What gc.collect() would free now, asked of the same heap: a forked
-    child collects with DEBUG_SAVEALL and sends back the ids of gc.garbage.
+    child collects with DEBUG_SAVEALL and sends back {"freed": ids, "maybe":
+    ids} (the ids of gc.garbage and of what left gc.get_objects(); "maybe":
+    tuples and dicts, which a collection may only have stopped tracking).
     The parent's heap is not touched (call it with the collector disabled,
     from the only thread: a forked child has no other threads, and what only
     their frames held would look free)."""
@@ -196,9 +198,27 @@ def garbage_ids():
     pid = os.fork()
     if pid == 0:
         os.close(r)
+        # what gc.garbage keeps (DEBUG_SAVEALL), and what was freed outright:
+        # finalizers (a generator's close) can break a cycle, which then goes
+        # by reference counting.  Objects made after the collection cannot
+        # hide a freed address: they are not among those listed before it.
+        # A collection also stops tracking tuples and dicts that hold only
+        # untracked objects: those that left gc.get_objects() may be alive,
+        # so they are sent apart, as "maybe".
+        # (a loop, not a comprehension: that would be one more object to free)
+        before = {}
+        objs = gc.get_objects()
+        for o in objs:
+            before[id(o)] = type(o) in (tuple, dict)
+        del objs, o
         gc.set_debug(gc.DEBUG_SAVEALL)
         gc.collect()
-        data = json.dumps([id(o) for o in gc.garbage]).encode()
+        after = gc.get_objects()
+        gone = set(before).difference(map(id, after))
+        garbage = set(map(id, gc.garbage))
+        freed = {i for i in gone if not before[i]} | garbage
+        maybe = {i for i in gone if before[i]} - garbage
+        data = json.dumps({"freed": sorted(freed), "maybe": sorted(maybe)}).encode()
         while data:
             data = data[os.write(w, data):]
         os._exit(0)

@@ -3,8 +3,8 @@ computation on the exported graph: check_dominators.py EXPORT.jsonl LABEL.
 
 The dominator tree of the objects the roots reach is computed here by
 Cooper, Harvey and Kennedy's iterative algorithm (a different method from
-heapgraph's semi-NCA) over the strong references of the export, from a
-virtual root over every root; an object's retained size is the sum of the
+heapgraph's semi-NCA) over the references of the export that hold (refs
+less possible_refs), from a virtual root over every root but C-memory hints; an object's retained size is the sum of the
 shallow sizes of its dominator subtree.  Prints one line; exits 1 when any
 object's retained size differs."""
 import json
@@ -25,8 +25,11 @@ for d in lines:
         retained.append(d.get("retained"))
 for d in lines:
     if "address" in d:
-        succ.append([index[r] for r in d["refs"] if r in index])
-    elif "root" in d:
+        refs = list(d["refs"])
+        for p in d.get("possible_refs", []):
+            refs.remove(p)
+        succ.append([index[r] for r in refs if r in index])
+    elif "root" in d and not d.get("hint"):
         roots.extend(index[r] for r in d["refs"] if r in index)
 n = len(addr)
 R = n  # the virtual root

@@ -133,14 +133,14 @@ def main():
                     problem("frame local", "thread %s %s() %s -> %s (roots there: %s)" % (
                         th["name"], func, var, hex(oid), by_target.get(oid, [])[:2]))
 
-    # 6. (informational, no target) every object gc.get_objects() returned was
-    # alive after a collection, so a complete set of roots reaches it
+    # 6. every object gc.get_objects() returned was alive after a collection:
+    # none may be called unreachable (what gc.collect() would free)
     unreached = [int(sid) for sid in truth["objects"] if objs.get(int(sid), {}).get("unreachable")]
     # but a thread's Thread._bootstrap, held by its malloc'd start-up block
     # that its C stack points to, must be found there
     boot_lost = [a for a in unreached if objs[a].get("repr", "").startswith("_bootstrap (bound)")]
     for a in unreached:
-        problem("live but unreachable (informational)", "%s %s %s" % (
+        problem("live but unreachable", "%s %s %s" % (
             hex(a), objs[a]["qualname"], objs[a].get("repr", "")[:40]))
 
     pct = lambda a, b: 100.0 * a / b if b else 100.0  # noqa: E731
@@ -169,6 +169,8 @@ def main():
         bad.append("typestats")
     if fl_ok < fl_n:
         bad.append("frame locals")
+    if unreached:
+        bad.append("%d live objects unreachable" % len(unreached))
     if boot_lost:
         bad.append("%d threads' _bootstrap unreachable (C memory via malloc'd blocks)" % len(boot_lost))
     if bad:
