@@ -28,7 +28,7 @@ static int tier(const struct hg_heap *h, const struct hg_root *r)
 	return 2;
 }
 
-struct cand { uint32_t root, dist, cost; int tier; };
+struct cand { uint32_t root, dist, cost; int tier, module; };
 
 static int cmp_cand(const void *a, const void *b)
 {
@@ -41,6 +41,8 @@ static int cmp_cand(const void *a, const void *b)
 		return x->cost < y->cost ? -1 : 1;
 	if (x->tier != y->tier)
 		return x->tier - y->tier;
+	if (x->module != y->module)
+		return y->module - x->module;
 	return x->root < y->root ? -1 : x->root > y->root;
 }
 
@@ -90,6 +92,15 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 			 * (or the local variable) name the chain.
 			 */
 			cand[ncand].cost = cand[ncand].dist + (cand[ncand].tier == 1 || cand[ncand].tier == 2);
+			/*
+			 * A module's __dict__ and the entry in it read as one step: a global
+			 * is as near as a frame local that holds the same dict (the
+			 * run_globals of runpy, under python -m), and the module names it.
+			 */
+			if (h->roots[r].kind == HG_ROOT_MODULE && cand[ncand].dist >= 2 &&
+			    hg_heap_edge_role(h, next[h->roots[r].obj]) == HG_REF_DICT)
+				cand[ncand].cost--;
+			cand[ncand].module = h->roots[r].kind == HG_ROOT_MODULE;
 			ncand++;
 		}
 	qsort(cand, ncand, sizeof(*cand), cmp_cand);
@@ -143,14 +154,21 @@ void hg_chains_free(struct hg_chain *c, size_t n)
 /* A step of a path: fields read as attributes (.f_code, .__dict__), others as labeled (['k'], .attr, [3]). */
 static void add_step(struct strbuf *sb, const struct hg_heap *h, uint64_t e)
 {
+	const char *label = hg_heap_s(h, h->label[e]);
+
 	switch (hg_heap_edge_role(h, e)) {
 	case HG_REF_FIELD: case HG_REF_PYATTR: case HG_REF_DICT:
 		strbuf_addch(sb, '.');
 		break;
+	case HG_REF_OTHER:
+		/* words: "function closure 'x'", "frame local 'y'" */
+		if (isalpha((unsigned char)label[0]))
+			strbuf_addch(sb, ' ');
+		break;
 	default:
 		break;
 	}
-	strbuf_addstr(sb, hg_heap_s(h, h->label[e]));
+	strbuf_addstr(sb, label);
 }
 
 char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c)

@@ -27,6 +27,13 @@ int cli_usage(const char *name, const char *fmt, ...) __attribute__((format(prin
 void cli_print_warnings(const struct hg_warnings *w);
 /* Parses a whole number >= min for option opt; 0, or 2 after a usage message. */
 int cli_number(const char *cmd, const char *opt, const char *arg, long min, long *out);
+/*
+ * What every command's getopt_long loop does with what it does not know:
+ * ch ':' (an option without its value) or anything else (an unknown
+ * option, argv[optind - 1]); prints the usage error and returns 2.  Every
+ * option string starts with ':' so that getopt reports a missing value.
+ */
+int cli_bad_option(const char *cmd, int ch, char **argv);
 /* Prints the help of one command on f. */
 void cli_command_help(FILE *f, const struct cmd *c);
 const struct cmd *cli_find_command(const char *name);

@@ -138,8 +138,7 @@ int cmd_analyze(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 's': sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("analyze")); return 0;
-		case ':': return cli_usage("analyze", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage("analyze", "unknown option '%s'", argv[optind - 1]);
+		default: return cli_bad_option("analyze", ch, argv);
 		}
 	}
 	if (optind < argc - 1)

@@ -123,7 +123,7 @@ int cmd_chain(int argc, char **argv)
 		if (prc)
 			rc = prc;
 	} else if (json) {
-		hg_json_print(stdout, ntargets == 1 ? json_incref(json_array_get(out, 0)) : json_incref(out));
+		hg_json_print(stdout, json_incref(out));
 	} else {
 		for (size_t k = 0; k < ntargets; k++) {
 			char q[512];

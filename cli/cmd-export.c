@@ -30,12 +30,12 @@ int cmd_export(int argc, char **argv)
 	int ch, rc;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o': out = optarg; break;
 		case 's': sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("export")); return 0;
-		default: return cli_usage("export", "unknown option '%s'", argv[optind - 1]);
+		default: return cli_bad_option("export", ch, argv);
 		}
 	}
 	if (optind < argc - 1)

@@ -146,8 +146,7 @@ int cmd_info(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 's': copt.sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("info")); return 0;
-		case ':': return cli_usage("info", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage("info", "unknown option '%s'", argv[optind - 1]);
+		default: return cli_bad_option("info", ch, argv);
 		}
 	}
 	if (optind != argc - 1)

@@ -144,8 +144,7 @@ int cmd_show(int argc, char **argv)
 			break;
 		case 's': sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("show")); return 0;
-		case ':': return cli_usage("show", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage("show", "unknown option '%s'", argv[optind - 1]);
+		default: return cli_bad_option("show", ch, argv);
 		}
 	}
 	if (optind < argc && cli_is_dump(argv[optind]))

@@ -92,8 +92,7 @@ int cmd_top(int argc, char **argv)
 			break;
 		case 's': sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("top")); return 0;
-		case ':': return cli_usage("top", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage("top", "unknown option '%s'", argv[optind - 1]);
+		default: return cli_bad_option("top", ch, argv);
 		}
 	}
 	if (optind < argc - 1)

@@ -64,8 +64,7 @@ int cmd_types(int argc, char **argv)
 		case 'S': sort = optarg; break;
 		case 's': sysroot = optarg; break;
 		case 'h': cli_command_help(stdout, cli_find_command("types")); return 0;
-		case ':': return cli_usage("types", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage("types", "unknown option '%s'", argv[optind - 1]);
+		default: return cli_bad_option("types", ch, argv);
 		}
 	}
 	if (strcmp(sort, "bytes") && strcmp(sort, "count"))

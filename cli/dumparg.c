@@ -1,7 +1,9 @@
 /*
  * dumparg.c - which dump a command works on (README, "What it does"): the one
- * named, else $HEAPGRAPH_DUMP, else the dump analyzed last, recorded in
- * $XDG_STATE_HOME/heapgraph/last-dump.  Says on stderr which one it used.
+ * named, else $HEAPGRAPH_DUMP, else the dump analyzed last in this folder,
+ * recorded per folder under $XDG_STATE_HOME/heapgraph/last-dump/ (so that
+ * work in another folder, or another program's, never changes the answer
+ * here).  Says on stderr which one it used.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -13,18 +15,25 @@
 #include "../common/util.h"
 #include "../formats/dump.h"
 
-static char *state_file(void)
+/* The record for the current folder: last-dump/<FNV-1a of its absolute path>; *cwd gets the path. */
+static char *state_file(char **cwd)
 {
 	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	uint64_t hash = 0xcbf29ce484222325ull;
 
+	*cwd = getcwd(NULL, 0);
+	if (!*cwd)
+		*cwd = xstrdup("/");
+	for (const char *p = *cwd; *p; p++)
+		hash = (hash ^ (unsigned char)*p) * 0x100000001b3ull;
 	if (xdg && *xdg)
-		return xasprintf("%s/heapgraph/last-dump", xdg);
-	return xasprintf("%s/.local/state/heapgraph/last-dump", home && *home ? home : "/tmp");
+		return xasprintf("%s/heapgraph/last-dump/%016" PRIx64, xdg, hash);
+	return xasprintf("%s/.local/state/heapgraph/last-dump/%016" PRIx64, home && *home ? home : "/tmp", hash);
 }
 
 void cli_remember_dump(const char *path)
 {
-	char *file = state_file(), *abs = realpath(path, NULL), *tmp;
+	char *cwd, *file = state_file(&cwd), *abs = realpath(path, NULL), *tmp;
 	FILE *f;
 
 	for (char *s = file + 1; *s; s++)
@@ -35,7 +44,8 @@ void cli_remember_dump(const char *path)
 		}
 	tmp = xasprintf("%s.tmp", file);
 	if (abs && (f = fopen(tmp, "w"))) {
-		int bad = fprintf(f, "%s\n", abs) < 0;
+		/* the folder, then the dump: the folder line guards against a hash collision */
+		int bad = fprintf(f, "%s\n%s\n", cwd, abs) < 0;
 
 		bad |= fclose(f) != 0;
 		if (bad || rename(tmp, file) != 0)
@@ -44,6 +54,7 @@ void cli_remember_dump(const char *path)
 	free(tmp);
 	free(abs);
 	free(file);
+	free(cwd);
 }
 
 int cli_is_dump(const char *arg)
@@ -56,26 +67,29 @@ int cli_is_dump(const char *arg)
 char *cli_default_dump(const char *cmd)
 {
 	const char *env = getenv("HEAPGRAPH_DUMP");
-	char *file, line[4096];
+	char *file, *cwd, folder[4096], line[4096];
 	FILE *f;
 
 	if (env && *env) {
 		fprintf(stderr, "heapgraph: using %s (from $HEAPGRAPH_DUMP)\n", env);
 		return xstrdup(env);
 	}
-	file = state_file();
+	file = state_file(&cwd);
 	f = fopen(file, "r");
 	free(file);
-	if (f && fgets(line, sizeof(line), f)) {
+	if (f && fgets(folder, sizeof(folder), f) && fgets(line, sizeof(line), f)) {
 		fclose(f);
+		folder[strcspn(folder, "\n")] = '\0';
 		line[strcspn(line, "\n")] = '\0';
-		if (*line) {
-			fprintf(stderr, "heapgraph: using %s (the dump analyzed last)\n", line);
+		if (*line && !strcmp(folder, cwd)) {
+			fprintf(stderr, "heapgraph: using %s (the dump analyzed last in this folder)\n", line);
+			free(cwd);
 			return xstrdup(line);
 		}
 	} else if (f) {
 		fclose(f);
 	}
+	free(cwd);
 	cli_usage(cmd, "which dump? name it, set $HEAPGRAPH_DUMP, or run 'heapgraph analyze DUMP' first");
 	return NULL;
 }

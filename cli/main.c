@@ -2,6 +2,7 @@
  * main.c - the command table and dispatch.  Each command lives in its own
  * cmd-NAME.c, parses its options, calls the library and prints.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,8 +72,8 @@ const struct cmd hg_commands[] = {
 	  "why is it alive: the shortest chain of references from a root",
 	  "  --all N         up to N chains that start at different roots\n"
 	  "  --weak          follow weak references too\n"
-	  "  --json          {target, found, root, steps, path} (an array for several objects;\n"
-	  "                  with --all, chains too)\n"
+	  "  --json          an array, one {target, found, root, steps, path} per object\n"
+	  "                  (with --all, chains too)\n"
 	  "  -o FILE         draws the chains (the picture options below apply to it)\n"
 	PICTURE_HELP },
 	{ "backrefs", cmd_backrefs, "[DUMP] ADDR...|--type T [-o F.png] [options]",
@@ -112,6 +113,13 @@ int cli_usage(const char *name, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n(see 'heapgraph help %s')\n", name);
 	return HG_EUSAGE;
+}
+
+int cli_bad_option(const char *cmd, int ch, char **argv)
+{
+	if (ch == ':')
+		return cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
+	return cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
 int cli_number(const char *cmd, const char *opt, const char *arg, long min, long *out)

@@ -38,8 +38,7 @@ int picture_opt(struct picture_opts *po, int ch, char **argv)
 	case 'L': po->legend = 1; return 0;
 	case 's': po->sysroot = optarg; return 0;
 	case 'h': cli_command_help(stdout, cli_find_command(po->cmd)); return -1;
-	case ':': return cli_usage(po->cmd, "option '%s' needs a value", argv[optind - 1]);
-	default: return cli_usage(po->cmd, "unknown option '%s'", argv[optind - 1]);
+	default: return cli_bad_option(po->cmd, ch, argv);
 	}
 }
 

@@ -146,6 +146,7 @@
 #define CO_OPCACHE_SIZE		12	/* 3.8-3.10: co_opcache_size, a byte after co_opcache */
 #define CO_OPCACHE_ENTRY	32
 #define CO_KIND_CELL_FREE	0xc0	/* co_localspluskinds: CO_FAST_CELL | CO_FAST_FREE */
+#define CO_KIND_FREE		0x80	/* co_localspluskinds: CO_FAST_FREE */
 
 /* Types of C extension modules heapgraph decodes (layouts equal in 3.8-3.15) */
 #define DEQUE_LEFTBLOCK		24	/* dequeobject: ob_size is its length */

@@ -13,7 +13,9 @@
 
 static void items_repr(struct walker *w, uint64_t count_at, char *r, size_t rn)
 {
-	snprintf(r, rn, "%lld items", (long long)rd_ptr(w, count_at));
+	long long n = (long long)rd_ptr(w, count_at);
+
+	snprintf(r, rn, "%lld item%s", n, n == 1 ? "" : "s");
 }
 
 /* ---- type ---- */

@@ -16,6 +16,48 @@
 
 /* ---- function ---- */
 
+/*
+ * What a closure captured, named: an edge from the function to each cell's
+ * contents labeled "closure 'name'" (the name from the code's free
+ * variables: co_freevars before 3.11, the free kinds of co_localsplusnames
+ * since), beside __closure__ -> tuple -> cell.  The function holds them
+ * only through its cells: the edges are borrowed.
+ */
+static void closure_edges(struct walker *w, uint64_t fn)
+{
+	const struct hg_pylayout *L = w->L;
+	uint64_t closure = L->fn_closure >= 0 ? rd_ptr(w, fn + (uint64_t)L->fn_closure) : 0;
+	uint64_t code = rd_ptr(w, fn + (uint64_t)L->fn_code), names, kinds = 0;
+	int64_t ncells, nnames, j = 0;
+
+	if (!closure || !code)
+		return;
+	ncells = rd_i64(w, closure + OB_SIZE);
+	if (L->co_freevars >= 0) {
+		names = rd_ptr(w, code + (uint64_t)L->co_freevars);
+	} else {
+		names = rd_ptr(w, code + (uint64_t)L->co_localsplusnames);
+		kinds = rd_ptr(w, code + (uint64_t)L->co_localspluskinds);
+		if (!kinds)
+			return;
+	}
+	nnames = names ? rd_i64(w, names + OB_SIZE) : 0;
+	if (ncells <= 0 || ncells > MAX_SLOTS || nnames <= 0 || nnames > MAX_SLOTS)
+		return;
+	for (int64_t k = 0; k < nnames && j < ncells; k++) {
+		uint64_t cell;
+		uint32_t ci;
+
+		if (kinds && !(rd_u8(w, kinds + BYTES_SVAL + (uint64_t)k) & CO_KIND_FREE))
+			continue;
+		cell = rd_tuple_item(w, closure, (uint64_t)j++);
+		if (!cell || (ci = obj_ref(w, cell)) == HG_NONE || obj_kind(w, ci) != K_CELL)
+			continue;
+		edge(w, rd_ptr(w, cell + CELL_REF), str_label(w, rd_tuple_item(w, names, (uint64_t)k), "closure '", "'"),
+		     HG_EDGE_STRONG | HG_EDGE_BORROWED, HG_REF_OTHER);
+	}
+}
+
 static void function_edges(struct walker *w, const struct pyobj *o)
 {
 	const struct hg_pylayout *L = w->L;
@@ -35,6 +77,7 @@ static void function_edges(struct walker *w, const struct pyobj *o)
 	field(w, a, L->fn_annotations, "__annotations__");
 	field(w, a, L->fn_annotate, "__annotate__");
 	field(w, a, L->fn_typeparams, "__type_params__");
+	closure_edges(w, a);
 }
 
 /* "<function f at 0x...>", lambdas as "lambda: file.py:12" */

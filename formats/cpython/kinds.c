@@ -259,13 +259,33 @@ void walk_object(struct walker *w, uint32_t i)
 
 /* ---- reprs ---- */
 
-/* Cuts s to REPR_MAX code points, as repr(obj)[:40] would. */
+static int hexdigit(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/*
+ * Cuts s to REPR_MAX code points, as objgraph's repr(obj)[:40] would, but
+ * never inside an address: "<app.Watcher object at 0x7f32f5a1b2c0>" stays
+ * whole, so that boxes can be told apart and the address pasted into show.
+ */
 static void cut40(char *s)
 {
 	size_t cps = 0;
 
 	for (char *p = s; *p; p++) {
 		if (((unsigned char)*p & 0xc0) != 0x80 && cps++ == REPR_MAX) {
+			char *t = p;
+
+			/* the start of the token the cut falls in: "0x" and hex digits */
+			while (t > s && (hexdigit(t[-1]) || t[-1] == 'x'))
+				t--;
+			if (t[0] == '0' && t[1] == 'x' && p > t) {
+				for (p = t + 2; hexdigit(*p); p++)
+					;
+				if (*p == '>')
+					p++;
+			}
 			*p = '\0';
 			return;
 		}

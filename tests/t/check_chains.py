@@ -30,7 +30,7 @@ def chain(addr, *extra):
     p = subprocess.run([hg, "chain", core, hex(addr), "--json"] + list(extra),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     try:
-        return p.returncode, json.loads(p.stdout)
+        return p.returncode, json.loads(p.stdout)[0]
     except ValueError:
         return p.returncode, {"found": False, "error": p.stderr.strip()}
 

@@ -33,6 +33,10 @@ T_NAME=$(basename "$0" .sh)
 T_OUT=${T_OUTROOT:-$T_TOP/tests/out}/$T_NAME
 rm -rf "$T_OUT"
 mkdir -p "$T_OUT"
+# the tests' own state and cache: never the user's (a test may set its own)
+XDG_STATE_HOME=$T_OUT/xdg-state
+XDG_CACHE_HOME=$T_OUT/xdg-cache
+export XDG_STATE_HOME XDG_CACHE_HOME
 T_RESULTS=${T_RESULTS:-$T_OUT/results}
 
 ok()   { echo "ok   $T_NAME: $*"; echo pass >>"$T_RESULTS"; }

@@ -83,6 +83,24 @@ else
 	fail "\$HEAPGRAPH_DUMP: exit $rc: $(cat "$T_OUT/types5.err")"
 fi
 XDG_STATE_HOME=$T_OUT/empty-state expect_exit 2 "no dump named and none analyzed" "$HEAPGRAPH" types
+# the default is per folder: analyzing elsewhere does not change it here, and does not carry over
+mkdir -p "$T_OUT/elsewhere"
+cp "$core" "$T_OUT/elsewhere/other.core"
+(cd "$T_OUT/elsewhere" && "$HEAPGRAPH" analyze other.core >/dev/null 2>&1)
+if "$HEAPGRAPH" types --json >/dev/null 2>"$T_OUT/types6.err" && grep -q "$(basename "$core")" "$T_OUT/types6.err" &&
+   ! grep -q other.core "$T_OUT/types6.err"; then
+	ok "dump omitted: analyzing in another folder does not change this folder's default"
+else
+	fail "dump omitted after analyzing elsewhere: $(cat "$T_OUT/types6.err")"
+fi
+mkdir -p "$T_OUT/fresh"
+(cd "$T_OUT/fresh" && "$HEAPGRAPH" types >/dev/null 2>"$T_OUT/types7.err")
+rc=$?
+if [ $rc -eq 2 ]; then
+	ok "dump omitted in a folder where nothing was analyzed: asks which (exit 2)"
+else
+	fail "dump omitted in a fresh folder: exit $rc: $(cat "$T_OUT/types7.err")"
+fi
 
 # A folder that cannot be written: the index goes to $XDG_CACHE_HOME/heapgraph/.
 mkdir -p "$T_OUT/ro"

@@ -43,7 +43,7 @@ want = {"OBJECTS[3]": "[3]", "NAMES[150]": "[150]", "GRID[2, 1]": "[9]"}
 bad = 0
 for name, oid in json.load(open(truth))["held_by_arrays"].items():
     r = subprocess.run([hg, "chain", core, hex(oid), "--json"], capture_output=True, text=True)
-    c = json.loads(r.stdout) if r.stdout else {}
+    c = json.loads(r.stdout)[0] if r.stdout else {}
     steps = c.get("steps", [])
     ok = (c.get("found") and c["root"]["kind"] == "module" and len(steps) >= 2 and
           steps[-2]["type"].endswith("ndarray") and steps[-1]["edge"] == want[name])
