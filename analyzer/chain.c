@@ -46,31 +46,83 @@ static int cmp_cand(const void *a, const void *b)
 	return x->root < y->root ? -1 : x->root > y->root;
 }
 
+/* What kinds of roots hold an object (bits of root_kinds), for costing it as the BFS meets it. */
+enum { RK_LOCAL = 1, RK_MODULE = 2, RK_OTHER = 4 };
+
+/* The cost cand would get (below) for the best root of object x at distance d. */
+static uint32_t root_cost(const struct hg_heap *h, uint8_t kinds, uint32_t d, uint32_t next_edge)
+{
+	uint32_t c = INF;
+
+	if (kinds & RK_LOCAL)
+		c = d;
+	if ((kinds & RK_MODULE) && d - (d >= 2 && hg_heap_edge_role(h, next_edge) == HG_REF_DICT) < c)
+		c = d - (d >= 2 && hg_heap_edge_role(h, next_edge) == HG_REF_DICT);
+	if ((kinds & RK_OTHER) && d + 1 < c)
+		c = d + 1;
+	return c;
+}
+
 size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t max,
 		     struct hg_chain **out)
 {
-	uint32_t *dist, *next, *queue;
+	uint32_t *dist, *next, *queue, *best;
 	struct cand *cand;
-	size_t head = 0, tail = 0, ncand = 0, found = 0;
-	uint8_t *used;
+	size_t head = 0, tail = 0, ncand = 0, found = 0, nbest = 0, nb;
+	uint8_t *used, *kinds;
 
 	*out = NULL;
 	if (target >= h->nobj || !max)
 		return 0;
-	dist = xmalloc(h->nobj * sizeof(*dist));
-	next = xmalloc(h->nobj * sizeof(*next));
+	/*
+	 * The search stops early once max root objects are known whose cost
+	 * (below) is less than any a root not yet costed can have: one less
+	 * than the distance being searched (a module's __dict__ step is free).  kinds[x] says which roots hold x;
+	 * best[] keeps the max smallest costs met (one per root object).
+	 * Zeroed arrays come from calloc: a search that stops early touches
+	 * little of them.
+	 */
+	kinds = xcalloc(h->nobj, 1);
+	for (size_t r = 0; r < h->nroot; r++) {
+		const struct hg_root *R = &h->roots[r];
+		int t = tier(h, R);
+
+		if (R->what == HG_RW_MEMORY || t == 3 || R->obj >= h->nobj)
+			continue;
+		kinds[R->obj] |= R->kind == HG_ROOT_MODULE ? RK_MODULE : t == 0 ? RK_LOCAL : RK_OTHER;
+	}
+	nb = max < h->nroot ? max : (h->nroot ? h->nroot : 1);	/* --all N may ask for more than there are */
+	best = xmalloc(nb * sizeof(*best));
+	dist = xcalloc(h->nobj, sizeof(*dist));	/* distance + 1; 0: not met */
+	next = xcalloc(h->nobj, sizeof(*next));
 	queue = xmalloc(h->nobj * sizeof(*queue));
-	memset(dist, 0xff, h->nobj * sizeof(*dist));
-	dist[target] = 0;
+	dist[target] = 1;
 	queue[tail++] = target;
 	while (head < tail) {
-		uint32_t y = queue[head++];
+		uint32_t y = queue[head];
 
+		if (kinds[y]) {
+			/* met when queued; costed here, once, with its distance and first hop known */
+			uint32_t c = root_cost(h, kinds[y], dist[y] - 1, next[y]);
+			size_t k = nbest < nb ? nbest++ : nb;
+
+			if (k == nb && c < best[nb - 1])
+				k = nb - 1;
+			if (k < nb) {
+				for (; k > 0 && best[k - 1] > c; k--)
+					best[k] = best[k - 1];
+				best[k] = c;
+			}
+		}
+		/* what is not costed yet is as far as y or farther: a cost one less at least */
+		if (nbest == max && best[max - 1] + 1 < dist[y] - 1)
+			break;
+		head++;
 		for (uint64_t r = h->rfirst[y]; r < h->rfirst[y + 1]; r++) {
 			uint32_t e = h->redge[r], x = h->from[e];
 
 			/* the references that hold (and weak ones when asked): a chain exists when the object is alive */
-			if (dist[x] != INF || hg_heap_edge_kind(h, e) == HG_EDGE_POSSIBLE ||
+			if (dist[x] || hg_heap_edge_kind(h, e) == HG_EDGE_POSSIBLE ||
 			    (hg_heap_edge_kind(h, e) == HG_EDGE_WEAK && !weak))
 				continue;
 			dist[x] = dist[y] + 1;
@@ -79,12 +131,14 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 		}
 	}
 	free(queue);
+	free(best);
+	free(kinds);
 
 	cand = xmalloc((h->nroot ? h->nroot : 1) * sizeof(*cand));
 	for (size_t r = 0; r < h->nroot; r++)
-		if (dist[h->roots[r].obj] != INF && h->roots[r].what != HG_RW_MEMORY) {
+		if (dist[h->roots[r].obj] && h->roots[r].what != HG_RW_MEMORY) {
 			cand[ncand].root = (uint32_t)r;
-			cand[ncand].dist = dist[h->roots[r].obj];
+			cand[ncand].dist = dist[h->roots[r].obj] - 1;
 			cand[ncand].tier = tier(h, &h->roots[r]);
 			/*
 			 * A frame's globals or an interpreter dict reach what a module

@@ -181,6 +181,14 @@ int hg_dom_compute(struct hg_heap *h)
 		h->retained[i] = ret[p];
 	}
 	free(ret);
+	{
+		uint64_t *per_type = xcalloc(h->ntype ? h->ntype : 1, sizeof(*per_type));
+
+		hg_dom_type_retained(h, per_type);
+		for (size_t t = 0; t < h->ntype; t++)
+			h->types[t].retained = per_type[t];
+		free(per_type);
+	}
 	free(d.pre); free(d.vertex); free(d.parent); free(d.entry);
 	free(d.semi); free(d.label); free(d.ancestor); free(d.idom);
 	free(stack);
@@ -255,4 +263,54 @@ void hg_dom_type_retained(const struct hg_heap *h, uint64_t *out)
 	free(top_level);
 	free(first);
 	free(count);
+}
+
+/* The n objects of largest retained size, largest first (a bounded min-heap). */
+size_t hg_dom_biggest(const struct hg_heap *h, uint32_t *out, size_t n)
+{
+	size_t len = 0;
+
+	for (uint32_t i = 0; i < h->nobj; i++) {
+		size_t k;
+
+		if (len < n) {
+			k = len++;
+		} else if (h->retained[i] > h->retained[out[0]]) {
+			/* replace the smallest: sift down from the top */
+			k = 0;
+			for (;;) {
+				size_t c = 2 * k + 1;
+
+				if (c >= len)
+					break;
+				if (c + 1 < len && h->retained[out[c + 1]] < h->retained[out[c]])
+					c++;
+				if (h->retained[out[c]] >= h->retained[i])
+					break;
+				out[k] = out[c];
+				k = c;
+			}
+			out[k] = i;
+			continue;
+		} else {
+			continue;
+		}
+		/* a new element: sift up */
+		while (k && h->retained[out[(k - 1) / 2]] > h->retained[i]) {
+			out[k] = out[(k - 1) / 2];
+			k = (k - 1) / 2;
+		}
+		out[k] = i;
+	}
+	/* heap order to descending order */
+	for (size_t a = 0; a < len; a++)
+		for (size_t b = a + 1; b < len; b++)
+			if (h->retained[out[b]] > h->retained[out[a]] ||
+			    (h->retained[out[b]] == h->retained[out[a]] && out[b] < out[a])) {
+				uint32_t t = out[a];
+
+				out[a] = out[b];
+				out[b] = t;
+			}
+	return len;
 }

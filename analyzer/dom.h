@@ -13,12 +13,14 @@
 #ifndef HG_DOM_H
 #define HG_DOM_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "heap.h"
 
 /*
  * Computes h->idom (the immediate dominator's index, HG_NONE for objects
- * the virtual root dominates directly) and h->retained.  Iterative
+ * the virtual root dominates directly), h->retained, and each type's
+ * retained (hg_dom_type_retained).  Iterative
  * semi-NCA: Lengauer-Tarjan's semidominators with path compression, then
  * the nearest common ancestor on the depth-first tree; memory is seven
  * 32-bit and one 64-bit word per object while it runs.  Call on a finished
@@ -32,5 +34,8 @@ int hg_dom_compute(struct hg_heap *h);
  * free).  out gets one total per type (h->ntype of them).
  */
 void hg_dom_type_retained(const struct hg_heap *h, uint64_t *out);
+
+/* The n objects of largest retained size into out, largest first (ties by index); returns how many. */
+size_t hg_dom_biggest(const struct hg_heap *h, uint32_t *out, size_t n);
 
 #endif

@@ -95,6 +95,7 @@ struct hg_type {
 	uint32_t obj;		/* index of the type object */
 	uint64_t count, bytes;	/* objects of this exact type and their shallow bytes */
 	uint64_t gc_count;	/* of those, tracked by the GC */
+	uint64_t retained;	/* what freeing them all would free (dom.h: MAT's minimum retained size) */
 	uint32_t tflags;	/* HG_TYPE_* */
 	uint32_t pad;
 };

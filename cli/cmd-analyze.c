@@ -5,14 +5,21 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "../analyzer/chain.h"
+#include "../analyzer/dom.h"
 #include "../analyzer/heap.h"
+#include "../analyzer/suspects.h"
 #include "../common/util.h"
 #include "../render/json.h"
 
 #define TOP 10
+#define BIGGEST 5		/* biggest retainers shown (heapgraph top shows more) */
+#define SUSPECTS 5
+#define EXAMPLES 3		/* labels shown of what a suspect holds */
 
 static const struct hg_heap *sort_heap;
 
@@ -43,6 +50,88 @@ static json_t *top_types(const struct hg_heap *h, uint32_t *order, int (*cmp)(co
 		json_object_set_new(r, "count", json_integer((json_int_t)h->types[order[k]].count));
 		json_object_set_new(r, "bytes", json_integer((json_int_t)h->types[order[k]].bytes));
 		json_array_append_new(a, r);
+	}
+	return a;
+}
+
+/* The first chain from a root to i as one line, or JSON null. */
+static json_t *held_by(const struct hg_heap *h, uint32_t i)
+{
+	struct hg_chain *c = NULL;
+	json_t *p = json_null();
+
+	if (hg_chain_find(h, i, 0, 1, &c)) {
+		char *s = hg_chain_path(h, c);
+
+		p = hg_json_str(s);
+		free(s);
+		hg_chains_free(c, 1);
+	}
+	return p;
+}
+
+static json_t *object(const struct hg_heap *h, uint32_t i)
+{
+	json_t *o = json_object();
+	char q[512];
+
+	json_object_set_new(o, "addr", hg_json_addr(h->addr[i]));
+	json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(h, h->type[i], q, sizeof(q))));
+	json_object_set_new(o, "repr", hg_json_str(hg_heap_s(h, h->repr[i])));
+	json_object_set_new(o, "shallow", json_integer((json_int_t)h->size[i]));
+	json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
+	json_object_set_new(o, "path", held_by(h, i));
+	return o;
+}
+
+static json_t *biggest(const struct hg_heap *h)
+{
+	uint32_t top[BIGGEST];
+	size_t n = h->retained ? hg_dom_biggest(h, top, BIGGEST) : 0;
+	json_t *a = json_array();
+
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(a, object(h, top[k]));
+	return a;
+}
+
+static json_t *suspects(const struct hg_heap *h, uint64_t total)
+{
+	struct hg_suspect s[SUSPECTS];
+	size_t n = hg_suspects(h, total, s, SUSPECTS);
+	json_t *a = json_array();
+	char q[512];
+
+	for (size_t k = 0; k < n; k++) {
+		json_t *o = object(h, s[k].obj), *holds = json_object(), *ex = json_array();
+		uint64_t e[EXAMPLES];
+		size_t ne;
+
+		json_object_set_new(o, "rule", json_string(s[k].rule == HG_SUSPECT_BIG ? "retains 10%" : "many of one type"));
+		if (s[k].rule == HG_SUSPECT_BIG && s[k].from != s[k].obj) {
+			json_t *f = json_object();
+
+			json_object_set_new(f, "addr", hg_json_addr(h->addr[s[k].from]));
+			json_object_set_new(f, "type", hg_json_str(hg_heap_type_name(h, h->type[s[k].from], q, sizeof(q))));
+			json_object_set_new(f, "retained", json_integer((json_int_t)h->retained[s[k].from]));
+			json_object_set_new(o, "followed_from", f);
+		}
+		json_object_set_new(holds, "items", json_integer((json_int_t)s[k].items));
+		if (s[k].type != HG_NONE) {
+			json_object_set_new(holds, "type", hg_json_str(hg_heap_type_name(h, s[k].type, q, sizeof(q))));
+			json_object_set_new(holds, "count", json_integer((json_int_t)s[k].count));
+			/* a dict's keys say most; a sequence's indexes nothing: then the items' reprs */
+			ne = hg_suspect_examples(h, s[k].obj, s[k].type, e, EXAMPLES);
+			for (size_t l = 0; l < ne; l++) {
+				const char *label = hg_heap_s(h, h->label[e[l]]);
+
+				json_array_append_new(ex, hg_json_str(label[0] == '[' && (label[1] == '\'' || label[1] == '"')
+								      ? label : hg_heap_s(h, h->repr[h->to[e[l]]])));
+			}
+		}
+		json_object_set_new(holds, "examples", ex);
+		json_object_set_new(o, "holds", holds);
+		json_array_append_new(a, o);
 	}
 	return a;
 }
@@ -82,6 +171,8 @@ static json_t *summary(const struct hg_heap *h, const char *path)
 	sort_heap = h;
 	json_object_set_new(o, "top_types_by_bytes", top_types(h, order, by_bytes));
 	json_object_set_new(o, "top_types_by_count", top_types(h, order, by_count));
+	json_object_set_new(o, "biggest_retainers", biggest(h));
+	json_object_set_new(o, "suspects", suspects(h, bytes));
 	free(order);
 	return o;
 }
@@ -97,6 +188,85 @@ static void print_top(json_t *a, const char *title, int count_first)
 	json_array_foreach(a, k, r)
 		printf("  %12lld  %12lld  %s\n", count_first ? I(r, "count") : I(r, "bytes"),
 		       count_first ? I(r, "bytes") : I(r, "count"), json_string_value(json_object_get(r, "type")));
+}
+
+#define S(o, k) json_string_value(json_object_get(o, k))
+
+static void human(long long n, char *buf, size_t len)
+{
+	if (n < 10240)
+		snprintf(buf, len, "%lld bytes", n);
+	else if (n < 1048576LL)
+		snprintf(buf, len, "%.1f KiB", (double)n / 1024.0);
+	else
+		snprintf(buf, len, "%.1f MiB", (double)n / 1048576.0);
+}
+
+static double pct(long long part, long long total)
+{
+	return total ? 100.0 * (double)part / (double)total : 0.0;
+}
+
+static void print_biggest(json_t *a, long long total)
+{
+	size_t k;
+	json_t *r, *p;
+
+	if (!json_array_size(a))
+		return;
+	printf("\nbiggest retainers (retained bytes, %% of all; heapgraph top shows more):\n");
+	json_array_foreach(a, k, r) {
+		p = json_object_get(r, "path");
+		printf("  %12lld %5.1f%%  %s %s  %s\n", I(r, "retained"), pct(I(r, "retained"), total), S(r, "addr"),
+		       S(r, "type"), S(r, "repr"));
+		printf("  %20s%s\n", "", json_is_string(p) ? json_string_value(p) : "(no root reaches it)");
+	}
+}
+
+static void print_suspects(json_t *a, long long total)
+{
+	size_t k, l;
+	json_t *r, *p, *holds, *f, *ex, *e;
+	char size[32];
+
+	printf("\nleak suspects:");
+	if (!json_array_size(a)) {
+		printf(" none (no object retains 10%% of the heap, no container holds %d or more of one type)\n",
+		       HG_SUSPECT_MANY);
+		return;
+	}
+	printf("\n");
+	json_array_foreach(a, k, r) {
+		p = json_object_get(r, "path");
+		holds = json_object_get(r, "holds");
+		f = json_object_get(r, "followed_from");
+		human(I(r, "retained"), size, sizeof(size));
+		printf("  %zu. %s %s", k + 1, S(r, "type"), S(r, "addr"));
+		if (S(r, "repr")[0] != '<')
+			printf(" (%s)", S(r, "repr"));
+		printf(" retains %s, %.1f%% of the heap.\n", size, pct(I(r, "retained"), total));
+		printf("     Held by %s.\n", json_is_string(p) ? json_string_value(p) : "no root (garbage)");
+		if (json_object_get(holds, "type")) {
+			printf("     It holds %lld %s", I(holds, "count"), S(holds, "type"));
+			if (I(holds, "items") != I(holds, "count"))
+				printf(" among %lld items", I(holds, "items"));
+			/* a dict's keys as keys ("['k']" -> 'k'), else the items' reprs */
+			ex = json_object_get(holds, "examples");
+			json_array_foreach(ex, l, e) {
+				const char *x = json_string_value(e);
+				size_t len = strlen(x);
+				int key = len >= 4 && x[0] == '[' && x[len - 1] == ']';
+
+				if (!l)
+					printf(key ? " under keys like\n       " : ", such as\n       ");
+				printf("%s%.*s", l ? ", " : "", key ? (int)len - 2 : (int)len, key ? x + 1 : x);
+			}
+			printf(".\n");
+		}
+		if (f)
+			printf("     Followed down from %s %s, which retains %.1f%% of the heap.\n", S(f, "type"),
+			       S(f, "addr"), pct(I(f, "retained"), total));
+	}
 }
 
 static void print_text(json_t *o)
@@ -115,6 +285,8 @@ static void print_text(json_t *o)
 	printf("unreachable %lld objects, %lld bytes: what gc.collect() would free\n", I(unr, "objects"), I(unr, "bytes"));
 	print_top(json_object_get(o, "top_types_by_bytes"), "top types by bytes (bytes, count)", 0);
 	print_top(json_object_get(o, "top_types_by_count"), "top types by count (count, bytes)", 1);
+	print_biggest(json_object_get(o, "biggest_retainers"), I(o, "bytes"));
+	print_suspects(json_object_get(o, "suspects"), I(o, "bytes"));
 	printf("\nnext: heapgraph top | heapgraph types | heapgraph chain --type T | heapgraph backrefs --type T -o out.png\n");
 }
 

@@ -11,58 +11,9 @@
 #include <string.h>
 #include "cli.h"
 #include "../analyzer/chain.h"
+#include "../analyzer/dom.h"
 #include "../analyzer/heap.h"
 #include "../render/json.h"
-
-/* The n objects of largest retained size, largest first (a bounded min-heap). */
-static size_t biggest(const struct hg_heap *h, uint32_t *out, size_t n)
-{
-	size_t len = 0;
-
-	for (uint32_t i = 0; i < h->nobj; i++) {
-		size_t k;
-
-		if (len < n) {
-			k = len++;
-		} else if (h->retained[i] > h->retained[out[0]]) {
-			/* replace the smallest: sift down from the top */
-			k = 0;
-			for (;;) {
-				size_t c = 2 * k + 1;
-
-				if (c >= len)
-					break;
-				if (c + 1 < len && h->retained[out[c + 1]] < h->retained[out[c]])
-					c++;
-				if (h->retained[out[c]] >= h->retained[i])
-					break;
-				out[k] = out[c];
-				k = c;
-			}
-			out[k] = i;
-			continue;
-		} else {
-			continue;
-		}
-		/* a new element: sift up */
-		while (k && h->retained[out[(k - 1) / 2]] > h->retained[i]) {
-			out[k] = out[(k - 1) / 2];
-			k = (k - 1) / 2;
-		}
-		out[k] = i;
-	}
-	/* heap order to descending order */
-	for (size_t a = 0; a < len; a++)
-		for (size_t b = a + 1; b < len; b++)
-			if (h->retained[out[b]] > h->retained[out[a]] ||
-			    (h->retained[out[b]] == h->retained[out[a]] && out[b] < out[a])) {
-				uint32_t t = out[a];
-
-				out[a] = out[b];
-				out[b] = t;
-			}
-	return len;
-}
 
 int cmd_top(int argc, char **argv)
 {
@@ -102,7 +53,7 @@ int cmd_top(int argc, char **argv)
 	for (size_t i = 0; i < h.nobj; i++)
 		total += h.size[i];
 	top = malloc((size_t)limit * sizeof(*top));
-	n = biggest(&h, top, (size_t)limit);
+	n = hg_dom_biggest(&h, top, (size_t)limit);
 	a = json_array();
 	for (size_t k = 0; k < n; k++) {
 		uint32_t i = top[k];

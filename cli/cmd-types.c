@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "../analyzer/dom.h"
 #include "../analyzer/heap.h"
 #include "../render/json.h"
 
@@ -50,7 +49,7 @@ int cmd_types(int argc, char **argv)
 	struct hg_heap h;
 	struct row *rows;
 	size_t nrows = 0;
-	uint64_t total = 0, total_bytes = 0, *retained;
+	uint64_t total = 0, total_bytes = 0;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -75,13 +74,10 @@ int cmd_types(int argc, char **argv)
 		return ch;
 
 	rows = calloc(h.ntype + 1, sizeof(*rows));
-	retained = calloc(h.ntype + 1, sizeof(*retained));
-	hg_dom_type_retained(&h, retained);
 	for (uint32_t t = 0; t < h.ntype; t++) {
 		rows[t].type = t;
-		rows[t].retained = retained[t];
+		rows[t].retained = h.types[t].retained;
 	}
-	free(retained);
 	for (size_t i = 0; i < h.nobj; i++) {
 		/* --gc-only: what gc.get_objects() returns (not the frozen generation) */
 		if (h.type[i] >= h.ntype || (gc_only && (h.flags[i] & (HG_OBJ_GC | HG_OBJ_FROZEN)) != HG_OBJ_GC))

@@ -40,9 +40,15 @@ const struct cmd hg_commands[] = {
 	  "  --json          one JSON object instead of text\n"
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
 	{ "analyze", cmd_analyze, "[DUMP] [--json] [--sysroot DIR]",
-	  "summary: objects, bytes, top types, roots, unreachable objects",
+	  "summary: objects, bytes, top types, roots, unreachable objects, biggest retainers, leak suspects",
 	  "  --json          one JSON object instead of text\n"
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n"
+	  "Leak suspects follow two rules: an object retaining 10% of the heap or more is\n"
+	  "followed down the dominator tree, into the child retaining the most while it keeps\n"
+	  "80% of its parent's, to where the memory spreads out (Eclipse MAT's accumulation\n"
+	  "point); and a container holding 500 or more items, most of one type, retaining 1%\n"
+	  "of the heap or more.  Each says what it is, how much it retains, the chain that\n"
+	  "holds it and what it holds (a dict's keys, else its items' reprs).\n"
 	  "Writes an index beside the dump (DUMP.hgi) so that later commands need not\n"
 	  "read the dump again, and remembers DUMP as the default for later commands.\n" },
 	{ "types", cmd_types, "[DUMP] [--gc-only] [--sort bytes|count] [--limit N] [--json]",

@@ -14,7 +14,7 @@ static void human(uint64_t n, char *buf, size_t len)
 {
 	if (n < 10240)
 		snprintf(buf, len, "%" PRIu64 " B", n);
-	else if (n < 10 * 1048576ull)
+	else if (n < 1048576ull)
 		snprintf(buf, len, "%.1f KiB", n / 1024.0);
 	else
 		snprintf(buf, len, "%.1f MiB", n / 1048576.0);
@@ -75,6 +75,10 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 	cut(sb, hg_heap_s(h, h->repr[i]));
 	human(h->size[i], sz, sizeof(sz));
 	strbuf_addf(sb, "\n%s", sz);
+	if (h->retained && h->retained[i] > h->size[i]) {
+		human(h->retained[i], sz, sizeof(sz));
+		strbuf_addf(sb, ", retains %s", sz);
+	}
 	if (st->extra_info) {
 		if (has_field(st->extra_info, "addr"))
 			strbuf_addf(sb, "\nid=0x%" PRIx64, h->addr[i]);
@@ -280,7 +284,7 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 			      "green: a module; blue: --highlight\n"
 			      "ellipse: a root (frame local, interpreter, C memory)\n"
 			      "dashed edge: weak reference; dotted: possible (unknown layout)\n"
-			      "node: type, repr, shallow size\n");
+			      "node: type, repr, shallow size, retained size\n");
 	}
 	free(node);
 }

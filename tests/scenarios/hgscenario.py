@@ -185,6 +185,30 @@ def ready(extra=None, heap=False):
         time.sleep(3600)
 
 
+def _in_fork(child):
+    """Runs child() in a forked copy of this process and returns what it
+    returned, sent back as JSON through a pipe.  The parent's heap is not
+    touched."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        data = json.dumps(child()).encode()
+        while data:
+            data = data[os.write(w, data):]
+        os._exit(0)
+    os.close(w)
+    chunks = []
+    while True:
+        b = os.read(r, 65536)
+        if not b:
+            break
+        chunks.append(b)
+    os.close(r)
+    os.waitpid(pid, 0)
+    return json.loads(b"".join(chunks))
+
+
 def garbage_ids():
     """What gc.collect() would free now, asked of the same heap: a forked
     child collects with DEBUG_SAVEALL and sends back {"freed": ids, "maybe":
@@ -194,10 +218,8 @@ def garbage_ids():
     from the only thread: a forked child has no other threads, and what only
     their frames held would look free)."""
     import gc
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
+
+    def child():
         # what gc.garbage keeps (DEBUG_SAVEALL), and what was freed outright:
         # finalizers (a generator's close) can break a cycle, which then goes
         # by reference counting.  Objects made after the collection cannot
@@ -218,20 +240,85 @@ def garbage_ids():
         garbage = set(map(id, gc.garbage))
         freed = {i for i in gone if not before[i]} | garbage
         maybe = {i for i in gone if before[i]} - garbage
-        data = json.dumps({"freed": sorted(freed), "maybe": sorted(maybe)}).encode()
-        while data:
-            data = data[os.write(w, data):]
-        os._exit(0)
-    os.close(w)
-    chunks = []
-    while True:
-        b = os.read(r, 65536)
-        if not b:
-            break
-        chunks.append(b)
-    os.close(r)
-    os.waitpid(pid, 0)
-    return json.loads(b"".join(chunks))
+        return {"freed": sorted(freed), "maybe": sorted(maybe)}
+    return _in_fork(child)
+
+
+def _referents(o):
+    """gc.get_referents(o), and what tp_traverse leaves out because it cannot
+    make a cycle but still holds: a dict's str keys (3.11+), a code object's
+    constants, names and tables."""
+    import gc
+    out = gc.get_referents(o)
+    t = type(o)
+    if dict in t.__mro__:
+        out.extend(dict.keys(o))
+    elif t is type(_referents.__code__):
+        out.extend(o.co_consts)
+        # only attributes the code object stores: others (co_varnames 3.11+,
+        # co_lnotab) are made anew on each access, and a new object could sit
+        # at a freed address
+        for name in ("co_names", "co_filename", "co_name", "co_qualname"):
+            if hasattr(o, name):
+                out.append(getattr(o, name))
+    return out
+
+
+def _cached(o):
+    """Whether o is one of the objects every CPython keeps for reuse and holds
+    a reference to itself: the small ints -5..256, the empty and one-latin-1-
+    character strings, the empty and one-byte bytes, the empty tuple."""
+    t = type(o)
+    if t is int:
+        return -5 <= o <= 256
+    if t is str:
+        return len(o) == 0 or (len(o) == 1 and ord(o) < 256)
+    if t is bytes:
+        return len(o) <= 1
+    return t is tuple and len(o) == 0
+
+
+def freed_by_dropping(holder, key):
+    """What dropping holder[key] -- the only reference to it -- and then
+    collecting would free, asked of the same heap: a forked child notes every
+    object the target reaches (gc.get_referents, tracked or not) with its
+    sys.getsizeof, deletes holder[key], runs gc.collect(), and looks for each
+    noted object among those still reachable from what the collector tracks
+    (the child's own bookkeeping and its running frame skipped, so a new
+    object at a freed address is never mistaken for a survivor).  Returns the
+    freed bytes and object count.  Call it from the only thread with the
+    collector disabled, like garbage_ids."""
+    import gc
+
+    def child():
+        noted = {}
+        stack = [holder[key]]
+        while stack:
+            o = stack.pop()
+            if id(o) not in noted:
+                # an immortal object (3.12+) is never freed, nor one the
+                # interpreter caches and holds itself
+                noted[id(o)] = None if sys.getrefcount(o) >= 1 << 30 or _cached(o) else sys.getsizeof(o)
+                stack.extend(_referents(o))
+        del o, stack
+        del holder[key]
+        gc.collect()
+        skip = {id(noted), id(sys._getframe())}
+        skip.add(id(skip))
+        alive = set()
+        skip.add(id(alive))
+        todo = gc.get_objects()
+        skip.add(id(todo))
+        while todo:
+            o = todo.pop()
+            i = id(o)
+            if i not in alive and i not in skip:
+                alive.add(i)
+                todo.extend(_referents(o))
+        del o
+        freed = [i for i in noted if i not in alive and noted[i] is not None]
+        return {"bytes": sum(noted[i] for i in freed), "objects": len(freed)}
+    return _in_fork(child)
 
 
 def park_thread(name, target, *args):

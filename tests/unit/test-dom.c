@@ -3,7 +3,8 @@
  * graphs (d dominates v when v cannot be reached from the roots without
  * d; v retains what it dominates), weak edges that never retain, objects no
  * root reaches, a million-long chain (no recursion), and MAT's minimum
- * retained size of a type.
+ * retained size of a type; leak suspects (MAT's accumulation point and
+ * containers of many objects of one type).
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "unit.h"
 #include "../../analyzer/dom.h"
 #include "../../analyzer/heap.h"
+#include "../../analyzer/suspects.h"
 
 struct edge { uint32_t a, b; int weak; };
 
@@ -208,11 +210,78 @@ TEST(minimum_retained_of_a_type)
 	hg_heap_release(&h);
 }
 
+/*
+ * Module 0 -> dict 1 -> list 2 -> 600 items of type 1 (3..602); dict 1 ->
+ * 603 (a big string); list 604 -> 300 of type 1 and 300 of type 2
+ * (605..1204), a second root.  MAT's rule starts from 0 (it retains most of
+ * the heap), passes dict 1 (its child 2 keeps more than 80%) and stops at
+ * list 2, whose items each retain little; list 604 holds 600 items but no
+ * type is 500 of them: not a suspect.
+ */
+TEST(leak_suspects)
+{
+	uint32_t n = 1205, types[1205], roots[] = { 0, 604 };
+	uint64_t sizes[1205], total = 0;
+	struct edge *e = malloc(n * sizeof(*e));
+	size_t ne = 0;
+	struct hg_suspect s[4];
+	uint64_t ex[3];
+	struct hg_heap h;
+
+	for (uint32_t i = 0; i < n; i++) {
+		types[i] = 0;
+		sizes[i] = 100;
+	}
+	e[ne++] = (struct edge){ 0, 1, 0 };
+	e[ne++] = (struct edge){ 1, 2, 0 };
+	e[ne++] = (struct edge){ 1, 603, 0 };
+	sizes[603] = 2000;
+	for (uint32_t i = 3; i < 603; i++) {
+		e[ne++] = (struct edge){ 2, i, 0 };
+		types[i] = 1;
+		sizes[i] = 200;
+	}
+	for (uint32_t i = 605; i < n; i++) {
+		e[ne++] = (struct edge){ 604, i, 0 };
+		types[i] = i < 905 ? 1 : 2;
+		sizes[i] = 10;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		total += sizes[i];
+	build(&h, n, e, ne, roots, 2, sizes, types, 3);
+	CHECK_EQ_INT(hg_dom_compute(&h), 0);
+	CHECK_EQ_INT(hg_suspects(&h, total, s, 4), 1);
+	CHECK_EQ_INT(s[0].obj, 2);
+	CHECK_EQ_INT(s[0].from, 0);
+	CHECK_EQ_INT(s[0].rule, HG_SUSPECT_BIG);
+	CHECK_EQ_INT(s[0].type, 1);
+	CHECK_EQ_INT(s[0].count, 600);
+	CHECK_EQ_INT(s[0].items, 600);
+	CHECK_EQ_INT(hg_suspect_examples(&h, 2, 1, ex, 3), 3);
+	CHECK_EQ_INT(h.to[ex[0]], 3);
+	CHECK_EQ_INT(h.to[ex[2]], 5);
+	/* with the big string heavier, the dict is where the memory spreads out */
+	hg_heap_release(&h);
+	sizes[603] = 40000;
+	total += 38000;
+	build(&h, n, e, ne, roots, 2, sizes, types, 3);
+	CHECK_EQ_INT(hg_dom_compute(&h), 0);
+	CHECK_EQ_INT(hg_suspects(&h, total, s, 4), 2);
+	CHECK_EQ_INT(s[0].obj, 1);
+	CHECK_EQ_INT(s[0].rule, HG_SUSPECT_BIG);
+	/* the list is still a container of 600 of one type */
+	CHECK_EQ_INT(s[1].obj, 2);
+	CHECK_EQ_INT(s[1].rule, HG_SUSPECT_CONTAINER);
+	hg_heap_release(&h);
+	free(e);
+}
+
 int main(void)
 {
 	RUN(random_graphs_against_brute_force);
 	RUN(weak_edges_and_unreached_objects);
 	RUN(long_chain);
 	RUN(minimum_retained_of_a_type);
+	RUN(leak_suspects);
 	return UNIT_DONE();
 }

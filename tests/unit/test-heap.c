@@ -1,7 +1,9 @@
 /*
  * test-heap.c - the heap graph and its algorithms on small graphs built by
  * hand: lookups, reverse edges, reachability, chains (root preference, C
- * memory only as the last resort, distinct first hops, weak edges), the
+ * memory only as the last resort, distinct first hops, weak edges; on
+ * random graphs, the chains a search that stops early finds are the
+ * nearest roots, as a full search from every root finds them), the
  * neighbourhood walk (depth, too_many, module cull) and the index (round
  * trip, stale, damaged, hostile contents refused).
  */
@@ -130,6 +132,111 @@ TEST(chains)
 	hg_chains_free(c, n);
 	CHECK_EQ_INT(hg_chain_find(&h, 9, 1, 1, &c), 0);
 	hg_heap_release(&h);
+}
+
+/*
+ * Random graphs with module, frame-local and interpreter roots (no
+ * __dict__ steps, so a chain's cost is its length, one more for an
+ * interpreter root): the chains found for --all N must start at the N
+ * best root objects -- by cost, then tier, then modules first, then root
+ * order -- as forward searches from every root find them.
+ */
+TEST(chains_are_the_nearest_roots)
+{
+	unsigned seed = 777;
+	int checked = 0;
+
+	for (int trial = 0; trial < 400; trial++) {
+		uint32_t n = 2 + (uint32_t)(rand_r(&seed) % 60), t;
+		uint32_t *d = malloc(n * sizeof(*d)), *q = malloc(n * sizeof(*q));
+		struct hg_heap h;
+		struct hg_chain *c;
+		size_t nc, want = 1 + (size_t)(rand_r(&seed) % 4);
+
+		hg_heap_init(&h);
+		t = hg_heap_add_type(&h, 0xdead0, HG_NONE);
+		for (uint32_t i = 0; i < n; i++)
+			hg_heap_add_object(&h, 0x1000 * (uint64_t)(i + 1), t);
+		for (uint32_t i = 0; i < n; i++) {
+			int m = rand_r(&seed) % 4;
+
+			hg_heap_begin_edges(&h, i);
+			for (int k = 0; k < m; k++)
+				hg_heap_add_edge(&h, (uint32_t)(rand_r(&seed) % n), 0, HG_EDGE_STRONG,
+						 rand_r(&seed) % 2 ? HG_REF_ITEM : HG_REF_OTHER);
+		}
+		hg_heap_finish(&h);
+		for (int k = rand_r(&seed) % 8; k >= 0; k--) {
+			uint32_t o = (uint32_t)(rand_r(&seed) % n);
+			int kind = rand_r(&seed) % 3;
+
+			if (kind == 0)
+				hg_heap_add_root(&h, HG_ROOT_MODULE, HG_RW_MODULE, 0, o);
+			else if (kind == 1)
+				hg_heap_add_frame_root(&h, HG_RW_LOCAL, 0, 0, 0, o);
+			else
+				hg_heap_add_root(&h, HG_ROOT_INTERPRETER, HG_RW_OTHER, 0, o);
+		}
+		hg_heap_mark(&h);
+		hg_heap_drop_build(&h);
+		for (uint32_t target = 0; target < n; target++) {
+			/* each root: (cost, tier, not a module, index), by a forward BFS from its object */
+			uint64_t key[16], x;
+			uint32_t nk = 0, expect[16], ne = 0;
+
+			for (uint32_t r = 0; r < h.nroot && r < 16; r++) {
+				const struct hg_root *R = &h.roots[r];
+				size_t head = 0, tail = 0;
+				int tier = R->kind == HG_ROOT_INTERPRETER ? 2 : 0;
+
+				for (uint32_t i = 0; i < n; i++)
+					d[i] = UINT32_MAX;
+				d[R->obj] = 0;
+				q[tail++] = R->obj;
+				while (head < tail) {
+					uint32_t v = q[head++];
+
+					for (uint64_t e = h.first[v]; e < h.first[v + 1]; e++)
+						if (d[h.to[e]] == UINT32_MAX) {
+							d[h.to[e]] = d[v] + 1;
+							q[tail++] = h.to[e];
+						}
+				}
+				if (d[target] != UINT32_MAX)
+					key[nk++] = (uint64_t)(d[target] + (tier == 2)) << 40 | (uint64_t)tier << 32 |
+						    (uint64_t)(R->kind != HG_ROOT_MODULE) << 16 | r;
+			}
+			for (uint32_t a2 = 0; a2 < nk; a2++)
+				for (uint32_t b2 = a2 + 1; b2 < nk; b2++)
+					if (key[b2] < key[a2]) {
+						x = key[a2];
+						key[a2] = key[b2];
+						key[b2] = x;
+					}
+			/* one chain per root object, its best root first */
+			for (uint32_t k = 0; k < nk; k++) {
+				uint32_t r = (uint32_t)(key[k] & 0xffff), dup = 0;
+
+				for (uint32_t j = 0; j < ne; j++)
+					dup |= h.roots[expect[j]].obj == h.roots[r].obj;
+				if (!dup)
+					expect[ne++] = r;
+			}
+			nc = hg_chain_find(&h, target, 0, want, &c);
+			CHECK_EQ_INT(nc, ne < want ? ne : want);
+			for (size_t k = 0; k < nc && k < ne; k++) {
+				checked++;
+				if (!CHECK_EQ_INT(c[k].root, expect[k]))
+					break;
+				CHECK_EQ_INT(c[k].obj[c[k].len - 1], target);
+			}
+			hg_chains_free(c, nc);
+		}
+		hg_heap_release(&h);
+		free(d);
+		free(q);
+	}
+	CHECK(checked > 2000);
 }
 
 TEST(neighbourhood)
@@ -289,6 +396,7 @@ int main(void)
 	RUN(lookups_and_reverse_edges);
 	RUN(reachability);
 	RUN(chains);
+	RUN(chains_are_the_nearest_roots);
 	RUN(neighbourhood);
 	RUN(index_round_trip);
 	RUN(collect_as_the_collector_does);
