@@ -270,6 +270,9 @@ size_t hg_dom_biggest(const struct hg_heap *h, uint32_t *out, size_t n)
 {
 	size_t len = 0;
 
+	if (!n || !h->retained)
+		return 0;
+
 	for (uint32_t i = 0; i < h->nobj; i++) {
 		size_t k;
 

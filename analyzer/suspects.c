@@ -106,7 +106,7 @@ size_t hg_suspects(const struct hg_heap *h, uint64_t total, struct hg_suspect *o
 		if (h->idom[i] != HG_NONE || !(h->flags[i] & HG_OBJ_REACHABLE) || h->retained[i] < total / 10)
 			continue;
 		while (best[x] != HG_NONE && steps++ < h->nobj &&
-		       h->retained[best[x]] >= h->retained[x] / 5 * 4)
+		       5 * h->retained[best[x]] >= 4 * h->retained[x])
 			x = best[x];
 		memset(&s, 0, sizeof(s));
 		s.obj = x;

@@ -242,7 +242,7 @@ static void print_suspects(json_t *a, long long total)
 		f = json_object_get(r, "followed_from");
 		human(I(r, "retained"), size, sizeof(size));
 		printf("  %zu. %s %s", k + 1, S(r, "type"), S(r, "addr"));
-		if (S(r, "repr")[0] != '<')
+		if (S(r, "repr")[0] && S(r, "repr")[0] != '<')
 			printf(" (%s)", S(r, "repr"));
 		printf(" retains %s, %.1f%% of the heap.\n", size, pct(I(r, "retained"), total));
 		printf("     Held by %s.\n", json_is_string(p) ? json_string_value(p) : "no root (garbage)");
