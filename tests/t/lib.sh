@@ -22,7 +22,7 @@
 #                                    `types --gc-only` when asked) and records one
 #                                    ok/fail line with the figures; 1 on failure
 #   begin_run / tidy NAME            after begin_run, tidy removes $T_OUT/NAME's core,
-#                                    index and export when nothing failed since:
+#                                    index, export and truth when nothing failed since:
 #                                    cores are hundreds of MB and a whole run must fit
 #                                    on a small disk (HG_KEEP=1 keeps everything)
 set -u
@@ -49,7 +49,8 @@ begin_run() { T_MARK=$(fails); }
 tidy() {
 	[ -n "${HG_KEEP:-}" ] && return 0
 	[ "$(fails)" = "$T_MARK" ] || return 0
-	rm -f "$T_OUT/$1.core" "$T_OUT/$1.core.hgi" "$T_OUT/$1.jsonl" "$T_OUT/$1.jsonl.gz"
+	rm -f "$T_OUT/$1.core" "$T_OUT/$1.core.hgi" "$T_OUT/$1.jsonl" "$T_OUT/$1.jsonl.gz" \
+		"$T_OUT/$1.truth.json" "$T_OUT/$1.truth.json.typestats"
 }
 
 # (its variables are cc_*: sh has no locals, and callers loop over $name)
