@@ -5,6 +5,8 @@
 #ifndef HG_CLI_H
 #define HG_CLI_H
 
+#include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "../common/error.h"
 
@@ -50,6 +52,9 @@ struct hg_heap;
  * Prints warnings.  Returns 0, or the exit code after printing why not.
  * *used (if not NULL) receives the path, which the caller frees.
  */
+/* {addr, type, repr, shallow, retained, path} of object i: what top and analyze list (cmd-top.c). */
+json_t *cli_retainer_json(const struct hg_heap *h, uint32_t i);
+
 int cli_load(const char *cmd, const char *arg, const char *sysroot, struct hg_heap *h, char **used);
 
 #endif

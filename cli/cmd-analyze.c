@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "../analyzer/chain.h"
 #include "../analyzer/dom.h"
 #include "../analyzer/heap.h"
 #include "../analyzer/suspects.h"
@@ -54,36 +53,6 @@ static json_t *top_types(const struct hg_heap *h, uint32_t *order, int (*cmp)(co
 	return a;
 }
 
-/* The first chain from a root to i as one line, or JSON null. */
-static json_t *held_by(const struct hg_heap *h, uint32_t i)
-{
-	struct hg_chain *c = NULL;
-	json_t *p = json_null();
-
-	if (hg_chain_find(h, i, 0, 1, &c)) {
-		char *s = hg_chain_path(h, c);
-
-		p = hg_json_str(s);
-		free(s);
-		hg_chains_free(c, 1);
-	}
-	return p;
-}
-
-static json_t *object(const struct hg_heap *h, uint32_t i)
-{
-	json_t *o = json_object();
-	char q[512];
-
-	json_object_set_new(o, "addr", hg_json_addr(h->addr[i]));
-	json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(h, h->type[i], q, sizeof(q))));
-	json_object_set_new(o, "repr", hg_json_str(hg_heap_s(h, h->repr[i])));
-	json_object_set_new(o, "shallow", json_integer((json_int_t)h->size[i]));
-	json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
-	json_object_set_new(o, "path", held_by(h, i));
-	return o;
-}
-
 static json_t *biggest(const struct hg_heap *h)
 {
 	uint32_t top[BIGGEST];
@@ -91,7 +60,7 @@ static json_t *biggest(const struct hg_heap *h)
 	json_t *a = json_array();
 
 	for (size_t k = 0; k < n; k++)
-		json_array_append_new(a, object(h, top[k]));
+		json_array_append_new(a, cli_retainer_json(h, top[k]));
 	return a;
 }
 
@@ -103,7 +72,7 @@ static json_t *suspects(const struct hg_heap *h, uint64_t total)
 	char q[512];
 
 	for (size_t k = 0; k < n; k++) {
-		json_t *o = object(h, s[k].obj), *holds = json_object(), *ex = json_array();
+		json_t *o = cli_retainer_json(h, s[k].obj), *holds = json_object(), *ex = json_array();
 		uint64_t e[EXAMPLES];
 		size_t ne;
 

@@ -15,6 +15,30 @@
 #include "../analyzer/heap.h"
 #include "../render/json.h"
 
+/* {addr, type, repr, shallow, retained, path}: one retainer, with the first chain that holds it. */
+json_t *cli_retainer_json(const struct hg_heap *h, uint32_t i)
+{
+	struct hg_chain *c = NULL;
+	json_t *o = json_object();
+	char q[512];
+
+	json_object_set_new(o, "addr", hg_json_addr(h->addr[i]));
+	json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(h, h->type[i], q, sizeof(q))));
+	json_object_set_new(o, "repr", hg_json_str(hg_heap_s(h, h->repr[i])));
+	json_object_set_new(o, "shallow", json_integer((json_int_t)h->size[i]));
+	json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
+	if (hg_chain_find(h, i, 0, 1, &c)) {
+		char *p = hg_chain_path(h, c);
+
+		json_object_set_new(o, "path", hg_json_str(p));
+		free(p);
+		hg_chains_free(c, 1);
+	} else {
+		json_object_set_new(o, "path", json_null());
+	}
+	return o;
+}
+
 int cmd_top(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -55,28 +79,8 @@ int cmd_top(int argc, char **argv)
 	top = malloc((size_t)limit * sizeof(*top));
 	n = hg_dom_biggest(&h, top, (size_t)limit);
 	a = json_array();
-	for (size_t k = 0; k < n; k++) {
-		uint32_t i = top[k];
-		struct hg_chain *c = NULL;
-		json_t *o = json_object();
-		char q[512];
-
-		json_object_set_new(o, "addr", hg_json_addr(h.addr[i]));
-		json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(&h, h.type[i], q, sizeof(q))));
-		json_object_set_new(o, "repr", hg_json_str(hg_heap_s(&h, h.repr[i])));
-		json_object_set_new(o, "shallow", json_integer((json_int_t)h.size[i]));
-		json_object_set_new(o, "retained", json_integer((json_int_t)h.retained[i]));
-		if (hg_chain_find(&h, i, 0, 1, &c)) {
-			char *p = hg_chain_path(&h, c);
-
-			json_object_set_new(o, "path", hg_json_str(p));
-			free(p);
-			hg_chains_free(c, 1);
-		} else {
-			json_object_set_new(o, "path", json_null());
-		}
-		json_array_append_new(a, o);
-	}
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(a, cli_retainer_json(&h, top[k]));
 	if (json) {
 		hg_json_print(stdout, a);
 	} else {
