@@ -9,13 +9,7 @@
 
 #define INF UINT32_MAX
 
-/*
- * Roots of the same distance are ranked: a module or a frame's local
- * variable says most; other frame and interpreter roots next; what only
- * says the object is held (from outside the heap, C memory, immortality)
- * last, whatever its distance.
- */
-static int tier(const struct hg_heap *h, const struct hg_root *r)
+int hg_root_tier(const struct hg_root *r)
 {
 	if (r->kind == HG_ROOT_C || r->kind == HG_ROOT_OUTSIDE || r->what == HG_RW_IMMORTAL)
 		return 3;
@@ -85,7 +79,7 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 	kinds = xcalloc(h->nobj, 1);
 	for (size_t r = 0; r < h->nroot; r++) {
 		const struct hg_root *R = &h->roots[r];
-		int t = tier(h, R);
+		int t = hg_root_tier(R);
 
 		if (R->what == HG_RW_MEMORY || t == 3 || R->obj >= h->nobj)
 			continue;
@@ -139,7 +133,7 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 		if (dist[h->roots[r].obj] && h->roots[r].what != HG_RW_MEMORY) {
 			cand[ncand].root = (uint32_t)r;
 			cand[ncand].dist = dist[h->roots[r].obj] - 1;
-			cand[ncand].tier = tier(h, &h->roots[r]);
+			cand[ncand].tier = hg_root_tier(&h->roots[r]);
 			/*
 			 * A frame's globals or an interpreter dict reach what a module
 			 * reaches one step later; a step of handicap lets the module
@@ -205,12 +199,9 @@ void hg_chains_free(struct hg_chain *c, size_t n)
 	free(c);
 }
 
-/* A step of a path: fields read as attributes (.f_code, .__dict__), others as labeled (['k'], .attr, [3]). */
-static void add_step(struct strbuf *sb, const struct hg_heap *h, uint64_t e)
+void hg_path_step(struct strbuf *sb, enum hg_edge_role role, const char *label)
 {
-	const char *label = hg_heap_s(h, h->label[e]);
-
-	switch (hg_heap_edge_role(h, e)) {
+	switch (role) {
 	case HG_REF_FIELD: case HG_REF_PYATTR: case HG_REF_DICT:
 		strbuf_addch(sb, '.');
 		break;
@@ -244,11 +235,11 @@ char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c)
 		/* the root object is named by the root; others by their type */
 		if (s > 1)
 			strbuf_addstr(&sb, h->type[src] < h->ntype ? hg_heap_s(h, h->types[h->type[src]].name) : "?");
-		add_step(&sb, h, c->edge[s]);
+		hg_path_step(&sb, hg_heap_edge_role(h, c->edge[s]), hg_heap_s(h, h->label[c->edge[s]]));
 		/* an object's __dict__ and the entry in it read as one step: .__dict__['x'] */
 		if (hg_heap_edge_role(h, c->edge[s]) == HG_REF_DICT && s + 1 < c->len) {
 			s++;
-			add_step(&sb, h, c->edge[s]);
+			hg_path_step(&sb, hg_heap_edge_role(h, c->edge[s]), hg_heap_s(h, h->label[c->edge[s]]));
 		}
 	}
 	return strbuf_detach(&sb);

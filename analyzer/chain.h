@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "heap.h"
+#include "../common/util.h"
 
 struct hg_chain {
 	uint32_t root;		/* index into h->roots */
@@ -33,9 +34,23 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 void hg_chains_free(struct hg_chain *c, size_t n);
 
 /*
+ * How much a root says, for ranking roots of the same distance: 0 a module
+ * or a frame's local variable; 1 other frame roots; 2 interpreter roots;
+ * 3 what only says the object is held (from outside the heap, C memory,
+ * immortality), ranked last whatever its distance.
+ */
+int hg_root_tier(const struct hg_root *r);
+
+/*
  * The chain as one line: "sys.modules['app'] → .__dict__['cache'] →
  * DataCache._cache → dict['req_17']".  The caller frees it.
  */
 char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c);
+
+/*
+ * One step of such a line, by the edge's role and label: fields read as
+ * attributes (.f_code, .__dict__), others as labeled (['k'], .attr, [3]).
+ */
+void hg_path_step(struct strbuf *sb, enum hg_edge_role role, const char *label);
 
 #endif

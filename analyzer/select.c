@@ -3,6 +3,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "select.h"
 #include "../common/util.h"
 
@@ -24,24 +26,91 @@ int hg_type_matches(const struct hg_heap *h, uint32_t t, const char *spec)
 	return !strcmp(spec + ml + 1, hg_heap_s(h, T->name)) || !strcmp(spec + ml + 1, hg_heap_s(h, T->qualname));
 }
 
+int hg_pick_parse(const char *word, enum hg_pick *out)
+{
+	static const char *const words[] = { "group", "largest", "retained", "random" };
+
+	for (size_t k = 0; k < HG_ARRAY_SIZE(words); k++)
+		if (!strcmp(word, words[k])) {
+			*out = (enum hg_pick)k;
+			return 0;
+		}
+	return -1;
+}
+
 static const struct hg_heap *sort_h;
 
-static int bigger(const void *a, const void *b)
+static uint64_t retained(const struct hg_heap *h, uint32_t i)
+{
+	return h->retained ? h->retained[i] : h->size[i];
+}
+
+static int by_size(uint32_t x, uint32_t y)
+{
+	if (sort_h->size[x] != sort_h->size[y])
+		return sort_h->size[x] < sort_h->size[y] ? 1 : -1;
+	return sort_h->addr[x] < sort_h->addr[y] ? -1 : sort_h->addr[x] > sort_h->addr[y];
+}
+
+static int larger(const void *a, const void *b)
+{
+	return by_size(*(const uint32_t *)a, *(const uint32_t *)b);
+}
+
+static int retains_more(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
-	if (sort_h->size[x] != sort_h->size[y])
-		return sort_h->size[x] < sort_h->size[y] ? 1 : -1;
-	return sort_h->addr[x] < sort_h->addr[y] ? -1 : 1;
+	if (retained(sort_h, x) != retained(sort_h, y))
+		return retained(sort_h, x) < retained(sort_h, y) ? 1 : -1;
+	return by_size(x, y);
 }
 
-size_t hg_select_type(const struct hg_heap *h, const char *spec, size_t limit,
-		      uint32_t **out, uint64_t *total)
+/* Fisher-Yates over the first limit places. */
+static void shuffle(uint32_t *v, size_t n, size_t limit)
+{
+	uint64_t s = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid() << 20 ^ (uint64_t)clock();
+
+	for (size_t k = 0; k < limit && k + 1 < n; k++) {
+		size_t j;
+		uint32_t t;
+
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		j = k + (size_t)(s % (n - k));
+		t = v[k];
+		v[k] = v[j];
+		v[j] = t;
+	}
+}
+
+/* Groups all[0..n) by their chains and keeps the members of the group that retains most; returns how many. */
+static size_t pick_group(const struct hg_heap *h, uint32_t *all, size_t n, struct hg_selection *sel)
+{
+	struct hg_paths *p = hg_paths_new(h);
+	uint32_t *group_of = xmalloc(n * sizeof(*group_of));
+	size_t m = 0;
+
+	sel->ngroups = hg_paths_group(p, all, n, group_of, &sel->groups);
+	for (size_t k = 0; k < HG_SELECT_NAMES && k < sel->ngroups; k++)
+		sel->names[k] = hg_paths_name(p, sel->groups[k].shape);
+	hg_paths_free(p);
+	for (size_t k = 0; k < n; k++)
+		if (group_of[k] == 0)
+			all[m++] = all[k];
+	free(group_of);
+	return m;
+}
+
+size_t hg_select(const struct hg_heap *h, const char *spec, enum hg_pick how, size_t limit,
+		 struct hg_selection *sel)
 {
 	uint8_t *match = xcalloc(h->ntype ? h->ntype : 1, 1);
 	uint32_t *all = NULL;
 	size_t n = 0, alloc = 0;
 
+	memset(sel, 0, sizeof(*sel));
 	for (uint32_t t = 0; t < h->ntype; t++)
 		match[t] = (uint8_t)hg_type_matches(h, t, spec);
 	for (size_t i = 0; i < h->nobj; i++)
@@ -50,12 +119,38 @@ size_t hg_select_type(const struct hg_heap *h, const char *spec, size_t limit,
 			all[n++] = (uint32_t)i;
 		}
 	free(match);
-	*total = n;
+	sel->total = n;
 	sort_h = h;
-	if (n)
-		qsort(all, n, sizeof(*all), bigger);
+	switch (n ? how : HG_PICK_LARGEST) {
+	case HG_PICK_GROUP:
+		if (limit && n > limit) {
+			n = pick_group(h, all, n, sel);
+			qsort(all, n, sizeof(*all), retains_more);
+		} else {
+			qsort(all, n, sizeof(*all), larger);
+		}
+		break;
+	case HG_PICK_LARGEST:
+		qsort(all, n, sizeof(*all), larger);
+		break;
+	case HG_PICK_RETAINED:
+		qsort(all, n, sizeof(*all), retains_more);
+		break;
+	case HG_PICK_RANDOM:
+		shuffle(all, n, limit ? limit : n);
+		break;
+	}
 	if (limit && n > limit)
 		n = limit;
-	*out = all;
-	return n;
+	sel->obj = all;
+	return sel->n = n;
+}
+
+void hg_selection_release(struct hg_selection *sel)
+{
+	free(sel->obj);
+	free(sel->groups);
+	for (size_t k = 0; k < HG_SELECT_NAMES; k++)
+		free(sel->names[k]);
+	memset(sel, 0, sizeof(*sel));
 }

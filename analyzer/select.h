@@ -9,15 +9,40 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "heap.h"
+#include "paths.h"
 
 int hg_type_matches(const struct hg_heap *h, uint32_t t, const char *spec);
 
+/* Which objects of a type stand for it (--pick). */
+enum hg_pick {
+	HG_PICK_GROUP,		/* from the group of chains (paths.h) that retains most, those retaining most */
+	HG_PICK_LARGEST,	/* largest shallow size */
+	HG_PICK_RETAINED,	/* largest retained size */
+	HG_PICK_RANDOM		/* any, as objgraph's random.choice */
+};
+
+/* "group", "largest", "retained", "random": 0, or -1 for another word. */
+int hg_pick_parse(const char *word, enum hg_pick *out);
+
+#define HG_SELECT_NAMES 3
+
+struct hg_selection {
+	uint32_t *obj;		/* the picked objects */
+	size_t n;
+	uint64_t total;		/* objects of the type */
+	/* HG_PICK_GROUP with more objects than picked: the groups, largest first */
+	struct hg_path_group *groups;
+	size_t ngroups;
+	char *names[HG_SELECT_NAMES];	/* the first groups' names */
+};
+
 /*
- * The objects of the types matching spec, largest first (by shallow size;
- * ties by address), at most limit of them (0: all).  *total receives how
- * many objects matched.  Returns the number stored in *out (caller frees).
+ * Picks at most limit (0: all) of the objects of the types matching spec,
+ * the way how says; ties go to the larger, then to the lower address.
+ * Returns sel->n.
  */
-size_t hg_select_type(const struct hg_heap *h, const char *spec, size_t limit,
-		      uint32_t **out, uint64_t *total);
+size_t hg_select(const struct hg_heap *h, const char *spec, enum hg_pick how, size_t limit,
+		 struct hg_selection *sel);
+void hg_selection_release(struct hg_selection *sel);
 
 #endif

@@ -161,16 +161,6 @@ static void print_top(json_t *a, const char *title, int count_first)
 
 #define S(o, k) json_string_value(json_object_get(o, k))
 
-static void human(long long n, char *buf, size_t len)
-{
-	if (n < 10240)
-		snprintf(buf, len, "%lld bytes", n);
-	else if (n < 1048576LL)
-		snprintf(buf, len, "%.1f KiB", (double)n / 1024.0);
-	else
-		snprintf(buf, len, "%.1f MiB", (double)n / 1048576.0);
-}
-
 static double pct(long long part, long long total)
 {
 	return total ? 100.0 * (double)part / (double)total : 0.0;
@@ -209,7 +199,7 @@ static void print_suspects(json_t *a, long long total)
 		p = json_object_get(r, "path");
 		holds = json_object_get(r, "holds");
 		f = json_object_get(r, "followed_from");
-		human(I(r, "retained"), size, sizeof(size));
+		hg_human_bytes((uint64_t)I(r, "retained"), 0, size, sizeof(size));
 		printf("  %zu. %s %s", k + 1, S(r, "type"), S(r, "addr"));
 		if (S(r, "repr")[0] && S(r, "repr")[0] != '<')
 			printf(" (%s)", S(r, "repr"));

@@ -22,8 +22,12 @@ int cmd_refs(int argc, char **argv);
 
 /* The options chain, backrefs and refs share (cli/picture.c). */
 #define PICTURE_HELP \
-	"  --type T        the objects of type T (X, or module.X) that are largest\n" \
+	"  --type T        objects of type T (X, or module.X), picked as --pick says\n" \
 	"  --limit K       how many objects --type picks (default 3)\n" \
+	"  --pick HOW      group (default): T's objects are grouped by their chain from a\n" \
+	"                  root, keys and indexes merged (MAT's merge shortest paths), and\n" \
+	"                  those retaining most are picked from the group retaining most;\n" \
+	"                  largest, retained: the largest shallow or retained size; random\n" \
 	"  -o, --output F  write a picture: .dot .png .svg .pdf .xdot .ps .jpg .gif (default: DOT on stdout)\n" \
 	"  --max-depth N   how far from the objects to draw (default 3)\n" \
 	"  --too-many N    draw at most N neighbours of an object, count the rest (default 10)\n" \

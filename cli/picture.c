@@ -28,6 +28,10 @@ int picture_opt(struct picture_opts *po, int ch, char **argv)
 	switch (ch) {
 	case 't': po->type = optarg; return 0;
 	case 'l': return cli_number(po->cmd, "--limit", optarg, 1, &po->limit);
+	case 'p':
+		if (hg_pick_parse(optarg, &po->pick) < 0)
+			return cli_usage(po->cmd, "--pick takes group, largest, retained or random, not '%s'", optarg);
+		return 0;
 	case 'o': po->output = optarg; return 0;
 	case 'd': return cli_number(po->cmd, "--max-depth", optarg, 0, &po->max_depth);
 	case 'm': return cli_number(po->cmd, "--too-many", optarg, 1, &po->too_many);
@@ -40,6 +44,39 @@ int picture_opt(struct picture_opts *po, int ch, char **argv)
 	case 'h': cli_command_help(stdout, cli_find_command(po->cmd)); return -1;
 	default: return cli_bad_option(po->cmd, ch, argv);
 	}
+}
+
+/* On stderr: which objects --type picked, and why those. */
+static void say_picked(const struct hg_heap *h, const struct picture_opts *po, const struct hg_selection *sel)
+{
+	static const char *const how[] = {
+		[HG_PICK_GROUP] = "", [HG_PICK_LARGEST] = "the %zu largest", [HG_PICK_RETAINED] = "the %zu retaining most",
+		[HG_PICK_RANDOM] = "%zu at random",
+	};
+
+	fprintf(stderr, "heapgraph: %" PRIu64 " object%s of type '%s'", sel->total, sel->total == 1 ? "" : "s", po->type);
+	if (sel->ngroups) {
+		char size[32];
+
+		fprintf(stderr, " hang in %zu group%s of chains from a root (keys and indexes merged); the first:\n",
+			sel->ngroups, sel->ngroups == 1 ? "" : "s");
+		for (size_t k = 0; k < sel->ngroups && k < HG_SELECT_NAMES; k++) {
+			hg_human_bytes(sel->groups[k].retained, 0, size, sizeof(size));
+			fprintf(stderr, "  %2zu. %" PRIu64 " object%s retaining %s: %s\n", k + 1, sel->groups[k].count,
+				sel->groups[k].count == 1 ? "" : "s", size, sel->names[k]);
+		}
+		fprintf(stderr, "heapgraph: picked the %zu retaining most in group 1 (--pick largest|retained|random for others):",
+			sel->n);
+	} else if (sel->total > sel->n) {
+		fprintf(stderr, "; picked ");
+		fprintf(stderr, how[po->pick == HG_PICK_GROUP ? HG_PICK_LARGEST : po->pick], sel->n);
+		fputc(':', stderr);
+	} else {
+		fprintf(stderr, "; picked:");
+	}
+	for (size_t k = 0; k < sel->n; k++)
+		fprintf(stderr, " 0x%" PRIx64, h->addr[sel->obj[k]]);
+	fputc('\n', stderr);
 }
 
 int picture_targets(struct picture_opts *po, int argc, char **argv, int first,
@@ -68,22 +105,20 @@ int picture_targets(struct picture_opts *po, int argc, char **argv, int first,
 	if ((rc = cli_load(po->cmd, dump, po->sysroot, h, NULL)))
 		return rc;
 	if (po->type) {
-		uint64_t total;
+		struct hg_selection sel;
 
-		*n = hg_select_type(h, po->type, (size_t)po->limit, targets, &total);
-		if (!*n) {
+		hg_select(h, po->type, po->pick, (size_t)po->limit, &sel);
+		if (!sel.n) {
 			fprintf(stderr, "heapgraph: no object of type '%s' in this dump\n", po->type);
+			hg_selection_release(&sel);
 			hg_heap_release(h);
 			return HG_ENOTFOUND;
 		}
-		fprintf(stderr, "heapgraph: %" PRIu64 " object%s of type '%s'; ", total, total == 1 ? "" : "s", po->type);
-		if (total > *n)
-			fprintf(stderr, "picked the %zu largest:", *n);
-		else
-			fprintf(stderr, "picked:");
-		for (size_t k = 0; k < *n; k++)
-			fprintf(stderr, " 0x%" PRIx64, h->addr[(*targets)[k]]);
-		fputc('\n', stderr);
+		say_picked(h, po, &sel);
+		*targets = sel.obj;
+		*n = sel.n;
+		sel.obj = NULL;
+		hg_selection_release(&sel);
 		return 0;
 	}
 	*targets = xmalloc(naddr * sizeof(**targets));

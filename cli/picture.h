@@ -11,12 +11,14 @@
 #include <stdint.h>
 #include "../analyzer/chain.h"
 #include "../analyzer/heap.h"
+#include "../analyzer/select.h"
 
 struct picture_opts {
 	const char *cmd;
 	const char *output;	/* -o FILE */
 	const char *type;	/* --type T */
 	long limit;		/* objects --type picks */
+	enum hg_pick pick;	/* and how (--pick) */
 	long max_depth, too_many;
 	const char *filter, *highlight, *extra_info, *sysroot;
 	int refcounts, legend;
@@ -25,6 +27,7 @@ struct picture_opts {
 #define PICTURE_LONG_OPTIONS \
 	{ "type", required_argument, NULL, 't' }, \
 	{ "limit", required_argument, NULL, 'l' }, \
+	{ "pick", required_argument, NULL, 'p' }, \
 	{ "output", required_argument, NULL, 'o' }, \
 	{ "max-depth", required_argument, NULL, 'd' }, \
 	{ "too-many", required_argument, NULL, 'm' }, \
@@ -41,8 +44,8 @@ void picture_opts_init(struct picture_opts *po, const char *cmd);
 int picture_opt(struct picture_opts *po, int ch, char **argv);
 /*
  * Loads the dump ([DUMP] before the addresses, or the default one) and
- * resolves the objects: ADDR... or --type T (the --limit largest, saying
- * which on stderr).  Returns 0 or an exit code (printed).
+ * resolves the objects: ADDR... or --type T (--limit of them, picked as
+ * --pick says, saying which and why on stderr).  Returns 0 or an exit code (printed).
  */
 int picture_targets(struct picture_opts *po, int argc, char **argv, int optind_,
 		    struct hg_heap *h, uint32_t **targets, size_t *n);

@@ -162,6 +162,16 @@ char *strbuf_detach(struct strbuf *sb)
 	return p;
 }
 
+void hg_human_bytes(uint64_t n, int short_unit, char *buf, size_t len)
+{
+	if (n < 10240)
+		snprintf(buf, len, "%llu %s", (unsigned long long)n, short_unit ? "B" : "bytes");
+	else if (n < 1048576ull)
+		snprintf(buf, len, "%.1f KiB", (double)n / 1024.0);
+	else
+		snprintf(buf, len, "%.1f MiB", (double)n / 1048576.0);
+}
+
 size_t hg_utf8_len(const unsigned char *s)
 {
 	size_t n;

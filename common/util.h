@@ -53,6 +53,12 @@ static inline uint16_t hg_le16(const void *p) { uint16_t v; memcpy(&v, p, 2); re
 static inline uint32_t hg_le32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static inline uint64_t hg_le64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
+/*
+ * A byte count for people: "512 bytes" (short: "512 B"), "12.3 KiB" from
+ * 10 KiB, "4.5 MiB" from 1 MiB.
+ */
+void hg_human_bytes(uint64_t n, int short_unit, char *buf, size_t len);
+
 /* Length of the valid UTF-8 sequence at s (NUL-terminated), or 0 when it is not valid UTF-8. */
 size_t hg_utf8_len(const unsigned char *s);
 

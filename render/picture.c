@@ -10,16 +10,6 @@
 #define MAX_ROOTS_PER_NODE 3
 #define LABEL_MAX 60
 
-static void human(uint64_t n, char *buf, size_t len)
-{
-	if (n < 10240)
-		snprintf(buf, len, "%" PRIu64 " B", n);
-	else if (n < 1048576ull)
-		snprintf(buf, len, "%.1f KiB", n / 1024.0);
-	else
-		snprintf(buf, len, "%.1f MiB", n / 1048576.0);
-}
-
 /* Cut a label at LABEL_MAX characters (UTF-8 aware): dump strings can be megabytes. */
 static void cut(struct strbuf *sb, const char *s)
 {
@@ -73,10 +63,10 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 	}
 	strbuf_addch(sb, '\n');
 	cut(sb, hg_heap_s(h, h->repr[i]));
-	human(h->size[i], sz, sizeof(sz));
+	hg_human_bytes(h->size[i], 1, sz, sizeof(sz));
 	strbuf_addf(sb, "\n%s", sz);
 	if (h->retained && h->retained[i] > h->size[i]) {
-		human(h->retained[i], sz, sizeof(sz));
+		hg_human_bytes(h->retained[i], 1, sz, sizeof(sz));
 		strbuf_addf(sb, ", retains %s", sz);
 	}
 	if (st->extra_info) {

@@ -4,7 +4,8 @@
  * d; v retains what it dominates), weak edges that never retain, objects no
  * root reaches, a million-long chain (no recursion), and MAT's minimum
  * retained size of a type; leak suspects (MAT's accumulation point and
- * containers of many objects of one type).
+ * containers of many objects of one type); objects grouped by the shape of
+ * their chains (paths.h), each group's share of what the set retains.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "unit.h"
 #include "../../analyzer/dom.h"
 #include "../../analyzer/heap.h"
+#include "../../analyzer/paths.h"
 #include "../../analyzer/suspects.h"
 
 struct edge { uint32_t a, b; int weak; };
@@ -276,6 +278,207 @@ TEST(leak_suspects)
 	free(e);
 }
 
+TEST(path_groups_share_what_the_set_retains)
+{
+	unsigned seed = 777;
+
+	for (int trial = 0; trial < 300; trial++) {
+		uint32_t n = 2 + (uint32_t)(rand_r(&seed) % 40), nr = 1 + (uint32_t)(rand_r(&seed) % 3);
+		size_t ne = (size_t)(rand_r(&seed) % (3 * n)), nm = 0, ng;
+		struct edge *e = malloc((ne + 1) * sizeof(*e));
+		uint32_t roots[3], *queue = malloc(n * sizeof(*queue)), *members = malloc(n * sizeof(*members));
+		uint32_t *group_of = malloc(n * sizeof(*group_of));
+		uint64_t *sizes = malloc(n * sizeof(*sizes)), want = 0, got = 0, count = 0;
+		uint8_t *all = malloc(n), *without = malloc(n), *in_set = calloc(n, 1), *dominated = malloc(n);
+		struct hg_path_group *g;
+		struct hg_paths *p;
+		struct hg_heap h;
+
+		for (size_t k = 0; k < ne; k++) {
+			e[k].a = (uint32_t)rand_r(&seed) % n;
+			e[k].b = (uint32_t)rand_r(&seed) % n;
+			e[k].weak = rand_r(&seed) % 7 == 0;
+		}
+		for (uint32_t r = 0; r < nr; r++)
+			roots[r] = (uint32_t)rand_r(&seed) % n;
+		for (uint32_t i = 0; i < n; i++)
+			sizes[i] = 1 + (uint64_t)(rand_r(&seed) % 100);
+		build(&h, n, e, ne, roots, nr, sizes, NULL, 1);
+		if (!CHECK_EQ_INT(hg_dom_compute(&h), 0))
+			break;
+		/* members among the live objects (garbage is path_groups_by_shape's) */
+		reach(&h, HG_NONE, all, queue);
+		for (uint32_t i = 0; i < n; i++)
+			if (all[i] && rand_r(&seed) % 3 == 0) {
+				in_set[i] = 1;
+				members[nm++] = i;
+			}
+		/* what some member dominates: the objects the roots reach no more without it */
+		memset(dominated, 0, n);
+		for (size_t k = 0; k < nm; k++) {
+			reach(&h, members[k], without, queue);
+			for (uint32_t v = 0; v < n; v++)
+				dominated[v] |= all[v] && !without[v];
+		}
+		for (uint32_t v = 0; v < n; v++)
+			if (dominated[v])
+				want += sizes[v];
+		p = hg_paths_new(&h);
+		ng = hg_paths_group(p, members, nm, group_of, &g);
+		for (size_t k = 0; k < ng; k++) {
+			got += g[k].retained;
+			count += g[k].count;
+			if (k)
+				CHECK(g[k - 1].retained >= g[k].retained);
+		}
+		CHECK_EQ_INT(count, nm);
+		/*
+		 * Edges unlabeled, one type, roots of one name: a chain's shape is
+		 * its length, so members are grouped by their distance from the roots.
+		 */
+		{
+			uint32_t *dist = malloc(n * sizeof(*dist));
+			size_t head = 0, tail = 0;
+
+			memset(dist, 0xff, n * sizeof(*dist));
+			for (uint32_t r = 0; r < nr; r++)
+				if (dist[roots[r]] == UINT32_MAX) {
+					dist[roots[r]] = 0;
+					queue[tail++] = roots[r];
+				}
+			while (head < tail) {
+				uint32_t v = queue[head++];
+
+				for (uint64_t x = h.first[v]; x < h.first[v + 1]; x++)
+					if (hg_heap_edge_kind(&h, x) != HG_EDGE_WEAK && dist[h.to[x]] == UINT32_MAX) {
+						dist[h.to[x]] = dist[v] + 1;
+						queue[tail++] = h.to[x];
+					}
+			}
+			for (size_t a = 0; a < nm; a++)
+				for (size_t b = 0; b < nm; b++)
+					CHECK((group_of[a] == group_of[b]) == (dist[members[a]] == dist[members[b]]));
+			free(dist);
+		}
+		if (!CHECK_EQ_INT(got, want))
+			fprintf(stderr, "  trial %d: %zu members in %zu groups\n", trial, nm, ng);
+		free(g);
+		hg_paths_free(p);
+		hg_heap_release(&h);
+		free(e); free(queue); free(members); free(group_of); free(sizes); free(all); free(without); free(in_set); free(dominated);
+	}
+}
+
+/* One labeled edge for path_groups_by_shape. */
+static void add(struct hg_heap *h, uint32_t to, const char *label, enum hg_edge_role role)
+{
+	hg_heap_add_edge(h, to, hg_heap_cstr(h, label), HG_EDGE_STRONG, role);
+}
+
+/*
+ * A module's globals hold a list of 100 small dicts, a dict of 20 dicts by
+ * token and an instance whose __dict__ holds 30 more in a list; 5 dicts are
+ * garbage.  The groups are those, with the names of globals and attributes
+ * kept and keys and indexes merged.
+ */
+TEST(path_groups_by_shape)
+{
+	enum { MOD, GLOBALS, AUDIT, SESSIONS, INST, INST_DICT, INST_LIST, FIRST };
+	uint32_t n = FIRST + 100 + 20 + 30 + 5, dict = 0, list = 1, module = 2, cls = 3, members[200];
+	size_t nm = 0, ng;
+	struct hg_path_group *g;
+	struct hg_paths *p;
+	struct hg_heap h;
+	char lbl[32], *name;
+
+	hg_heap_init(&h);
+	hg_heap_add_type(&h, 0x100000, HG_NONE);
+	hg_heap_add_type(&h, 0x100010, HG_NONE);
+	hg_heap_add_type(&h, 0x100020, HG_NONE);
+	hg_heap_add_type(&h, 0x100030, HG_NONE);
+	h.types[dict].name = hg_heap_cstr(&h, "dict");
+	h.types[list].name = hg_heap_cstr(&h, "list");
+	h.types[module].name = hg_heap_cstr(&h, "module");
+	h.types[cls].name = hg_heap_cstr(&h, "Trail");
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t t = i == MOD ? module : i == AUDIT || i == INST_LIST ? list : i == INST ? cls : dict;
+
+		hg_heap_add_object(&h, 0x1000000 + 64 * (uint64_t)i, t);
+		h.size[i] = i < FIRST ? 1000 : 100 + i;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		hg_heap_begin_edges(&h, i);
+		if (i == MOD)
+			add(&h, GLOBALS, "__dict__", HG_REF_DICT);
+		if (i == GLOBALS) {
+			add(&h, AUDIT, "['audit']", HG_REF_ITEM);
+			add(&h, SESSIONS, "['sessions']", HG_REF_ITEM);
+			add(&h, INST, "['trail']", HG_REF_ITEM);
+		}
+		if (i == INST)
+			add(&h, INST_DICT, "__dict__", HG_REF_DICT);
+		if (i == INST_DICT)
+			add(&h, INST_LIST, "['entries']", HG_REF_ITEM);
+		for (uint32_t k = 0; k < 100 && i == AUDIT; k++) {
+			snprintf(lbl, sizeof(lbl), "[%u]", k);
+			add(&h, FIRST + k, lbl, HG_REF_ITEM);
+		}
+		for (uint32_t k = 0; k < 20 && i == SESSIONS; k++) {
+			snprintf(lbl, sizeof(lbl), "['tok-%u']", k);
+			add(&h, FIRST + 100 + k, lbl, HG_REF_ITEM);
+		}
+		for (uint32_t k = 0; k < 30 && i == INST_LIST; k++) {
+			snprintf(lbl, sizeof(lbl), "[%u]", k);
+			add(&h, FIRST + 120 + k, lbl, HG_REF_ITEM);
+		}
+	}
+	hg_heap_finish(&h);
+	hg_heap_add_root(&h, HG_ROOT_MODULE, HG_RW_MODULE, hg_heap_cstr(&h, "sys.modules['app']"), MOD);
+	hg_heap_mark(&h);
+	hg_heap_drop_build(&h);
+	if (!CHECK_EQ_INT(hg_dom_compute(&h), 0))
+		return;
+	for (uint32_t i = 0; i < n; i++)
+		if (h.type[i] == dict)
+			members[nm++] = i;
+	p = hg_paths_new(&h);
+	ng = hg_paths_group(p, members, nm, NULL, &g);
+	/*
+	 * Largest share first: the list's 100 (15650 bytes), the instance's 30
+	 * (7245), the 20 sessions (4330), the globals (their own 1000, the
+	 * module's list, the instance: the dicts are shares of their own), the
+	 * instance's __dict__ (with its list), the garbage (1295), the sessions dict.
+	 */
+	if (CHECK_EQ_INT(ng, 7)) {
+		static const char *const want[] = {
+			"sys.modules['app'] \xe2\x86\x92 .__dict__['audit'] \xe2\x86\x92 list[*] \xe2\x86\x92 dict",
+			"sys.modules['app'] \xe2\x86\x92 .__dict__['trail'] \xe2\x86\x92 Trail.__dict__['entries'] "
+			"\xe2\x86\x92 list[*] \xe2\x86\x92 dict",
+			"sys.modules['app'] \xe2\x86\x92 .__dict__['sessions'] \xe2\x86\x92 dict[*] \xe2\x86\x92 dict",
+			"sys.modules['app'] \xe2\x86\x92 .__dict__ \xe2\x86\x92 dict",
+			"sys.modules['app'] \xe2\x86\x92 .__dict__['trail'] \xe2\x86\x92 Trail.__dict__ \xe2\x86\x92 dict",
+			"unreachable: gc.collect() would free them",
+			"sys.modules['app'] \xe2\x86\x92 .__dict__['sessions'] \xe2\x86\x92 dict",
+		};
+		static const uint64_t count[] = { 100, 30, 20, 1, 1, 5, 1 };
+		static const uint64_t share[] = { 15650, 7245, 4330, 3000, 2000, 1295, 1000 };
+
+		for (size_t k = 0; k < 7; k++) {
+			name = hg_paths_name(p, g[k].shape);
+			CHECK_EQ_STR(name, want[k]);
+			CHECK_EQ_INT(g[k].count, count[k]);
+			CHECK_EQ_INT(g[k].retained, share[k]);
+			free(name);
+		}
+		/* members' own shallow sizes; the example is the member retaining most */
+		CHECK_EQ_INT(g[0].shallow, 15650);
+		CHECK_EQ_INT(h.addr[g[0].example], 0x1000000 + 64 * (uint64_t)(FIRST + 99));
+	}
+	free(g);
+	hg_paths_free(p);
+	hg_heap_release(&h);
+}
+
 int main(void)
 {
 	RUN(random_graphs_against_brute_force);
@@ -283,5 +486,7 @@ int main(void)
 	RUN(long_chain);
 	RUN(minimum_retained_of_a_type);
 	RUN(leak_suspects);
+	RUN(path_groups_share_what_the_set_retains);
+	RUN(path_groups_by_shape);
 	return UNIT_DONE();
 }

@@ -1,0 +1,58 @@
+/*
+ * paths.h - objects grouped by where they hang: Eclipse MAT's "merge
+ * shortest paths".
+ *
+ * One search from the roots gives every live object its shortest chain
+ * (the same preferences as chain.h: module and local-variable roots first,
+ * a module's __dict__ step free, roots that only say "held" -- from outside
+ * the heap, immortal -- only for what nothing else reaches).  Two objects
+ * are in one group when their chains have the same shape: the same root,
+ * the same types at every step and the same edges, except that the keys
+ * and indexes of containers are wildcarded -- the entries of a module's or
+ * an instance's __dict__ (attributes, globals) keep their names.  So the
+ * 48,000 dicts a service keeps in a list under a global read as one group,
+ * "sys.modules['app'] → .__dict__['cache'] → list[*] → dict", apart from
+ * the dicts of the standard library.
+ *
+ * A group's retained size is its share of what the whole set given retains:
+ * every byte the set retains (dom.h) is counted for the nearest member that
+ * dominates it.  So a module's __dict__ retains its globals but not the
+ * 48,000 dicts under one of them: those are the share of their own group.
+ * The shares add up to the set's minimum retained size (what its members
+ * dominate: types' retained sizes are counted the same way).
+ */
+#ifndef HG_PATHS_H
+#define HG_PATHS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "heap.h"
+
+struct hg_paths;
+
+struct hg_path_group {
+	uint32_t shape;		/* what hg_paths_name names */
+	uint32_t example;	/* the member that retains most */
+	uint64_t count, shallow, retained;	/* retained: the group's share (above) */
+};
+
+/* The shortest chains from the roots of every object (linear in the heap). */
+struct hg_paths *hg_paths_new(const struct hg_heap *h);
+void hg_paths_free(struct hg_paths *p);
+
+/*
+ * Groups objs[0..n) by the shape of their chains: *out gets the groups
+ * (caller frees), largest retained first (then most members); group_of[k]
+ * (n entries, or NULL) the group of objs[k].  Returns the number of groups.
+ */
+size_t hg_paths_group(struct hg_paths *p, const uint32_t *objs, size_t n, uint32_t *group_of,
+		      struct hg_path_group **out);
+
+/*
+ * A group's shape as one line in chain's way with the wildcards shown and
+ * the members' type last: "sys.modules['app'] → .__dict__['cache'] →
+ * list[*] → dict"; or what says there is no chain.  The caller frees it.
+ */
+char *hg_paths_name(const struct hg_paths *p, uint32_t shape);
+
+#endif
