@@ -58,15 +58,20 @@ static void say_picked(const struct hg_heap *h, const struct picture_opts *po, c
 	if (sel->ngroups) {
 		char size[32];
 
-		fprintf(stderr, " hang in %zu group%s of chains from a root (keys and indexes merged); the first:\n",
-			sel->ngroups, sel->ngroups == 1 ? "" : "s");
+		if (sel->ngroups == 1)
+			fprintf(stderr, ", all held the same way:\n");
+		else
+			fprintf(stderr, " hang in %zu groups of chains from a root (keys and indexes merged); the largest:\n",
+				sel->ngroups);
 		for (size_t k = 0; k < sel->ngroups && k < HG_SELECT_NAMES; k++) {
 			hg_human_bytes(sel->groups[k].retained, 0, size, sizeof(size));
-			fprintf(stderr, "  %2zu. %" PRIu64 " object%s retaining %s: %s\n", k + 1, sel->groups[k].count,
+			if (sel->ngroups > 1)
+				fprintf(stderr, "  %2zu.", k + 1);
+			fprintf(stderr, " %" PRIu64 " object%s retaining %s: %s\n", sel->groups[k].count,
 				sel->groups[k].count == 1 ? "" : "s", size, sel->names[k]);
 		}
-		fprintf(stderr, "heapgraph: picked the %zu retaining most in group 1 (--pick largest|retained|random for others):",
-			sel->n);
+		fprintf(stderr, "heapgraph: picked the %zu retaining most%s (--pick largest|retained|random for others):",
+			sel->n, sel->ngroups > 1 ? " in group 1" : "");
 	} else if (sel->total > sel->n) {
 		fprintf(stderr, "; picked ");
 		fprintf(stderr, how[po->pick == HG_PICK_GROUP ? HG_PICK_LARGEST : po->pick], sel->n);

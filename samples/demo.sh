@@ -83,7 +83,7 @@ echo "== heapgraph chain --type Response --limit 1   (why is a cached response a
 "$hg" chain "$core" --type Response --limit 1 || die "heapgraph chain failed (exit $?)"
 
 echo
-echo "== heapgraph chain --type list --limit 1   (the biggest list: held by a thread's local)"
+echo "== heapgraph chain --type list --limit 1   (the list that retains most: held by a thread's local)"
 "$hg" chain "$core" --type list --limit 1 || die "heapgraph chain failed (exit $?)"
 
 echo
