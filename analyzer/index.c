@@ -2,8 +2,11 @@
  * index.c - writing and mapping the heap index (see index.h).
  *
  * Layout: a fixed header, then sections, each 8-byte aligned, in the order
- * of the section table below.  The header records every count and section
- * offset, the dump's identity and a CRC-32 (zlib) of everything after it.
+ * of the section table below.  The header records every count, each
+ * section's offset, length and CRC-32 (zlib), the dump's identity, and a
+ * CRC-32 of itself.  Loading the heap checks every section; reading the
+ * summary checks the header and the two small sections it reads, so that
+ * the commands that answer from the summary need not read the rest.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,7 +22,8 @@
 #include "../common/output.h"
 
 enum { S_ADDR, S_TYPE, S_SIZE, S_FLAGS, S_REPR, S_VALUE, S_REFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
-       S_RFIRST, S_REDGE, S_FROM, S_BYADDR, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL, S_WARN, S_COUNT };
+       S_RFIRST, S_REDGE, S_FROM, S_BYADDR, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL, S_WARN, S_SUMMARY,
+       S_COUNT };
 
 #ifndef HG_BUILD_ID
 #define HG_BUILD_ID 0u
@@ -30,11 +34,12 @@ struct header {
 	uint32_t version, header_size;
 	uint32_t build, pad;	/* HG_BUILD_ID of the heapgraph that wrote it */
 	struct hg_dump_id id;
-	uint64_t nobj, nedge, ntype, nroot, pool_len, warn_len;
+	uint64_t nobj, nedge, ntype, nroot, pool_len, warn_len, summary_len;
 	struct hg_heap_meta meta;
 	uint64_t off[S_COUNT], len[S_COUNT];
+	uint32_t crc[S_COUNT];
 	uint64_t file_size;
-	uint32_t body_crc, header_crc;
+	uint32_t pad2, header_crc;
 };
 
 static const char MAGIC[8] = "HGINDEX";
@@ -65,7 +70,8 @@ int hg_dump_identity(const char *path, struct hg_dump_id *id)
 
 struct section { const void *p; uint64_t len; };
 
-static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_len, struct section *s)
+static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_len, const void *summary,
+		     uint64_t summary_len, struct section *s)
 {
 	s[S_ADDR] = (struct section){ h->addr, h->nobj * 8 };
 	s[S_TYPE] = (struct section){ h->type, h->nobj * 4 };
@@ -88,9 +94,15 @@ static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_le
 	s[S_ROOTS] = (struct section){ h->roots, h->nroot * sizeof(struct hg_root) };
 	s[S_POOL] = (struct section){ h->pool, h->pool_len };
 	s[S_WARN] = (struct section){ warn, warn_len };
+	s[S_SUMMARY] = (struct section){ summary, summary_len };
 }
 
-int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w,
+static uint32_t crc_of(const void *p, uint64_t len)
+{
+	return (uint32_t)crc32_z(crc32(0, NULL, 0), p, (size_t)len);
+}
+
+int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w, const void *summary, size_t summary_len,
 		   const struct hg_dump_id *id, const char *path, struct hg_error *err)
 {
 	static const unsigned char zero[8];
@@ -99,7 +111,6 @@ int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w,
 	struct strbuf warn;
 	struct hg_out out;
 	uint64_t pos = sizeof(hd);
-	uint32_t crc = crc32(0, NULL, 0);
 	int bad = 0;
 
 	/* the dominator tree is part of the index (hg_dom_compute) */
@@ -111,7 +122,7 @@ int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w,
 		strbuf_addstr(&warn, w->line[i]);
 		strbuf_addch(&warn, '\0');
 	}
-	sections(h, warn.buf, warn.len, s);
+	sections(h, warn.buf, warn.len, summary, summary_len, s);
 	memset(&hd, 0, sizeof(hd));
 	memcpy(hd.magic, MAGIC, sizeof(MAGIC));
 	hd.version = HG_INDEX_VERSION;
@@ -124,18 +135,15 @@ int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w,
 	hd.nroot = h->nroot;
 	hd.pool_len = h->pool_len;
 	hd.warn_len = warn.len;
+	hd.summary_len = summary_len;
 	hd.meta = h->meta;
 	for (int k = 0; k < S_COUNT; k++) {
 		hd.off[k] = pos;
 		hd.len[k] = s[k].len;
+		hd.crc[k] = crc_of(s[k].len ? s[k].p : zero, s[k].len);
 		pos += (s[k].len + 7) & ~7ull;
-		if (s[k].len)
-			crc = crc32_z(crc, s[k].p, s[k].len);
-		if (s[k].len & 7)
-			crc = crc32_z(crc, zero, 8 - (s[k].len & 7));
 	}
 	hd.file_size = pos;
-	hd.body_crc = crc;
 	hd.header_crc = crc32_z(crc32(0, NULL, 0), (const unsigned char *)&hd, offsetof(struct header, header_crc));
 
 	if (hg_out_open(&out, path, err) < 0) {
@@ -187,69 +195,88 @@ static int validate(const struct hg_heap *h)
 	return 0;
 }
 
+/*
+ * Reads and checks the header of the index at path for the dump id: its
+ * magic, version, build, checksum, the dump's identity and that every
+ * section lies where the counts say.  0, or -1 with the reason in err.
+ */
+static int read_header(int fd, const char *path, const struct hg_dump_id *id, struct header *hd, struct hg_error *err)
+{
+	struct stat st;
+	struct hg_heap shape;
+	struct section s[S_COUNT];
+	uint64_t pos = sizeof(*hd);
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof(*hd) ||
+	    pread(fd, hd, sizeof(*hd), 0) != (ssize_t)sizeof(*hd))
+		return hg_errorf(err, HG_EFORMAT, "%s: not an index", path);
+	if (memcmp(hd->magic, MAGIC, sizeof(MAGIC)) || hd->version != HG_INDEX_VERSION || hd->header_size != sizeof(*hd) ||
+	    hd->build != HG_BUILD_ID || hd->header_crc != crc_of(hd, offsetof(struct header, header_crc)))
+		return hg_errorf(err, HG_EFORMAT, "%s: index of another heapgraph version, or damaged", path);
+	if (memcmp(&hd->id, id, sizeof(*id)))
+		return hg_errorf(err, HG_EFORMAT, "%s: index of another dump (the dump changed)", path);
+	if (hd->file_size != (uint64_t)st.st_size || hd->nobj >= HG_NONE || hd->nedge >= HG_NONE ||
+	    hd->pool_len > UINT32_MAX || hd->ntype >= HG_NONE || hd->nroot > ((uint64_t)1 << 40) ||
+	    hd->warn_len > hd->file_size || hd->summary_len > hd->file_size)
+		return hg_errorf(err, HG_EFORMAT, "%s: index size does not match its header", path);
+	/* the expected lengths, from the counts alone */
+	memset(&shape, 0, sizeof(shape));
+	shape.nobj = hd->nobj;
+	shape.nedge = hd->nedge;
+	shape.ntype = hd->ntype;
+	shape.nroot = hd->nroot;
+	shape.pool_len = hd->pool_len;
+	sections(&shape, NULL, hd->warn_len, NULL, hd->summary_len, s);
+	for (int k = 0; k < S_COUNT; k++) {
+		if (hd->off[k] != pos || hd->len[k] != s[k].len)
+			return hg_errorf(err, HG_EFORMAT, "%s: index size does not match its header", path);
+		pos += (s[k].len + 7) & ~7ull;
+	}
+	if (pos != hd->file_size)
+		return hg_errorf(err, HG_EFORMAT, "%s: index size does not match its header", path);
+	return 0;
+}
+
+/* Appends the warnings recorded when the dump was read (NUL-separated) to w. */
+static void add_warnings(struct hg_warnings *w, const char *p, uint64_t len)
+{
+	const char *end = p + len;
+
+	while (p < end) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+
+		if (!nul)
+			break;
+		hg_warnf(w, "%s", p);
+		p = nul + 1;
+	}
+}
+
 int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump_id *id,
 		  const char *path, struct hg_error *err)
 {
 	struct header hd;
-	struct stat st;
 	unsigned char *map;
-	uint32_t crc;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	memset(h, 0, sizeof(*h));
 	if (fd < 0)
 		return hg_errorf(err, HG_ENOTFOUND, "%s: no index", path);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof(hd) ||
-	    pread(fd, &hd, sizeof(hd), 0) != (ssize_t)sizeof(hd)) {
+	if (read_header(fd, path, id, &hd, err) < 0) {
 		close(fd);
-		return hg_errorf(err, HG_EFORMAT, "%s: not an index", path);
+		return -1;
 	}
-	if (memcmp(hd.magic, MAGIC, sizeof(MAGIC)) || hd.version != HG_INDEX_VERSION || hd.header_size != sizeof(hd) || hd.build != HG_BUILD_ID ||
-	    hd.header_crc != crc32_z(crc32(0, NULL, 0), (const unsigned char *)&hd, offsetof(struct header, header_crc))) {
-		close(fd);
-		return hg_errorf(err, HG_EFORMAT, "%s: index of another heapgraph version, or damaged", path);
-	}
-	if (memcmp(&hd.id, id, sizeof(*id))) {
-		close(fd);
-		return hg_errorf(err, HG_EFORMAT, "%s: index of another dump (the dump changed)", path);
-	}
-	if (hd.file_size != (uint64_t)st.st_size || hd.nobj >= HG_NONE || hd.nedge >= HG_NONE ||
-	    hd.pool_len > UINT32_MAX || hd.ntype >= HG_NONE || hd.nroot > ((uint64_t)1 << 40)) {
-		close(fd);
-		return hg_errorf(err, HG_EFORMAT, "%s: index size does not match its header", path);
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	map = mmap(NULL, (size_t)hd.file_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
 		return hg_errorf(err, HG_EFORMAT, "%s: cannot map: %s", path, strerror(errno));
-	crc = crc32_z(crc32(0, NULL, 0), map + sizeof(hd), (size_t)st.st_size - sizeof(hd));
-	{
-		struct hg_heap shape;
-		struct section s[S_COUNT];
-		uint64_t pos = sizeof(hd);
-
-		/* the expected lengths, from the counts alone */
-		memset(&shape, 0, sizeof(shape));
-		shape.nobj = hd.nobj;
-		shape.nedge = hd.nedge;
-		shape.ntype = hd.ntype;
-		shape.nroot = hd.nroot;
-		shape.pool_len = hd.pool_len;
-		sections(&shape, NULL, hd.warn_len, s);
-		for (int k = 0; k < S_COUNT; k++) {
-			if (hd.off[k] != pos || hd.len[k] != s[k].len)
-				crc = ~hd.body_crc;
-			pos += (s[k].len + 7) & ~7ull;
+	for (int k = 0; k < S_COUNT; k++)
+		if (crc_of(map + hd.off[k], hd.len[k]) != hd.crc[k]) {
+			munmap(map, (size_t)hd.file_size);
+			return hg_errorf(err, HG_EFORMAT, "%s: index is damaged (checksum)", path);
 		}
-		if (pos != hd.file_size)
-			crc = ~hd.body_crc;
-	}
-	if (crc != hd.body_crc) {
-		munmap(map, (size_t)st.st_size);
-		return hg_errorf(err, HG_EFORMAT, "%s: index is damaged (checksum)", path);
-	}
 	h->mapping = map;
-	h->mapping_len = (size_t)st.st_size;
+	h->mapping_len = (size_t)hd.file_size;
 	h->nobj = hd.nobj;
 	h->nedge = hd.nedge;
 	h->ntype = hd.ntype;
@@ -284,18 +311,40 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 		hg_heap_release(h);
 		return hg_errorf(err, HG_EFORMAT, "%s: index is inconsistent", path);
 	}
-	/* the warnings recorded when the dump was read */
-	{
-		const char *p = (const char *)map + hd.off[S_WARN], *end = p + hd.warn_len;
+	add_warnings(w, (const char *)map + hd.off[S_WARN], hd.warn_len);
+	return 0;
+}
 
-		while (p < end) {
-			const char *nul = memchr(p, '\0', (size_t)(end - p));
+int hg_index_summary(const struct hg_dump_id *id, const char *path, char **summary, size_t *len,
+		     struct hg_warnings *w, struct hg_error *err)
+{
+	struct header hd;
+	char *buf, *warn;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
-			if (!nul)
-				break;
-			hg_warnf(w, "%s", p);
-			p = nul + 1;
-		}
+	*summary = NULL;
+	*len = 0;
+	if (fd < 0)
+		return hg_errorf(err, HG_ENOTFOUND, "%s: no index", path);
+	if (read_header(fd, path, id, &hd, err) < 0) {
+		close(fd);
+		return -1;
 	}
+	buf = xmalloc((size_t)hd.summary_len + 1);
+	warn = xmalloc((size_t)hd.warn_len + 1);
+	if (pread(fd, buf, (size_t)hd.summary_len, (off_t)hd.off[S_SUMMARY]) != (ssize_t)hd.summary_len ||
+	    pread(fd, warn, (size_t)hd.warn_len, (off_t)hd.off[S_WARN]) != (ssize_t)hd.warn_len ||
+	    crc_of(buf, hd.summary_len) != hd.crc[S_SUMMARY] || crc_of(warn, hd.warn_len) != hd.crc[S_WARN]) {
+		close(fd);
+		free(buf);
+		free(warn);
+		return hg_errorf(err, HG_EFORMAT, "%s: index is damaged (checksum)", path);
+	}
+	close(fd);
+	buf[hd.summary_len] = '\0';
+	add_warnings(w, warn, hd.warn_len);
+	free(warn);
+	*summary = buf;
+	*len = (size_t)hd.summary_len;
 	return 0;
 }

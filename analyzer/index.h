@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include "heap.h"
 
-#define HG_INDEX_VERSION 4
+#define HG_INDEX_VERSION 5
 
 struct hg_dump_id {
 	uint64_t size, mtime_ns, head_hash;
@@ -22,10 +22,11 @@ struct hg_dump_id {
 int hg_dump_identity(const char *path, struct hg_dump_id *id);
 
 /*
- * Writes h (closed by hg_heap_finish) and the warnings met while reading the
- * dump to path, atomically.  HG_EWRITE on failure.
+ * Writes h (closed by hg_heap_finish), the warnings met while reading the
+ * dump and a summary (bytes the caller made and reads back with
+ * hg_index_summary; may be empty) to path, atomically.  HG_EWRITE on failure.
  */
-int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w,
+int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w, const void *summary, size_t summary_len,
 		   const struct hg_dump_id *id, const char *path, struct hg_error *err);
 
 /*
@@ -35,5 +36,14 @@ int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w,
  */
 int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump_id *id,
 		  const char *path, struct hg_error *err);
+
+/*
+ * Reads only the summary of the index at path (checked like the rest: the
+ * header and its checksum, then the summary's) into *summary, NUL-terminated
+ * (caller frees), and appends the recorded warnings to w.  -1 with a reason
+ * in err when the index is missing, stale or damaged.
+ */
+int hg_index_summary(const struct hg_dump_id *id, const char *path, char **summary, size_t *len,
+		     struct hg_warnings *w, struct hg_error *err);
 
 #endif

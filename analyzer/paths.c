@@ -273,6 +273,8 @@ static int cmp_group(const void *a, const void *b)
 {
 	const struct hg_path_group *x = &sort_g[*(const uint32_t *)a], *y = &sort_g[*(const uint32_t *)b];
 
+	if (x->shallow != y->shallow)
+		return x->shallow < y->shallow ? 1 : -1;
 	if (x->retained != y->retained)
 		return x->retained < y->retained ? 1 : -1;
 	if (x->count != y->count)

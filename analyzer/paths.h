@@ -14,6 +14,8 @@
  * "sys.modules['app'] → .__dict__['cache'] → list[*] → dict", apart from
  * the dicts of the standard library.
  *
+ * A group's size is its members' own bytes (what `types` counts for them;
+ * MAT's "Ref. Shallow Heap" of a merged path): where the set's memory is.
  * A group's retained size is its share of what the whole set given retains:
  * every byte the set retains (dom.h) is counted for the nearest member that
  * dominates it.  So a module's __dict__ retains its globals but not the
@@ -33,7 +35,7 @@ struct hg_paths;
 struct hg_path_group {
 	uint32_t shape;		/* what hg_paths_name names */
 	uint32_t example;	/* the member that retains most */
-	uint64_t count, shallow, retained;	/* retained: the group's share (above) */
+	uint64_t count, shallow, retained;	/* shallow: the members' own; retained: the group's share */
 };
 
 /* The shortest chains from the roots of every object (linear in the heap). */
@@ -42,7 +44,8 @@ void hg_paths_free(struct hg_paths *p);
 
 /*
  * Groups objs[0..n) by the shape of their chains: *out gets the groups
- * (caller frees), largest retained first (then most members); group_of[k]
+ * (caller frees), the largest first (by shallow, then retained, then
+ * members); group_of[k]
  * (n entries, or NULL) the group of objs[k].  Returns the number of groups.
  */
 size_t hg_paths_group(struct hg_paths *p, const uint32_t *objs, size_t n, uint32_t *group_of,

@@ -85,7 +85,7 @@ static void shuffle(uint32_t *v, size_t n, size_t limit)
 	}
 }
 
-/* Groups all[0..n) by their chains and keeps the members of the group that retains most; returns how many. */
+/* Groups all[0..n) by their chains and keeps the members of the largest group; returns how many. */
 static size_t pick_group(const struct hg_heap *h, uint32_t *all, size_t n, struct hg_selection *sel)
 {
 	struct hg_paths *p = hg_paths_new(h);

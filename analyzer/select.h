@@ -15,7 +15,7 @@ int hg_type_matches(const struct hg_heap *h, uint32_t t, const char *spec);
 
 /* Which objects of a type stand for it (--pick). */
 enum hg_pick {
-	HG_PICK_GROUP,		/* from the group of chains (paths.h) that retains most, those retaining most */
+	HG_PICK_GROUP,		/* from the largest group of chains (paths.h), those retaining most */
 	HG_PICK_LARGEST,	/* largest shallow size */
 	HG_PICK_RETAINED,	/* largest retained size */
 	HG_PICK_RANDOM		/* any, as objgraph's random.choice */

@@ -47,14 +47,30 @@ void cli_remember_dump(const char *path);
 /* The sysroot to read a dump's files under: --sysroot when given, else $HEAPGRAPH_SYSROOT, else NULL. */
 const char *cli_sysroot(const char *given);
 struct hg_heap;
+struct hg_warnings;
 /*
  * Opens the dump arg (or the default one) as a heap, through its index.
  * Prints warnings.  Returns 0, or the exit code after printing why not.
  * *used (if not NULL) receives the path, which the caller frees.
  */
+int cli_load(const char *cmd, const char *arg, const char *sysroot, struct hg_heap *h, char **used);
+
 /* {addr, type, repr, shallow, retained, path} of object i: what top and analyze list (cmd-top.c). */
 json_t *cli_retainer_json(const struct hg_heap *h, uint32_t i);
+/* The n objects retaining most, as cli_retainer_json (cmd-top.c). */
+json_t *cli_top_json(const struct hg_heap *h, size_t n);
 
-int cli_load(const char *cmd, const char *arg, const char *sysroot, struct hg_heap *h, char **used);
+/*
+ * The summary an index keeps, so that analyze and top answer without
+ * mapping the heap: {"analyze": what analyze --json says but "dump",
+ * "top": the first CLI_SUMMARY_TOP of top --json, "complete": whether those
+ * are all the heap's objects}.  cli_index_summary makes it (cmd-analyze.c,
+ * JSON text for hg_index_write); cli_summary_load reads it from the valid
+ * index of the dump at path, with the warnings recorded there (NULL when
+ * there is none: then cli_load makes it).
+ */
+#define CLI_SUMMARY_TOP 20
+char *cli_index_summary(const struct hg_heap *h, size_t *len);
+json_t *cli_summary_load(const char *path, struct hg_warnings *w);
 
 #endif

@@ -53,17 +53,6 @@ static json_t *top_types(const struct hg_heap *h, uint32_t *order, int (*cmp)(co
 	return a;
 }
 
-static json_t *biggest(const struct hg_heap *h)
-{
-	uint32_t top[BIGGEST];
-	size_t n = h->retained ? hg_dom_biggest(h, top, BIGGEST) : 0;
-	json_t *a = json_array();
-
-	for (size_t k = 0; k < n; k++)
-		json_array_append_new(a, cli_retainer_json(h, top[k]));
-	return a;
-}
-
 static json_t *suspects(const struct hg_heap *h, uint64_t total)
 {
 	struct hg_suspect s[SUSPECTS];
@@ -105,7 +94,8 @@ static json_t *suspects(const struct hg_heap *h, uint64_t total)
 	return a;
 }
 
-static json_t *summary(const struct hg_heap *h, const char *path)
+/* What analyze --json says, but the dump's name; the biggest retainers are the first of top's. */
+static json_t *analysis(const struct hg_heap *h, json_t *top)
 {
 	json_t *o = json_object(), *roots = json_object(), *unr = json_object();
 	uint64_t bytes = 0, gc = 0, nroots[5] = { 0, 0, 0, 0, 0 };
@@ -118,7 +108,6 @@ static json_t *summary(const struct hg_heap *h, const char *path)
 	for (size_t r = 0; r < h->nroot; r++)
 		if (h->roots[r].kind <= HG_ROOT_OUTSIDE)
 			nroots[h->roots[r].kind]++;
-	json_object_set_new(o, "dump", hg_json_str(path));
 	json_object_set_new(o, "python", hg_json_str(h->meta.python));
 	json_object_set_new(o, "pid", json_integer(h->meta.pid));
 	json_object_set_new(o, "incomplete", json_boolean(h->meta.incomplete));
@@ -140,10 +129,30 @@ static json_t *summary(const struct hg_heap *h, const char *path)
 	sort_heap = h;
 	json_object_set_new(o, "top_types_by_bytes", top_types(h, order, by_bytes));
 	json_object_set_new(o, "top_types_by_count", top_types(h, order, by_count));
-	json_object_set_new(o, "biggest_retainers", biggest(h));
+	{
+		json_t *b = json_array();
+
+		for (size_t k = 0; k < BIGGEST && k < json_array_size(top); k++)
+			json_array_append(b, json_array_get(top, k));
+		json_object_set_new(o, "biggest_retainers", b);
+	}
 	json_object_set_new(o, "suspects", suspects(h, bytes));
 	free(order);
 	return o;
+}
+
+char *cli_index_summary(const struct hg_heap *h, size_t *len)
+{
+	json_t *o = json_object(), *top = cli_top_json(h, CLI_SUMMARY_TOP);
+	char *text;
+
+	json_object_set_new(o, "analyze", analysis(h, top));
+	json_object_set_new(o, "complete", json_boolean(json_array_size(top) < CLI_SUMMARY_TOP));
+	json_object_set_new(o, "top", top);
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	*len = text ? strlen(text) : 0;
+	return text;
 }
 
 #define I(o, k) ((long long)json_integer_value(json_object_get(o, k)))
@@ -260,8 +269,9 @@ int cmd_analyze(int argc, char **argv)
 	const char *sysroot = NULL;
 	char *path;
 	struct hg_heap h;
+	struct hg_warnings warn = { NULL, 0, 0 };
 	int ch, json = 0, rc;
-	json_t *o;
+	json_t *o, *saved;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -274,10 +284,33 @@ int cmd_analyze(int argc, char **argv)
 	}
 	if (optind < argc - 1)
 		return cli_usage("analyze", "one dump at a time");
-	if ((rc = cli_load("analyze", optind < argc ? argv[optind] : NULL, sysroot, &h, &path)))
-		return rc;
+	if (!(path = optind < argc ? xstrdup(argv[optind]) : cli_default_dump("analyze")))
+		return HG_EUSAGE;
+	/* an index made before answers from its summary; else reading the dump makes one */
+	if ((saved = cli_summary_load(path, &warn)) != NULL) {
+		cli_print_warnings(&warn);
+	} else {
+		if ((rc = cli_load("analyze", path, sysroot, &h, NULL))) {
+			free(path);
+			return rc;
+		}
+		saved = cli_summary_load(path, &warn);
+		if (!saved) {
+			/* the index could not be written: from the heap itself */
+			json_t *top = cli_top_json(&h, BIGGEST);
+
+			saved = json_object();
+			json_object_set_new(saved, "analyze", analysis(&h, top));
+			json_decref(top);
+		}
+		hg_heap_release(&h);
+	}
+	hg_warnings_release(&warn);
 	cli_remember_dump(path);
-	o = summary(&h, path);
+	o = json_object();
+	json_object_set_new(o, "dump", hg_json_str(path));
+	json_object_update(o, json_object_get(saved, "analyze"));
+	json_decref(saved);
 	if (json)
 		rc = hg_json_print(stdout, o) < 0 ? HG_EWRITE : 0;
 	else {
@@ -285,6 +318,5 @@ int cmd_analyze(int argc, char **argv)
 		json_decref(o);
 	}
 	free(path);
-	hg_heap_release(&h);
 	return fflush(stdout) == 0 && !ferror(stdout) && !rc ? 0 : HG_EWRITE;
 }

@@ -14,6 +14,7 @@
 #include "../analyzer/dom.h"
 #include "../analyzer/heap.h"
 #include "../render/json.h"
+#include "../common/util.h"
 
 /* {addr, type, repr, shallow, retained, path}: one retainer, with the first chain that holds it. */
 json_t *cli_retainer_json(const struct hg_heap *h, uint32_t i)
@@ -39,6 +40,59 @@ json_t *cli_retainer_json(const struct hg_heap *h, uint32_t i)
 	return o;
 }
 
+json_t *cli_top_json(const struct hg_heap *h, size_t n)
+{
+	uint32_t *top;
+	json_t *a = json_array();
+
+	if (n > h->nobj)
+		n = h->nobj;
+	top = xmalloc((n ? n : 1) * sizeof(*top));
+
+	n = h->retained ? hg_dom_biggest(h, top, n) : 0;
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(a, cli_retainer_json(h, top[k]));
+	free(top);
+	return a;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+static void print_text(json_t *a, uint64_t total)
+{
+	size_t k;
+	json_t *o;
+
+	printf("%14s %5s %10s  %-18s %s\n", "retained", "%", "shallow", "address", "type / repr / held by");
+	json_array_foreach(a, k, o) {
+		json_int_t r = json_integer_value(json_object_get(o, "retained"));
+		json_t *p = json_object_get(o, "path");
+
+		printf("%14lld %5.1f %10lld  %-18s %s  %s\n", (long long)r, total ? 100.0 * (double)r / (double)total : 0.0,
+		       (long long)json_integer_value(json_object_get(o, "shallow")), str(o, "addr"), str(o, "type"),
+		       str(o, "repr"));
+		printf("%52s%s\n", "", json_is_string(p) ? json_string_value(p) : "(no root reaches it)");
+	}
+}
+
+/* Prints the retainers (and drops them); the exit code. */
+static int print(json_t *a, int json, uint64_t total)
+{
+	if (json) {
+		if (hg_json_print(stdout, a) < 0)
+			return HG_EWRITE;
+	} else {
+		print_text(a, total);
+		json_decref(a);
+	}
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : HG_EWRITE;
+}
+
 int cmd_top(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -52,10 +106,10 @@ int cmd_top(int argc, char **argv)
 	int json = 0, ch;
 	long limit = 20;
 	struct hg_heap h;
-	uint32_t *top;
-	size_t n;
 	uint64_t total = 0;
-	json_t *a;
+	char *path;
+	json_t *a, *summary;
+	struct hg_warnings warn = { NULL, 0, 0 };
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -72,35 +126,33 @@ int cmd_top(int argc, char **argv)
 	}
 	if (optind < argc - 1)
 		return cli_usage("top", "one dump at a time");
-	if ((ch = cli_load("top", optind < argc ? argv[optind] : NULL, sysroot, &h, NULL)))
+	if (!(path = optind < argc ? xstrdup(argv[optind]) : cli_default_dump("top")))
+		return HG_EUSAGE;
+	/* the first CLI_SUMMARY_TOP are in the index's summary: no need to map the heap */
+	if ((summary = cli_summary_load(path, &warn)) != NULL) {
+		json_t *all = json_object_get(summary, "top");
+
+		if ((size_t)limit <= json_array_size(all) || json_is_true(json_object_get(summary, "complete"))) {
+			cli_print_warnings(&warn);
+			hg_warnings_release(&warn);
+			a = json_array();
+			for (size_t k = 0; k < json_array_size(all) && k < (size_t)limit; k++)
+				json_array_append(a, json_array_get(all, k));
+			total = (uint64_t)json_integer_value(json_object_get(json_object_get(summary, "analyze"), "bytes"));
+			json_decref(summary);
+			free(path);
+			return print(a, json, total);
+		}
+		json_decref(summary);
+	}
+	hg_warnings_release(&warn);
+	ch = cli_load("top", path, sysroot, &h, NULL);
+	free(path);
+	if (ch)
 		return ch;
 	for (size_t i = 0; i < h.nobj; i++)
 		total += h.size[i];
-	top = malloc((size_t)limit * sizeof(*top));
-	n = hg_dom_biggest(&h, top, (size_t)limit);
-	a = json_array();
-	for (size_t k = 0; k < n; k++)
-		json_array_append_new(a, cli_retainer_json(&h, top[k]));
-	if (json) {
-		hg_json_print(stdout, a);
-	} else {
-		size_t k;
-		json_t *o;
-
-		printf("%14s %5s %10s  %-18s %s\n", "retained", "%", "shallow", "address", "type / repr / held by");
-		json_array_foreach(a, k, o) {
-			json_int_t r = json_integer_value(json_object_get(o, "retained"));
-			json_t *p = json_object_get(o, "path");
-
-			printf("%14lld %5.1f %10lld  %-18s %s  %s\n", (long long)r, total ? 100.0 * (double)r / (double)total : 0.0,
-			       (long long)json_integer_value(json_object_get(o, "shallow")),
-			       json_string_value(json_object_get(o, "addr")), json_string_value(json_object_get(o, "type")),
-			       json_string_value(json_object_get(o, "repr")));
-			printf("%52s%s\n", "", json_is_string(p) ? json_string_value(p) : "(no root reaches it)");
-		}
-		json_decref(a);
-	}
-	free(top);
+	a = cli_top_json(&h, (size_t)limit);
 	hg_heap_release(&h);
-	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : HG_EWRITE;
+	return print(a, json, total);
 }

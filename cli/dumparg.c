@@ -114,7 +114,7 @@ const char *cli_sysroot(const char *given)
 
 int cli_load(const char *cmd, const char *arg, const char *sysroot, struct hg_heap *h, char **used)
 {
-	struct hg_dump_options opt = { cli_sysroot(sysroot), NULL, NULL };
+	struct hg_dump_options opt = { cli_sysroot(sysroot), NULL, NULL, cli_index_summary };
 	struct hg_warnings warn = { NULL, 0, 0 };
 	struct hg_error err = { 0, "" };
 	char *path = arg ? xstrdup(arg) : cli_default_dump(cmd);
@@ -138,4 +138,23 @@ int cli_load(const char *cmd, const char *arg, const char *sysroot, struct hg_he
 	else
 		free(path);
 	return 0;
+}
+
+json_t *cli_summary_load(const char *path, struct hg_warnings *w)
+{
+	char *text;
+	size_t len;
+	json_t *o;
+
+	if (hg_dump_summary(path, &text, &len, w) < 0)
+		return NULL;
+	o = json_loadb(text, len, 0, NULL);
+	free(text);
+	if (!json_is_object(o) || !json_is_object(json_object_get(o, "analyze")) ||
+	    !json_is_array(json_object_get(o, "top"))) {
+		json_decref(o);
+		hg_warnings_release(w);
+		return NULL;
+	}
+	return o;
 }

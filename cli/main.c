@@ -26,7 +26,8 @@ int cmd_refs(int argc, char **argv);
 	"  --limit K       how many objects --type picks (default 3)\n" \
 	"  --pick HOW      group (default): T's objects are grouped by their chain from a\n" \
 	"                  root, keys and indexes merged (MAT's merge shortest paths), and\n" \
-	"                  those retaining most are picked from the group retaining most;\n" \
+	"                  those retaining most are picked from the group whose objects\n" \
+	"                  take the most bytes themselves (where T's memory is);\n" \
 	"                  largest, retained: the largest shallow or retained size; random\n" \
 	"  -o, --output F  write a picture: .dot .png .svg .pdf .xdot .ps .jpg .gif (default: DOT on stdout)\n" \
 	"  --max-depth N   how far from the objects to draw (default 3)\n" \

@@ -64,11 +64,14 @@ static void say_picked(const struct hg_heap *h, const struct picture_opts *po, c
 			fprintf(stderr, " hang in %zu groups of chains from a root (keys and indexes merged); the largest:\n",
 				sel->ngroups);
 		for (size_t k = 0; k < sel->ngroups && k < HG_SELECT_NAMES; k++) {
+			char own[32];
+
+			hg_human_bytes(sel->groups[k].shallow, 0, own, sizeof(own));
 			hg_human_bytes(sel->groups[k].retained, 0, size, sizeof(size));
 			if (sel->ngroups > 1)
 				fprintf(stderr, "  %2zu.", k + 1);
-			fprintf(stderr, " %" PRIu64 " object%s retaining %s: %s\n", sel->groups[k].count,
-				sel->groups[k].count == 1 ? "" : "s", size, sel->names[k]);
+			fprintf(stderr, " %" PRIu64 " object%s, %s, retaining %s: %s\n", sel->groups[k].count,
+				sel->groups[k].count == 1 ? "" : "s", own, size, sel->names[k]);
 		}
 		fprintf(stderr, "heapgraph: picked the %zu retaining most%s (--pick largest|retained|random for others):",
 			sel->n, sel->ngroups > 1 ? " in group 1" : "");

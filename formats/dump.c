@@ -158,12 +158,38 @@ int hg_dump_open(const char *path, const struct hg_dump_options *opt, struct hg_
 		free(cpath);
 		return -1;
 	}
-	if (hg_index_write(h, w, &id, ipath, &ierr) < 0) {
-		make_parent(cpath);
-		if (hg_index_write(h, w, &id, cpath, &ierr) < 0)
-			hg_warnf(w, "%s (the index could not be saved; the next command reads the dump again)", ierr.msg);
+	{
+		size_t slen = 0;
+		char *summary = opt && opt->summary ? opt->summary(h, &slen) : NULL;
+
+		if (hg_index_write(h, w, summary, slen, &id, ipath, &ierr) < 0) {
+			make_parent(cpath);
+			if (hg_index_write(h, w, summary, slen, &id, cpath, &ierr) < 0)
+				hg_warnf(w, "%s (the index could not be saved; the next command reads the dump again)",
+					 ierr.msg);
+		}
+		free(summary);
 	}
 	free(ipath);
 	free(cpath);
 	return 0;
+}
+
+int hg_dump_summary(const char *path, char **summary, size_t *len, struct hg_warnings *w)
+{
+	struct hg_dump_id id;
+	struct hg_error ierr;
+	char *ipath, *cpath;
+	int rc;
+
+	if (hg_dump_identity(path, &id) < 0)
+		return -1;
+	ipath = hg_dump_index_path(path);
+	cpath = cache_index_path(path);
+	rc = hg_index_summary(&id, ipath, summary, len, w, &ierr);
+	if (rc < 0 && strcmp(ipath, cpath))
+		rc = hg_index_summary(&id, cpath, summary, len, w, &ierr);
+	free(ipath);
+	free(cpath);
+	return rc;
 }

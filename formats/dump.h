@@ -15,6 +15,11 @@ struct hg_dump_options {
 	/* called now and then while reading a dump (may be NULL): objects done so far, and found so far */
 	void (*progress)(void *arg, uint64_t done, uint64_t found);
 	void *progress_arg;
+	/*
+	 * Makes the summary an index keeps (hg_index_summary) from a heap just
+	 * read: malloc'd bytes and their length.  NULL: none.
+	 */
+	char *(*summary)(const struct hg_heap *h, size_t *len);
 };
 
 /*
@@ -32,6 +37,14 @@ int hg_dump_load(const char *path, const struct hg_dump_options *opt, struct hg_
  */
 int hg_dump_open(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
 		 struct hg_warnings *w, int *from_index, struct hg_error *err);
+
+/*
+ * The summary kept in the valid index of the dump at path (where
+ * hg_dump_open looks for it), NUL-terminated, without reading anything else
+ * of the index or of the dump; the warnings recorded with it go to w.  -1
+ * when there is no valid index (then hg_dump_open makes one).
+ */
+int hg_dump_summary(const char *path, char **summary, size_t *len, struct hg_warnings *w);
 
 /* Where the index of path lives (beside it when that folder is writable); caller frees. */
 char *hg_dump_index_path(const char *path);

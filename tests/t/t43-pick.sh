@@ -39,7 +39,7 @@ first = [l for l in err.splitlines() if l.strip().startswith("1. ")]
 assert first, err
 # the group: the audit trail's list, its indexes wildcarded; all 20,000 (or 21,000) of them
 assert "['AUDIT']" in first[0] and "entries" in first[0] and "list[*] \u2192 dict" in first[0], first[0]
-assert re.search(r"1\. %d objects retaining [0-9.]+ (KiB|MiB)" % len(leaked), first[0]), first[0]
+assert re.search(r"1\. %d objects, [0-9.]+ (KiB|MiB), retaining [0-9.]+ (KiB|MiB): " % len(leaked), first[0]), first[0]
 for p in picked:   # drawn, as targets (red)
     node = re.search(r"\n  o%d \[([^\n]*)\];" % p, dot)
     assert node and 'fontcolor="red"' in node.group(1), "0x%x is not drawn as a target" % p

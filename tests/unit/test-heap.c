@@ -285,7 +285,7 @@ TEST(index_round_trip)
 	close(fd);
 	build(&h);
 	hg_warnf(&w, "a warning to keep");
-	CHECK_EQ_INT(hg_index_write(&h, &w, &id, path, &err), 0);
+	CHECK_EQ_INT(hg_index_write(&h, &w, "{}", 2, &id, path, &err), 0);
 	if (CHECK_EQ_INT(hg_index_load(&back, &w2, &id, path, &err), 0)) {
 		CHECK_EQ_INT(back.nobj, h.nobj);
 		CHECK_EQ_INT(back.nedge, h.nedge);
@@ -318,6 +318,22 @@ TEST(index_round_trip)
 		}
 		hg_heap_release(&back);
 	}
+	/* the summary alone, with the warnings */
+	{
+		struct hg_warnings w3 = { NULL, 0, 0 };
+		char *sum;
+		size_t len;
+
+		if (CHECK_EQ_INT(hg_index_summary(&id, path, &sum, &len, &w3, &err), 0)) {
+			CHECK_EQ_INT(len, 2);
+			CHECK_EQ_STR(sum, "{}");
+			CHECK(w3.nr == 1 && !strcmp(w3.line[0], "a warning to keep"));
+			free(sum);
+		}
+		CHECK_EQ_INT(hg_index_summary(&other, path, &sum, &len, &w3, &err), -1);
+		CHECK(sum == NULL);
+		hg_warnings_release(&w3);
+	}
 	/* another dump: refused */
 	CHECK_EQ_INT(hg_index_load(&back, &w2, &other, path, &err), -1);
 	/* a hostile index whose checksum is right but an edge points outside: refused */
@@ -327,12 +343,27 @@ TEST(index_round_trip)
 	buf = malloc((size_t)size);
 	fseek(f, 0, SEEK_SET);
 	if (fread(buf, 1, (size_t)size, f) == (size_t)size) {
-		/* flip one byte in the middle: the checksum catches it */
+		struct hg_warnings w3 = { NULL, 0, 0 };
+		char *sum;
+		size_t len;
+
+		/* flip one byte in the middle: the checksum catches it; the summary, elsewhere, still reads */
 		buf[size / 2] ^= 0x5a;
 		fseek(f, 0, SEEK_SET);
 		fwrite(buf, 1, (size_t)size, f);
 		fflush(f);
 		CHECK_EQ_INT(hg_index_load(&back, &w2, &id, path, &err), -1);
+		if (CHECK_EQ_INT(hg_index_summary(&id, path, &sum, &len, &w3, &err), 0))
+			free(sum);
+		/* the summary's own bytes: refused (it is the last section, "{}" and its padding) */
+		buf[size / 2] ^= 0x5a;
+		buf[size - 8] ^= 0x01;
+		fseek(f, 0, SEEK_SET);
+		fwrite(buf, 1, (size_t)size, f);
+		fflush(f);
+		CHECK_EQ_INT(hg_index_summary(&id, path, &sum, &len, &w3, &err), -1);
+		CHECK_EQ_INT(hg_index_load(&back, &w2, &id, path, &err), -1);
+		hg_warnings_release(&w3);
 	}
 	fclose(f);
 	free(buf);
