@@ -36,6 +36,8 @@ struct hg_paths {
 	size_t nshape, shape_alloc;
 	uint32_t *table;	/* open addressing over shapes, HG_NONE: empty */
 	size_t table_size;
+	uint32_t *coarse;	/* memo of coarse_of, by shape; HG_NONE: not known yet */
+	size_t coarse_alloc;
 };
 
 struct queue {
@@ -163,6 +165,7 @@ void hg_paths_free(struct hg_paths *p)
 	free(p->shape_of);
 	free(p->shapes);
 	free(p->table);
+	free(p->coarse);
 	free(p);
 }
 
@@ -267,6 +270,106 @@ static uint32_t shape_of(struct hg_paths *p, uint32_t x, struct queue *up)
 	return p->shape_of[x];
 }
 
+/* Does a retain more than b (then shallow, then the lower address)? */
+static int retains_more(const struct hg_heap *h, uint32_t a, uint32_t b)
+{
+	uint64_t ra = h->retained ? h->retained[a] : h->size[a], rb = h->retained ? h->retained[b] : h->size[b];
+
+	if (ra != rb)
+		return ra > rb;
+	if (h->size[a] != h->size[b])
+		return h->size[a] > h->size[b];
+	return h->addr[a] < h->addr[b];
+}
+
+/*
+ * The shape with the names of globals and attributes wildcarded too (MAT's
+ * merge, which keeps no names): sys.modules['signal'] → .__dict__[*] → Signals.
+ */
+static uint32_t coarse_of(struct hg_paths *p, uint32_t shape)
+{
+	struct queue up = { 0 };
+	uint32_t c = shape;
+
+	if (shape < SHAPE_FIRST)
+		return shape;
+	for (uint32_t s = shape; s != HG_NONE; s = p->shapes[s].parent) {
+		if (s < p->coarse_alloc && p->coarse[s] != HG_NONE)
+			break;
+		push(&up, s);
+	}
+	while (up.n) {
+		uint32_t s = up.v[--up.n];
+		struct shape t = p->shapes[s];
+
+		if (t.role == ROLE_ROOT) {
+			c = s;
+		} else {
+			t.parent = p->coarse[t.parent];
+			if (t.role == HG_REF_ITEM)
+				t.label = L_WILD;
+			c = intern(p, &t);
+		}
+		if (p->coarse_alloc < p->nshape) {
+			size_t old = p->coarse_alloc;
+
+			p->coarse_alloc = p->nshape * 2;
+			p->coarse = xrealloc(p->coarse, p->coarse_alloc * sizeof(*p->coarse));
+			memset(p->coarse + old, 0xff, (p->coarse_alloc - old) * sizeof(*p->coarse));
+		}
+		p->coarse[s] = c;
+	}
+	free(up.v);
+	return shape < p->coarse_alloc ? p->coarse[shape] : c;
+}
+
+/*
+ * Groups of one object that differ from two others or more only in names
+ * (the members of an enum, a module's functions) become one group under
+ * their coarse shape.  g[0..ng) is compacted; map[k] gets the new index of
+ * group k.  Returns the new number of groups.
+ */
+static size_t merge_singletons(struct hg_paths *p, struct hg_path_group *g, size_t ng, uint32_t *map)
+{
+	uint32_t *coarse = xmalloc((ng ? ng : 1) * sizeof(*coarse)), *nsingle, *at;
+	size_t m = 0;
+
+	for (size_t k = 0; k < ng; k++)
+		coarse[k] = g[k].count == 1 ? coarse_of(p, g[k].shape) : HG_NONE;
+	nsingle = xcalloc(p->nshape, sizeof(*nsingle));
+	at = xmalloc(p->nshape * sizeof(*at));
+	memset(at, 0xff, p->nshape * sizeof(*at));
+	for (size_t k = 0; k < ng; k++)
+		if (coarse[k] != HG_NONE)
+			nsingle[coarse[k]]++;
+	for (size_t k = 0; k < ng; k++) {
+		uint32_t c = coarse[k];
+
+		if (c == HG_NONE || nsingle[c] < 3) {
+			g[m] = g[k];
+			map[k] = (uint32_t)m++;
+		} else if (at[c] == HG_NONE) {
+			g[m] = g[k];
+			g[m].shape = c;
+			at[c] = (uint32_t)m;
+			map[k] = (uint32_t)m++;
+		} else {
+			struct hg_path_group *G = &g[at[c]];
+
+			G->count += g[k].count;
+			G->shallow += g[k].shallow;
+			G->retained += g[k].retained;
+			if (retains_more(p->h, g[k].example, G->example))
+				G->example = g[k].example;
+			map[k] = at[c];
+		}
+	}
+	free(at);
+	free(nsingle);
+	free(coarse);
+	return m;
+}
+
 static const struct hg_path_group *sort_g;
 
 static int cmp_group(const void *a, const void *b)
@@ -282,17 +385,6 @@ static int cmp_group(const void *a, const void *b)
 	return x->shape < y->shape ? -1 : x->shape > y->shape;
 }
 
-/* Does a retain more than b (then shallow, then the lower address)? */
-static int retains_more(const struct hg_heap *h, uint32_t a, uint32_t b)
-{
-	uint64_t ra = h->retained ? h->retained[a] : h->size[a], rb = h->retained ? h->retained[b] : h->size[b];
-
-	if (ra != rb)
-		return ra > rb;
-	if (h->size[a] != h->size[b])
-		return h->size[a] > h->size[b];
-	return h->addr[a] < h->addr[b];
-}
 
 /*
  * Each member's share of what the members retain: its retained size less
@@ -392,6 +484,15 @@ size_t hg_paths_group(struct hg_paths *p, const uint32_t *objs, size_t n, uint32
 	}
 	free(share);
 	free(gidx);
+	{
+		uint32_t *map = xmalloc((ng ? ng : 1) * sizeof(*map));
+
+		ng = merge_singletons(p, g, ng, map);
+		if (group_of)
+			for (size_t k = 0; k < n; k++)
+				group_of[k] = map[group_of[k]];
+		free(map);
+	}
 	/* largest first; group_of follows the new order */
 	order = xmalloc((ng ? ng : 1) * sizeof(*order));
 	rank = xmalloc((ng ? ng : 1) * sizeof(*rank));
@@ -410,6 +511,95 @@ size_t hg_paths_group(struct hg_paths *p, const uint32_t *objs, size_t n, uint32
 	free(order);
 	free(rank);
 	free(g);
+	return ng;
+}
+
+static int cmp_bytes(const void *a, const void *b)
+{
+	const struct hg_path_group *x = a, *y = b;
+
+	if (x->shallow != y->shallow)
+		return x->shallow < y->shallow ? 1 : -1;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->shape < y->shape ? -1 : x->shape > y->shape;
+}
+
+size_t hg_paths_group_marked(struct hg_paths *p, const uint8_t *mark, struct hg_path_group **out)
+{
+	const struct hg_heap *h = p->h;
+	uint32_t *top = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*top));	/* first marked on the chain, or HG_NONE */
+	uint32_t *heads = NULL, *group_of, *head_group, *size_of;
+	uint8_t *known = xcalloc(h->nobj ? h->nobj : 1, 1);
+	struct queue up = { 0 };
+	size_t nheads = 0, alloc = 0, ng;
+	struct hg_path_group *g;
+
+	/* top[x], up the chain to an object whose answer is known, then down again */
+	for (size_t i = 0; i < h->nobj; i++) {
+		uint32_t y = (uint32_t)i, above = HG_NONE;
+
+		if (!mark[i] || known[i])
+			continue;
+		up.n = 0;
+		for (;;) {
+			if (known[y]) {
+				above = top[y];
+				break;
+			}
+			push(&up, y);
+			if (p->dist[y] == INF || p->via[y] == HG_NONE)
+				break;
+			y = h->from[p->via[y]];
+		}
+		while (up.n) {
+			y = up.v[--up.n];
+			if (above == HG_NONE && mark[y])
+				above = y;
+			top[y] = above;
+			known[y] = 1;
+		}
+	}
+	free(up.v);
+	for (size_t i = 0; i < h->nobj; i++)
+		if (mark[i] && top[i] == i) {
+			HG_GROW(heads, nheads + 1, alloc);
+			heads[nheads++] = (uint32_t)i;
+		}
+	group_of = xmalloc((nheads ? nheads : 1) * sizeof(*group_of));
+	ng = hg_paths_group(p, heads, nheads, group_of, &g);
+	/* what each head takes in: itself and the marked objects below it */
+	head_group = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*head_group));
+	size_of = xcalloc(h->nobj ? h->nobj : 1, sizeof(*size_of));
+	for (size_t k = 0; k < nheads; k++)
+		head_group[heads[k]] = group_of[k];
+	for (size_t k = 0; k < ng; k++)
+		g[k].count = g[k].shallow = g[k].retained = 0;
+	for (size_t i = 0; i < h->nobj; i++)
+		if (mark[i]) {
+			struct hg_path_group *G = &g[head_group[top[i]]];
+
+			G->count++;
+			G->shallow += h->size[i];
+			size_of[top[i]]++;
+		}
+	/* the example: the head taking in most (then the lowest index) */
+	for (size_t k = 0; k < ng; k++)
+		g[k].example = HG_NONE;
+	for (size_t k = 0; k < nheads; k++) {
+		struct hg_path_group *G = &g[group_of[k]];
+
+		if (G->example == HG_NONE || size_of[heads[k]] > size_of[G->example])
+			G->example = heads[k];
+	}
+	qsort(g, ng, sizeof(*g), cmp_bytes);
+	free(size_of);
+	free(head_group);
+	free(group_of);
+	free(heads);
+	free(known);
+	free(top);
+	*out = g;
 	return ng;
 }
 

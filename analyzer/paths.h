@@ -52,6 +52,17 @@ size_t hg_paths_group(struct hg_paths *p, const uint32_t *objs, size_t n, uint32
 		      struct hg_path_group **out);
 
 /*
+ * Where the objects marked in mark[] (h->nobj entries) hang off the rest:
+ * each counts in the group of the first marked object on its chain (the
+ * one nearest the root), so a new list and the new strings in it are one
+ * line, under the path to the list.  Groups as hg_paths_group's, their
+ * counts and bytes those of every marked object they take in, sorted by
+ * bytes (then count); example is the first marked object of the group's
+ * largest subtree.  Returns the number of groups.
+ */
+size_t hg_paths_group_marked(struct hg_paths *p, const uint8_t *mark, struct hg_path_group **out);
+
+/*
  * A group's shape as one line in chain's way with the wildcards shown and
  * the members' type last: "sys.modules['app'] → .__dict__['cache'] →
  * list[*] → dict"; or what says there is no chain.  The caller frees it.

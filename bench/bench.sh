@@ -35,13 +35,22 @@ t_analyze=$(python3 -c "print('%.3f' % ($t1 - $t0))")
 t_types=$(run "$hg" types "$core" --gc-only)
 t_chain=$(run "$hg" chain "$core" "$target")
 t_backrefs=$(run "$hg" backrefs "$core" "$target" -o "$out/backrefs.dot")
+t_top=$(run "$hg" top "$core")
+t_warm=$(run "$hg" analyze "$core")
+t_pick=$(run "$hg" chain "$core" --type dict --limit 1)
+t_floor=$(run cat "$core")
 
-python3 - "$out/objgraph.json" "$t_analyze" "$t_types" "$t_chain" "$t_backrefs" "$(wc -c <"$core")" <<'PY'
+python3 - "$out/objgraph.json" "$t_analyze" "$t_types" "$t_chain" "$t_backrefs" "$(wc -c <"$core")" \
+	"$t_top" "$t_warm" "$t_pick" "$t_floor" <<'PY'
 import json, sys
 og = json.load(open(sys.argv[1]))
 analyze, types, chain, backrefs = map(float, sys.argv[2:6])
+top, warm, pick, floor = map(float, sys.argv[7:11])
 print("heap: %d objects tracked by the GC (gc.get_objects), core %.0f MiB" % (og["objects"], int(sys.argv[6]) / 2**20))
-print("heapgraph analyze (reads the core, writes the index): %.2f s" % analyze)
+print("the floor: reading the core from the page cache (cat): %.3f s" % floor)
+print("heapgraph analyze (reads the core, writes the index): %.2f s (%.0fx the floor)" % (analyze, analyze / floor))
+print("heapgraph top, analyze again (from the index's summary): %.3f s, %.3f s" % (top, warm))
+print("heapgraph chain --type dict (groups 'dict' by chain, picks from the largest group): %.3f s" % pick)
 rows = [("typestats / types --gc-only", og["typestats"], types),
         ("find_backref_chain / chain", og["find_backref_chain"], chain),
         ("show_backrefs / backrefs", og["show_backrefs"], backrefs)]

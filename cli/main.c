@@ -13,6 +13,7 @@
 int cmd_info(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_growth(int argc, char **argv);
 int cmd_types(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_top(int argc, char **argv);
@@ -93,6 +94,23 @@ const struct cmd hg_commands[] = {
 	{ "refs", cmd_refs, "[DUMP] ADDR...|--type T [-o F.png] [options]",
 	  "picture of what the objects refer to (objgraph's show_refs)",
 	PICTURE_HELP },
+	{ "growth", cmd_growth, "OLD NEW [NEWER...] [--gc-only] [--limit N] [--json]",
+	  "what grew between dumps of one process, the new objects and where they hang",
+	  "  --gc-only       count only what gc.get_objects() returns (objgraph's show_growth)\n"
+	  "  --limit N       the first N types that grew and N paths (default 10; 0: all)\n"
+	  "  --json          {dumps, pid, python, types [{type, count_old, count_new,\n"
+	  "                  count_delta, bytes_old, bytes_new, bytes_delta, retained_old,\n"
+	  "                  retained_new, new_count, new_bytes}], new_objects {count, bytes},\n"
+	  "                  paths [{path, count, bytes, example}], leak_set}\n"
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n"
+	  "Types are sorted as show_growth sorts them: the largest count increase first.\n"
+	  "An object is new when the oldest dump has no object of its type at its address\n"
+	  "(CPython objects never move).  The new objects are merged by where they hang: each\n"
+	  "counts under the first new object on its shortest chain from a root, and those\n"
+	  "chains are grouped with keys and indexes merged (Eclipse MAT's merge shortest\n"
+	  "paths).  With three dumps or more, the leak set too (memlab's): the objects new\n"
+	  "in the second dump that every later dump still has.  The dumps must be of one\n"
+	  "process (same pid and Python), else exit 2.\n" },
 	{ "export", cmd_export, "[DUMP] [-o FILE.jsonl[.gz]] [--sysroot DIR]",
 	  "the whole graph as heapgraph JSONL: objects, labeled references, roots",
 	  "  -o, --output F  write to F (.jsonl, or .jsonl.gz compressed); default standard output\n"

@@ -185,6 +185,27 @@ def ready(extra=None, heap=False):
         time.sleep(3600)
 
 
+def step(n, extra=None):
+    """Dump n of several of this process (growth's tests): writes extra (with
+    the pid and version) to $HG_TRUTH.n and objgraph's typestats, taken last
+    as ready() takes them, to $HG_TRUTH.n.typestats; says "READY pid"; and
+    returns when the test, having taken the core, sends SIGUSR1."""
+    import signal
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+    path = os.environ.get("HG_TRUTH")
+    if path:
+        truth = {"pid": os.getpid(), "version": platform.python_version(), "step": n}
+        truth.update(extra or {})
+        _write("%s.%d" % (path, n), truth)
+        del truth
+        stats, source = _typestats()
+        _write("%s.%d.typestats" % (path, n), {"typestats": stats, "source": source})
+        del stats, source
+    sys.stdout.write("READY %d\n" % os.getpid())
+    sys.stdout.flush()
+    signal.sigwait({signal.SIGUSR1})
+
+
 def _in_fork(child):
     """Runs child() in a forked copy of this process and returns what it
     returned, sent back as JSON through a pipe.  The parent's heap is not

@@ -50,7 +50,8 @@ tidy() {
 	[ -n "${HG_KEEP:-}" ] && return 0
 	[ "$(fails)" = "$T_MARK" ] || return 0
 	rm -f "$T_OUT/$1.core" "$T_OUT/$1.core.hgi" "$T_OUT/$1.jsonl" "$T_OUT/$1.jsonl.gz" \
-		"$T_OUT/$1.truth.json" "$T_OUT/$1.truth.json.typestats"
+		"$T_OUT/$1.truth.json" "$T_OUT/$1.truth.json.typestats" "$T_OUT/$1".[0-9].core "$T_OUT/$1".[0-9].core.hgi \
+		"$T_OUT/$1".truth.json.[0-9] "$T_OUT/$1".truth.json.[0-9].typestats
 }
 
 # (its variables are cc_*: sh has no locals, and callers loop over $name)
@@ -234,6 +235,67 @@ make_core_chroot() {
 	mv "$r$inner/$name.truth.json" "$truth"
 	mv "$r$inner/$name.truth.json.typestats" "$truth.typestats" 2>/dev/null
 	rm -rf "$r$inner"
+}
+
+# make_cores PY SCEN NAME N: N cores of one run of a scenario that calls
+# hgscenario.step(1) ... step(N): at each "READY" the core is taken
+# ($T_OUT/NAME.K.core, its truth NAME.truth.json.K and .K.typestats) and
+# SIGUSR1 lets the scenario go on.  For the sid root's interpreters as
+# make_core_chroot does (the root's gdb; read the cores with --sysroot).
+make_cores() {
+	py=$1; scen=$2; name=$3; steps=$4
+	r=$(py_root "$py")
+	truth=$T_OUT/$name.truth.json
+	out=$T_OUT/$name.ready
+	rm -f "$out" "$T_OUT/$name".*.core "$truth".*
+	if [ -n "$r" ]; then
+		inner=/tmp/heapgraph-test-$$-$name
+		rm -rf "$r$inner"; mkdir -p "$r$inner"
+		cp "$T_TOP"/tests/scenarios/*.py "$r$inner/"
+		HG_TRUTH=$inner/$name.truth.json timeout 600 chroot "$r" "${py#"$r"}" "$inner/$scen.py" \
+			>"$out" 2>"$T_OUT/$name.stderr" &
+	else
+		inner=
+		HG_TRUTH=$truth timeout 600 "$py" "$T_TOP/tests/scenarios/$scen.py" >"$out" 2>"$T_OUT/$name.stderr" &
+	fi
+	spid=$!
+	mounted=
+	if [ -n "$r" ] && [ ! -e "$r/proc/self" ]; then
+		mount -t proc proc "$r/proc" 2>"$T_OUT/$name.mount.err" && mounted=1
+	fi
+	k=0; mc_err=
+	while [ $k -lt "$steps" ] && [ -z "$mc_err" ]; do
+		k=$((k + 1))
+		tries=0
+		until [ "$(grep -c '^READY' "$out" 2>/dev/null)" -ge $k ]; do
+			tries=$((tries + 1))
+			if [ $tries -gt 1200 ] || ! kill -0 "$spid" 2>/dev/null; then
+				mc_err="scenario $scen under $py did not get ready for dump $k: $(tail -3 "$T_OUT/$name.stderr")"
+				break
+			fi
+			sleep 0.1
+		done
+		[ -n "$mc_err" ] && break
+		pid=$(sed -n 's/^READY //p' "$out" | head -1)
+		if [ -n "$r" ]; then
+			chroot "$r" gcore -o "$inner/$name.gcore" "$pid" >"$T_OUT/$name.gcore.log" 2>&1 &&
+				mv "$r$inner/$name.gcore.$pid" "$T_OUT/$name.$k.core" &&
+				mv "$r$inner/$name.truth.json.$k" "$truth.$k" &&
+				mv "$r$inner/$name.truth.json.$k.typestats" "$truth.$k.typestats" ||
+				mc_err="gcore (the sid root's) failed on $pid: $(tail -3 "$T_OUT/$name.gcore.log")"
+		else
+			gcore -o "$T_OUT/$name.gcore" "$pid" >"$T_OUT/$name.gcore.log" 2>&1 &&
+				mv "$T_OUT/$name.gcore.$pid" "$T_OUT/$name.$k.core" ||
+				mc_err="gcore failed on $pid: $(tail -3 "$T_OUT/$name.gcore.log")"
+		fi
+		[ -z "$mc_err" ] && [ $k -lt "$steps" ] && kill -USR1 "$pid"
+	done
+	[ -n "$mounted" ] && umount "$r/proc"
+	kill "$spid" 2>/dev/null; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait "$spid" 2>/dev/null
+	[ -n "$inner" ] && rm -rf "$r$inner"
+	rm -f "$out"
+	if [ -n "$mc_err" ]; then echo "$mc_err"; return 1; fi
+	return 0
 }
 
 # hg_sysroot PY: exports HEAPGRAPH_SYSROOT for the cores of PY (its sid root),
