@@ -1,11 +1,12 @@
 /*
- * cmd-export.c - "heapgraph export DUMP -o F.jsonl[.gz]": the whole graph.
+ * cmd-export.c - "heapgraph export DUMP -o F.jsonl[.gz]|F.graphml": the whole graph.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <string.h>
 #include "cli.h"
 #include "../formats/dump.h"
+#include "../render/graphml.h"
 #include "../render/snapshot.h"
 
 static int ends_with(const char *s, const char *sfx)
@@ -40,11 +41,14 @@ int cmd_export(int argc, char **argv)
 	}
 	if (optind < argc - 1)
 		return cli_usage("export", "one dump at a time");
-	if (out && !ends_with(out, ".jsonl") && !ends_with(out, ".jsonl.gz"))
-		return cli_usage("export", "-o takes a .jsonl or .jsonl.gz file");
+	if (out && !ends_with(out, ".jsonl") && !ends_with(out, ".jsonl.gz") && !ends_with(out, ".graphml"))
+		return cli_usage("export", "-o takes a .jsonl, .jsonl.gz or .graphml file");
 	if ((ch = cli_load("export", optind < argc ? argv[optind] : NULL, sysroot, &h, NULL)))
 		return ch;
-	rc = hg_snapshot_write(&h, out, out && ends_with(out, ".gz"), &err);
+	if (out && ends_with(out, ".graphml"))
+		rc = hg_graphml_write(&h, out, &err);
+	else
+		rc = hg_snapshot_write(&h, out, out && ends_with(out, ".gz"), &err);
 	hg_heap_release(&h);
 	return rc < 0 ? cli_fail(&err) : 0;
 }

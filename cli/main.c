@@ -111,9 +111,10 @@ const struct cmd hg_commands[] = {
 	  "paths).  With three dumps or more, the leak set too (memlab's): the objects new\n"
 	  "in the second dump that every later dump still has.  The dumps must be of one\n"
 	  "process (same pid and Python), else exit 2.\n" },
-	{ "export", cmd_export, "[DUMP] [-o FILE.jsonl[.gz]] [--sysroot DIR]",
-	  "the whole graph as heapgraph JSONL: objects, labeled references, roots",
-	  "  -o, --output F  write to F (.jsonl, or .jsonl.gz compressed); default standard output\n"
+	{ "export", cmd_export, "[DUMP] [-o FILE.jsonl[.gz]|FILE.graphml] [--sysroot DIR]",
+	  "the whole graph as heapgraph JSONL or GraphML: objects, labeled references, roots",
+	  "  -o, --output F  write to F: .jsonl, .jsonl.gz (compressed), or .graphml (GraphML for\n"
+	  "                  networkx, Gephi, yEd); default JSONL on standard output\n"
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
 	{ NULL, NULL, NULL, NULL, NULL }
 };

@@ -49,7 +49,7 @@ begin_run() { T_MARK=$(fails); }
 tidy() {
 	[ -n "${HG_KEEP:-}" ] && return 0
 	[ "$(fails)" = "$T_MARK" ] || return 0
-	rm -f "$T_OUT/$1.core" "$T_OUT/$1.core.hgi" "$T_OUT/$1.jsonl" "$T_OUT/$1.jsonl.gz" \
+	rm -f "$T_OUT/$1.core" "$T_OUT/$1.core.hgi" "$T_OUT/$1.jsonl" "$T_OUT/$1.jsonl.gz" "$T_OUT/$1.graphml" \
 		"$T_OUT/$1.truth.json" "$T_OUT/$1.truth.json.typestats" "$T_OUT/$1".[0-9].core "$T_OUT/$1".[0-9].core.hgi \
 		"$T_OUT/$1".truth.json.[0-9] "$T_OUT/$1".truth.json.[0-9].typestats
 }
