@@ -71,6 +71,16 @@ json_t *cli_top_json(const struct hg_heap *h, size_t n);
  */
 #define CLI_SUMMARY_TOP 20
 char *cli_index_summary(const struct hg_heap *h, size_t *len);
+/* What analyze --json says of h, but "dump" (cmd-analyze.c). */
+json_t *cli_analysis(const struct hg_heap *h);
+
+/*
+ * growth --json of dumps[0..ndump), oldest first (cmd-growth.c): limit paths,
+ * type_limit types (0: all).  NULL with *rc the exit code, printed, when a
+ * dump cannot be read or the dumps are of different processes.
+ */
+json_t *cli_growth_json(const char *cmd, char **dumps, int ndump, const char *sysroot, int gc_only, size_t limit,
+			size_t type_limit, int *rc);
 json_t *cli_summary_load(const char *path, struct hg_warnings *w);
 
 #endif

@@ -141,6 +141,14 @@ static json_t *analysis(const struct hg_heap *h, json_t *top)
 	return o;
 }
 
+json_t *cli_analysis(const struct hg_heap *h)
+{
+	json_t *top = cli_top_json(h, BIGGEST), *o = analysis(h, top);
+
+	json_decref(top);
+	return o;
+}
+
 char *cli_index_summary(const struct hg_heap *h, size_t *len)
 {
 	json_t *o = json_object(), *top = cli_top_json(h, CLI_SUMMARY_TOP);
@@ -297,11 +305,8 @@ int cmd_analyze(int argc, char **argv)
 		saved = cli_summary_load(path, &warn);
 		if (!saved) {
 			/* the index could not be written: from the heap itself */
-			json_t *top = cli_top_json(&h, BIGGEST);
-
 			saved = json_object();
-			json_object_set_new(saved, "analyze", analysis(&h, top));
-			json_decref(top);
+			json_object_set_new(saved, "analyze", cli_analysis(&h));
 		}
 		hg_heap_release(&h);
 	}

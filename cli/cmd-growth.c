@@ -18,13 +18,14 @@
 #include "../render/json.h"
 
 /* The dumps must be of one process: the same pid and Python. */
-static int same_process(const struct hg_heap *a, const char *pa, const struct hg_heap *b, const char *pb)
+static int same_process(const char *cmd, const struct hg_heap *a, const char *pa, const struct hg_heap *b,
+			const char *pb)
 {
 	if (a->meta.pid != b->meta.pid)
-		return cli_usage("growth", "%s and %s are dumps of different processes (pid %d and %d): "
+		return cli_usage(cmd, "%s and %s are dumps of different processes (pid %d and %d): "
 				 "growth compares dumps of one process", pa, pb, a->meta.pid, b->meta.pid);
 	if (strcmp(a->meta.python, b->meta.python))
-		return cli_usage("growth", "%s and %s are dumps of different Pythons (%s and %s)", pa, pb,
+		return cli_usage(cmd, "%s and %s are dumps of different Pythons (%s and %s)", pa, pb,
 				 a->meta.python[0] ? a->meta.python : "none", b->meta.python[0] ? b->meta.python : "none");
 	return 0;
 }
@@ -133,50 +134,29 @@ static void print_text(json_t *o, size_t limit)
 	}
 }
 
-int cmd_growth(int argc, char **argv)
+json_t *cli_growth_json(const char *cmd, char **dumps, int ndump, const char *sysroot, int gc_only, size_t limit,
+			size_t type_limit, int *rc)
 {
-	static const struct option opts[] = {
-		{ "gc-only", no_argument, NULL, 'g' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "sysroot", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *sysroot = NULL;
-	int gc_only = 0, json = 0, ch, ndump;
-	long limit = 10;
 	struct hg_heap first, last;
 	struct hg_growth_row *rows;
 	size_t nrows;
 	uint32_t *match;
 	uint8_t *mark;
 	json_t *o, *a;
+	int ch;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'g': gc_only = 1; break;
-		case 'j': json = 1; break;
-		case 'l':
-			if ((ch = cli_number("growth", "--limit", optarg, 0, &limit)))
-				return ch;
-			break;
-		case 's': sysroot = optarg; break;
-		case 'h': cli_command_help(stdout, cli_find_command("growth")); return 0;
-		default: return cli_bad_option("growth", ch, argv);
-		}
+	*rc = 0;
+	if ((ch = cli_load(cmd, dumps[0], sysroot, &first, NULL))) {
+		*rc = ch;
+		return NULL;
 	}
-	ndump = argc - optind;
-	if (ndump < 2)
-		return cli_usage("growth", "give two dumps of one process or more, oldest first");
-	if ((ch = cli_load("growth", argv[optind], sysroot, &first, NULL)))
-		return ch;
-	if ((ch = cli_load("growth", argv[argc - 1], sysroot, &last, NULL))) {
+	if ((ch = cli_load(cmd, dumps[ndump - 1], sysroot, &last, NULL))) {
 		hg_heap_release(&first);
-		return ch;
+		*rc = ch;
+		return NULL;
 	}
-	if ((ch = same_process(&first, argv[optind], &last, argv[argc - 1])))
+	o = NULL;
+	if ((ch = same_process(cmd, &first, dumps[0], &last, dumps[ndump - 1])))
 		goto done;
 
 	/* new: what the first dump does not have */
@@ -189,14 +169,14 @@ int cmd_growth(int argc, char **argv)
 
 	o = json_object();
 	a = json_array();
-	for (int k = optind; k < argc; k++)
-		json_array_append_new(a, hg_json_str(argv[k]));
+	for (int k = 0; k < ndump; k++)
+		json_array_append_new(a, hg_json_str(dumps[k]));
 	json_object_set_new(o, "dumps", a);
 	json_object_set_new(o, "pid", json_integer(last.meta.pid));
 	json_object_set_new(o, "python", hg_json_str(last.meta.python));
 	json_object_set_new(o, "gc_only", json_boolean(gc_only));
 	a = json_array();
-	for (size_t k = 0; k < nrows && (!json || !limit || k < (size_t)limit); k++) {
+	for (size_t k = 0; k < nrows && (!type_limit || k < type_limit); k++) {
 		json_t *r = json_object();
 		struct hg_growth_row *R = &rows[k];
 
@@ -216,7 +196,7 @@ int cmd_growth(int argc, char **argv)
 	hg_growth_rows_free(rows, nrows);
 	json_object_set_new(o, "types", a);
 	json_object_set_new(o, "new_objects", count_json(&last, mark));
-	json_object_set_new(o, "paths", paths_json(&last, mark, (size_t)limit));
+	json_object_set_new(o, "paths", paths_json(&last, mark, limit));
 
 	/* three dumps or more: new in the second, alive in every later one */
 	if (ndump >= 3) {
@@ -225,12 +205,12 @@ int cmd_growth(int argc, char **argv)
 
 		for (size_t i = 0; i < last.nobj; i++)
 			mark[i] = match[i] == HG_NONE && (!gc_only || hg_growth_gc_object(&last, i));
-		for (int k = optind + 1; k < argc - 1 && !ch; k++) {
+		for (int k = 1; k < ndump - 1 && !ch; k++) {
 			struct hg_heap mid;
 
-			if ((ch = cli_load("growth", argv[k], sysroot, &mid, NULL)))
+			if ((ch = cli_load(cmd, dumps[k], sysroot, &mid, NULL)))
 				break;
-			if (!(ch = same_process(&mid, argv[k], &last, argv[argc - 1]))) {
+			if (!(ch = same_process(cmd, &mid, dumps[k], &last, dumps[ndump - 1]))) {
 				hg_growth_match(&mid, &last, in_mid);
 				for (size_t i = 0; i < last.nobj; i++)
 					mark[i] &= in_mid[i] != HG_NONE;
@@ -240,7 +220,7 @@ int cmd_growth(int argc, char **argv)
 		free(in_mid);
 		if (!ch) {
 			ls = count_json(&last, mark);
-			json_object_set_new(ls, "paths", paths_json(&last, mark, (size_t)limit));
+			json_object_set_new(ls, "paths", paths_json(&last, mark, limit));
 			json_object_set_new(o, "leak_set", ls);
 		}
 	}
@@ -248,8 +228,50 @@ int cmd_growth(int argc, char **argv)
 	free(mark);
 	if (ch) {
 		json_decref(o);
-		goto done;
+		o = NULL;
 	}
+done:
+	hg_heap_release(&first);
+	hg_heap_release(&last);
+	*rc = ch;
+	return o;
+}
+
+int cmd_growth(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "gc-only", no_argument, NULL, 'g' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "sysroot", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *sysroot = NULL;
+	int gc_only = 0, json = 0, ch, ndump;
+	long limit = 10;
+	json_t *o;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'g': gc_only = 1; break;
+		case 'j': json = 1; break;
+		case 'l':
+			if ((ch = cli_number("growth", "--limit", optarg, 0, &limit)))
+				return ch;
+			break;
+		case 's': sysroot = optarg; break;
+		case 'h': cli_command_help(stdout, cli_find_command("growth")); return 0;
+		default: return cli_bad_option("growth", ch, argv);
+		}
+	}
+	ndump = argc - optind;
+	if (ndump < 2)
+		return cli_usage("growth", "give two dumps of one process or more, oldest first");
+	if (!(o = cli_growth_json("growth", argv + optind, ndump, sysroot, gc_only, (size_t)limit,
+				  json ? (size_t)limit : 0, &ch)))
+		return ch;
 	if (json) {
 		ch = hg_json_print(stdout, o) < 0 ? HG_EWRITE : 0;
 	} else {
@@ -258,8 +280,5 @@ int cmd_growth(int argc, char **argv)
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 		ch = HG_EWRITE;
-done:
-	hg_heap_release(&first);
-	hg_heap_release(&last);
 	return ch;
 }

@@ -14,6 +14,7 @@ int cmd_info(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_growth(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_types(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_top(int argc, char **argv);
@@ -111,6 +112,16 @@ const struct cmd hg_commands[] = {
 	  "paths).  With three dumps or more, the leak set too (memlab's): the objects new\n"
 	  "in the second dump that every later dump still has.  The dumps must be of one\n"
 	  "process (same pid and Python), else exit 2.\n" },
+	{ "report", cmd_report, "[DUMP | OLD NEW [NEWER...]] -o F.html [--gc-only] [--sysroot DIR]",
+	  "the page to attach to a bug report: one self-contained HTML file",
+	  "  -o, --output F  write the page to F.html (default standard output)\n"
+	  "  --gc-only       with two dumps or more: count growth as gc.get_objects() would\n"
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n"
+	  "What the dump is, the summary, the leak suspects with their chains and a backrefs\n"
+	  "picture of each (inline SVG), the biggest retainers, the top types with their\n"
+	  "retained sizes, and, given two dumps or more (oldest first, the page is about the\n"
+	  "last), what grew and where the new objects hang.  No scripts, nothing fetched:\n"
+	  "it opens from an e-mail attachment; every string from the dump is text.\n" },
 	{ "export", cmd_export, "[DUMP] [-o FILE.jsonl[.gz]|FILE.graphml] [--sysroot DIR]",
 	  "the whole graph as heapgraph JSONL or GraphML: objects, labeled references, roots",
 	  "  -o, --output F  write to F: .jsonl, .jsonl.gz (compressed), or .graphml (GraphML for\n"

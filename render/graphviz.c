@@ -30,19 +30,21 @@ static int quiet(char *msg)
 	return 0;
 }
 
-int hg_graphviz_render(const struct hg_graph *g, const char *format, const char *file, struct hg_error *err)
+int hg_graphviz_render_data(const struct hg_graph *g, const char *format, char **out, size_t *outlen,
+			    struct hg_error *err)
 {
 	GVC_t *gvc;
 	Agraph_t *ag;
 	Agnode_t **nodes;
 	char *data = NULL;
 	unsigned int len = 0;
-	struct hg_out out;
 	int rc = 0;
 
+	*out = NULL;
+	*outlen = 0;
 	gvc = gvContext();
 	if (!gvc)
-		return hg_errorf(err, HG_EWRITE, "%s: cannot start graphviz", file);
+		return hg_errorf(err, HG_EWRITE, "cannot start graphviz");
 	/* graphviz's messages ("graph is too large ... scaling") are not ours to print:
 	 * failures show in the return codes below */
 	agseterr(AGMAX);
@@ -71,13 +73,39 @@ int hg_graphviz_render(const struct hg_graph *g, const char *format, const char 
 	}
 	free(nodes);
 	if (gvLayout(gvc, ag, "dot") != 0) {
-		rc = hg_errorf(err, HG_EWRITE, "%s: graphviz could not lay the graph out", file);
+		rc = hg_errorf(err, HG_EWRITE, "graphviz could not lay the graph out");
 		goto out;
 	}
 	if (gvRenderData(gvc, ag, format, &data, &len) != 0) {
-		rc = hg_errorf(err, HG_EUNSUPPORTED, "%s: graphviz cannot write '%s' here", file, format);
+		rc = hg_errorf(err, HG_EUNSUPPORTED, "graphviz cannot write '%s' here", format);
 		gvFreeLayout(gvc, ag);
 		goto out;
+	}
+	/* ours to free with free(), with a NUL after it for text formats */
+	*out = xmalloc((size_t)len + 1);
+	memcpy(*out, data, len);
+	(*out)[len] = '\0';
+	*outlen = len;
+	gvFreeRenderData(data);
+	gvFreeLayout(gvc, ag);
+out:
+	agclose(ag);
+	gvFreeContext(gvc);
+	return rc;
+}
+
+int hg_graphviz_render(const struct hg_graph *g, const char *format, const char *file, struct hg_error *err)
+{
+	struct hg_out out;
+	char *data;
+	size_t len;
+	int rc;
+
+	if (hg_graphviz_render_data(g, format, &data, &len, err) < 0) {
+		char why[sizeof(err->msg)];
+
+		memcpy(why, err->msg, sizeof(why));
+		return hg_errorf(err, err->code, "%s: %s", file, why);
 	}
 	if (hg_out_open(&out, file, err) < 0) {
 		rc = -1;
@@ -87,10 +115,6 @@ int hg_graphviz_render(const struct hg_graph *g, const char *format, const char 
 	} else {
 		rc = hg_out_commit(&out, err);
 	}
-	gvFreeRenderData(data);
-	gvFreeLayout(gvc, ag);
-out:
-	agclose(ag);
-	gvFreeContext(gvc);
+	free(data);
 	return rc;
 }

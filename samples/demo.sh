@@ -1,7 +1,7 @@
 #!/bin/sh
 # demo.sh - what "make demo" runs: starts samples/leaky.py, takes a core of it
 # with gcore into samples/out/, and shows what heapgraph sees in it: info,
-# analyze, top, two chains and a picture.  The core is kept; the process is killed
+# analyze, top, two chains, a picture and the HTML report.  The core is kept; the process is killed
 # whatever happens.
 #
 #   sh samples/demo.sh /abs/path/to/heapgraph
@@ -91,9 +91,15 @@ echo "== heapgraph backrefs --type Session --limit 1 --max-depth 5 --filter 'typ
 "$hg" backrefs "$core" --type Session --limit 1 --max-depth 5 --filter 'type!=function' -o "$out/leak.png" ||
 	die "heapgraph backrefs failed (exit $?)"
 
+echo
+echo "== heapgraph report -o samples/out/leak.html   (the page to attach to a bug report)"
+"$hg" report "$core" -o "$out/leak.html" || die "heapgraph report failed (exit $?)"
+
 cat <<EOF
 
 == what to look at next
+ - samples/out/leak.html: the report (open it in a browser): the summary, the
+   leak suspects with their chains and pictures, the biggest retainers, the types.
  - samples/out/leak.png: what keeps a logged-out Session alive (a bound method
    left on the module-level event bus).
  - The chains above: the response cache is a module global that never evicts;
