@@ -38,6 +38,7 @@ struct hg_paths {
 	size_t table_size;
 	uint32_t *coarse;	/* memo of coarse_of, by shape; HG_NONE: not known yet */
 	size_t coarse_alloc;
+	int merge_names;	/* hg_paths_merge_names */
 };
 
 struct queue {
@@ -153,6 +154,11 @@ struct hg_paths *hg_paths_new(const struct hg_heap *h)
 	/* what only a root that says "held" reaches comes after everything else */
 	search(p, 1, search(p, 0, 0) + 2);
 	return p;
+}
+
+void hg_paths_merge_names(struct hg_paths *p, int on)
+{
+	p->merge_names = on;
 }
 
 void hg_paths_free(struct hg_paths *p)
@@ -484,7 +490,7 @@ size_t hg_paths_group(struct hg_paths *p, const uint32_t *objs, size_t n, uint32
 	}
 	free(share);
 	free(gidx);
-	{
+	if (p->merge_names) {
 		uint32_t *map = xmalloc((ng ? ng : 1) * sizeof(*map));
 
 		ng = merge_singletons(p, g, ng, map);

@@ -40,6 +40,13 @@ struct hg_path_group {
 
 /* The shortest chains from the roots of every object (linear in the heap). */
 struct hg_paths *hg_paths_new(const struct hg_heap *h);
+/*
+ * Also merge groups of one object that differ from two others or more only
+ * in names (the members of an enum, a module's functions): for listing
+ * where many objects hang, not for picking objects (three big tables under
+ * three globals are not one group of where memory goes).  Off by default.
+ */
+void hg_paths_merge_names(struct hg_paths *p, int on);
 void hg_paths_free(struct hg_paths *p);
 
 /*

@@ -35,7 +35,10 @@ static json_t *paths_json(const struct hg_heap *h, const uint8_t *mark, size_t l
 {
 	struct hg_paths *p = hg_paths_new(h);
 	struct hg_path_group *g;
-	size_t ng = hg_paths_group_marked(p, mark, &g);
+	size_t ng;
+
+	hg_paths_merge_names(p, 1);
+	ng = hg_paths_group_marked(p, mark, &g);
 	json_t *a = json_array();
 
 	for (size_t k = 0; k < ng && (!limit || k < limit); k++) {

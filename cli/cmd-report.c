@@ -22,6 +22,7 @@
 #define RETAINERS 10
 #define PICTURE_DEPTH 4
 #define PICTURE_WIDTH 6	/* neighbours drawn per object */
+#define PICTURE_PX 1100	/* as wide as the page's column, about */
 
 static const struct hg_heap *by_bytes_heap;
 
@@ -69,24 +70,20 @@ static int not_function(const struct hg_heap *h, uint32_t i, void *arg)
 /* The backrefs picture of the object at addr as SVG text, or NULL. */
 static char *backrefs_svg(const struct hg_heap *h, const char *addr)
 {
-	struct hg_nb_options o = { 1, PICTURE_DEPTH, PICTURE_WIDTH, 0, not_function, NULL, NULL };
+	struct hg_nb_options o = { 1, PICTURE_DEPTH, PICTURE_WIDTH, 0, not_function, NULL, NULL, 5, PICTURE_PX };
 	struct hg_picture_style st = { 1, PICTURE_DEPTH, 0, NULL, NULL, 0 };
 	struct hg_error err = { 0, "" };
-	struct hg_nbhood nb;
 	struct hg_graph g;
 	uint32_t i = addr ? hg_heap_find(h, strtoull(addr, NULL, 16)) : HG_NONE;
 	char *svg = NULL;
-	size_t len;
+	size_t len, drawn;
 
 	if (i == HG_NONE)
 		return NULL;
-	hg_nbhood_build(h, &i, 1, &o, &nb);
-	hg_graph_init(&g);
-	hg_picture_build(h, &nb, &st, &g);
+	hg_picture_fit(h, &i, 1, &o, &st, PICTURE_PX, &g, &drawn);
 	if (hg_graphviz_render_data(&g, "svg", &svg, &len, &err) < 0)
 		svg = NULL;
 	hg_graph_release(&g);
-	hg_nbhood_release(&nb);
 	return svg;
 }
 

@@ -39,6 +39,11 @@ int cmd_refs(int argc, char **argv);
 	"  --refcounts     show each object's reference count\n" \
 	"  --extra-info F  a third label line: addr,size,refcount,referrers,gc,reachable\n" \
 	"  --legend        explain the colours in a note\n" \
+	"  --max-width PX  keep each rank of the picture under about PX pixels (default 2400;\n" \
+	"                  0: no limit); the objects left out are counted in \"N more\" boxes\n" \
+	"  --unfold        draw like neighbours one by one (objgraph's way) instead of folding\n" \
+	"                  5 or more of one type, reached by the same attribute or as items,\n" \
+	"                  into one node (\"dict × 1179 like this\")\n" \
 	"  --sysroot DIR   look for the files the process mapped under DIR\n"
 
 const struct cmd hg_commands[] = {

@@ -21,6 +21,7 @@ void picture_opts_init(struct picture_opts *po, const char *cmd)
 	po->limit = 3;
 	po->max_depth = 3;
 	po->too_many = 10;
+	po->max_width = PICTURE_MAX_WIDTH;
 }
 
 int picture_opt(struct picture_opts *po, int ch, char **argv)
@@ -40,6 +41,8 @@ int picture_opt(struct picture_opts *po, int ch, char **argv)
 	case 'r': po->refcounts = 1; return 0;
 	case 'x': po->extra_info = optarg; return 0;
 	case 'L': po->legend = 1; return 0;
+	case 'U': po->unfold = 1; return 0;
+	case 'W': return cli_number(po->cmd, "--max-width", optarg, 0, &po->max_width);
 	case 's': po->sysroot = optarg; return 0;
 	case 'h': cli_command_help(stdout, cli_find_command(po->cmd)); return -1;
 	default: return cli_bad_option(po->cmd, ch, argv);
@@ -259,11 +262,12 @@ static int check_output(struct picture_opts *po)
 static int draw(struct picture_opts *po, struct hg_heap *h, const uint32_t *targets, size_t n,
 		int backrefs, const uint8_t *only, unsigned max_depth)
 {
-	struct hg_nb_options o = { backrefs, max_depth, (unsigned)po->too_many, !backrefs, NULL, NULL, only };
+	struct hg_nb_options o = { backrefs, max_depth, (unsigned)po->too_many, !backrefs, NULL, NULL, only,
+				   po->unfold ? 0 : PICTURE_FOLD, (unsigned)po->max_width };
 	struct hg_picture_style st = { backrefs, max_depth, po->refcounts, po->extra_info, NULL, po->legend };
-	struct hg_nbhood nb;
 	struct hg_graph g;
 	struct filter f;
+	size_t drawn;
 	uint8_t *hl = NULL;
 	int rc;
 
@@ -281,12 +285,9 @@ static int draw(struct picture_opts *po, struct hg_heap *h, const uint32_t *targ
 			hl[t] = (uint8_t)hg_type_matches(h, t, po->highlight);
 		st.highlight = hl;
 	}
-	hg_nbhood_build(h, targets, n, &o, &nb);
-	hg_graph_init(&g);
-	hg_picture_build(h, &nb, &st, &g);
+	hg_picture_fit(h, targets, n, &o, &st, (unsigned)po->max_width, &g, &drawn);
 	rc = emit(po, &g);
 	hg_graph_release(&g);
-	hg_nbhood_release(&nb);
 	free(hl);
 	if (po->filter) {
 		for (size_t k = 0; k < f.n; k++)

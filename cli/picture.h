@@ -22,7 +22,12 @@ struct picture_opts {
 	long max_depth, too_many;
 	const char *filter, *highlight, *extra_info, *sysroot;
 	int refcounts, legend;
+	int unfold;		/* --unfold: every sibling drawn, none folded (objgraph's way) */
+	long max_width;		/* --max-width: pixels a rank of the picture may take */
 };
+
+#define PICTURE_FOLD 5		/* like siblings folded into one node from this many on */
+#define PICTURE_MAX_WIDTH 2400
 
 #define PICTURE_LONG_OPTIONS \
 	{ "type", required_argument, NULL, 't' }, \
@@ -36,6 +41,8 @@ struct picture_opts {
 	{ "refcounts", no_argument, NULL, 'r' }, \
 	{ "extra-info", required_argument, NULL, 'x' }, \
 	{ "legend", no_argument, NULL, 'L' }, \
+	{ "unfold", no_argument, NULL, 'U' }, \
+	{ "max-width", required_argument, NULL, 'W' }, \
 	{ "sysroot", required_argument, NULL, 's' }, \
 	{ "help", no_argument, NULL, 'h' }
 

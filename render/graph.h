@@ -64,6 +64,8 @@ int hg_dot_write(const struct hg_graph *g, FILE *f);
  * xdot, ...) to path, atomically, in-process.  HG_EUNSUPPORTED for a format
  * graphviz lacks, HG_EWRITE when writing fails.
  */
+/* The size of g as dot lays it out, in pixels at 96 dpi. */
+int hg_graphviz_measure(const struct hg_graph *g, double *width, double *height, struct hg_error *err);
 /* The same, into memory: *data (malloc'd, NUL after its *len bytes). */
 int hg_graphviz_render_data(const struct hg_graph *g, const char *format, char **data, size_t *len,
 			    struct hg_error *err);

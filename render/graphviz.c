@@ -30,26 +30,12 @@ static int quiet(char *msg)
 	return 0;
 }
 
-int hg_graphviz_render_data(const struct hg_graph *g, const char *format, char **out, size_t *outlen,
-			    struct hg_error *err)
+/* The cgraph graph of g, with the attributes of a format ("png" shrinks what cairo cannot hold). */
+static Agraph_t *to_cgraph(const struct hg_graph *g, const char *format)
 {
-	GVC_t *gvc;
-	Agraph_t *ag;
+	Agraph_t *ag = agopen("ObjectGraph", Agdirected, NULL);
 	Agnode_t **nodes;
-	char *data = NULL;
-	unsigned int len = 0;
-	int rc = 0;
 
-	*out = NULL;
-	*outlen = 0;
-	gvc = gvContext();
-	if (!gvc)
-		return hg_errorf(err, HG_EWRITE, "cannot start graphviz");
-	/* graphviz's messages ("graph is too large ... scaling") are not ours to print:
-	 * failures show in the return codes below */
-	agseterr(AGMAX);
-	agseterrf(quiet);
-	ag = agopen("ObjectGraph", Agdirected, NULL);
 	apply(ag, g->gattr, g->ngattr);
 	/* cairo bitmaps stop at 32767 pixels: shrink a huge graph ourselves (at 96 dpi)
 	 * instead of letting the plugin print a note about it */
@@ -72,6 +58,52 @@ int hg_graphviz_render_data(const struct hg_graph *g, const char *format, char *
 		apply(e, g->edge[i].attr, g->edge[i].nattr);
 	}
 	free(nodes);
+	return ag;
+}
+
+int hg_graphviz_measure(const struct hg_graph *g, double *width, double *height, struct hg_error *err)
+{
+	GVC_t *gvc = gvContext();
+	Agraph_t *ag;
+	int rc = 0;
+
+	if (!gvc)
+		return hg_errorf(err, HG_EWRITE, "cannot start graphviz");
+	agseterr(AGMAX);
+	agseterrf(quiet);
+	ag = to_cgraph(g, "svg");
+	if (gvLayout(gvc, ag, "dot") != 0) {
+		rc = hg_errorf(err, HG_EWRITE, "graphviz could not lay the graph out");
+	} else {
+		/* points; a bitmap has 96 pixels to the inch */
+		*width = (GD_bb(ag).UR.x - GD_bb(ag).LL.x) * 96.0 / 72.0;
+		*height = (GD_bb(ag).UR.y - GD_bb(ag).LL.y) * 96.0 / 72.0;
+		gvFreeLayout(gvc, ag);
+	}
+	agclose(ag);
+	gvFreeContext(gvc);
+	return rc;
+}
+
+int hg_graphviz_render_data(const struct hg_graph *g, const char *format, char **out, size_t *outlen,
+			    struct hg_error *err)
+{
+	GVC_t *gvc;
+	Agraph_t *ag;
+	char *data = NULL;
+	unsigned int len = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	gvc = gvContext();
+	if (!gvc)
+		return hg_errorf(err, HG_EWRITE, "cannot start graphviz");
+	/* graphviz's messages ("graph is too large ... scaling") are not ours to print:
+	 * failures show in the return codes below */
+	agseterr(AGMAX);
+	agseterrf(quiet);
+	ag = to_cgraph(g, format);
 	if (gvLayout(gvc, ag, "dot") != 0) {
 		rc = hg_errorf(err, HG_EWRITE, "graphviz could not lay the graph out");
 		goto out;

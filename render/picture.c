@@ -8,7 +8,8 @@
 #include "../common/util.h"
 
 #define MAX_ROOTS_PER_NODE 3
-#define LABEL_MAX 60
+#define LABEL_MAX HG_NB_LABEL_MAX
+#define SMALL_FONT "10"	/* the smallest text drawn: legible at 100% */
 
 /* Cut a label at LABEL_MAX characters (UTF-8 aware): dump strings can be megabytes. */
 static void cut(struct strbuf *sb, const char *s)
@@ -157,7 +158,7 @@ static void root_nodes(const struct hg_heap *h, uint32_t i, size_t n, struct hg_
 		rn = hg_graph_node(g, id);
 		hg_graph_nset(g, rn, "label", "%zu more roots", more);
 		hg_graph_nset(g, rn, "shape", "ellipse");
-		hg_graph_nset(g, rn, "fontsize", "8");
+		hg_graph_nset(g, rn, "fontsize", SMALL_FONT);
 		hg_graph_edge(g, rn, n);
 	}
 }
@@ -182,7 +183,19 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 		if (q < nb->nstart)
 			hg_graph_nset(g, node[q], "fontcolor", "red");
 		strbuf_init(&sb);
-		node_label(h, i, st, &sb);
+		if (nb->fold && nb->fold[q] > 1) {
+			/* like siblings folded: "dict × 1,179 like this", one of them, their bytes */
+			char sz[32];
+
+			cut(&sb, h->type[i] < h->ntype ? hg_heap_s(h, h->types[h->type[i]].name) : "?");
+			strbuf_addf(&sb, " \xc3\x97 %u like this\n", nb->fold[q]);
+			cut(&sb, hg_heap_s(h, h->repr[i]));
+			hg_human_bytes(nb->fold_bytes[q], 1, sz, sizeof(sz));
+			strbuf_addf(&sb, "\n%s in all", sz);
+			hg_graph_nset(g, node[q], "peripheries", "2");
+		} else {
+			node_label(h, i, st, &sb);
+		}
 		hg_graph_nset(g, node[q], "label", "%s", sb.buf);
 		strbuf_release(&sb);
 		if (st->highlight && h->type[i] < h->ntype && st->highlight[h->type[i]]) {
@@ -205,7 +218,7 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 			hg_graph_nset(g, d, "height", "0.25");
 			hg_graph_nset(g, d, "color", "red");
 			hg_graph_nset(g, d, "fillcolor", "0,.5,1");
-			hg_graph_nset(g, d, "fontsize", "6");
+			hg_graph_nset(g, d, "fontsize", SMALL_FONT);
 			e = hg_graph_edge(g, node[q], d);
 			hg_graph_eset(g, e, "color", "red");
 			hg_graph_eset(g, e, "style", "dotted");
@@ -220,13 +233,13 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 
 			snprintf(id, sizeof(id), "too_many_o%" PRIu64, h->addr[i]);
 			t = hg_graph_node(g, id);
-			hg_graph_nset(g, t, "label", "%" PRIu64 " more %s", nb->skipped[q],
-				      st->backrefs ? "backreferences" : "references");
+			hg_graph_nset(g, t, "label", "%" PRIu64 " more %s%s", nb->skipped[q],
+				      st->backrefs ? "backreference" : "reference", nb->skipped[q] == 1 ? "" : "s");
 			hg_graph_nset(g, t, "shape", "box");
 			hg_graph_nset(g, t, "height", "0.25");
 			hg_graph_nset(g, t, "color", "red");
 			hg_graph_nset(g, t, "fillcolor", "0,1,%g", tv < 0.3 ? 0.3 : tv);
-			hg_graph_nset(g, t, "fontsize", "6");
+			hg_graph_nset(g, t, "fontsize", SMALL_FONT);
 			hg_graph_nset(g, t, "fontcolor", "white");
 			e = st->backrefs ? hg_graph_edge(g, t, node[q]) : hg_graph_edge(g, node[q], t);
 			hg_graph_eset(g, e, "color", "red");
@@ -242,8 +255,11 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 		struct strbuf sb;
 
 		strbuf_init(&sb);
-		cut(&sb, label);
-		if (E->count > 1)
+		if (E->folded && hg_heap_edge_role(h, E->edge) == HG_REF_ITEM)
+			strbuf_addstr(&sb, "[*]");
+		else
+			cut(&sb, label);
+		if (E->count > 1 && !E->folded)
 			strbuf_addf(&sb, " (+%u)", E->count - 1);
 		hg_graph_eset(g, e, "label", "%s", sb.buf);
 		strbuf_release(&sb);
@@ -263,6 +279,15 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 		else if (hg_heap_edge_kind(h, E->edge) == HG_EDGE_POSSIBLE)
 			hg_graph_eset(g, e, "style", "dotted");
 	}
+	/* a cycle closing, or a chain going on, beyond what is drawn */
+	for (size_t k = 0; k < nb->nhops; k++) {
+		size_t e = hg_graph_edge(g, node[nb->hops[k].from], node[nb->hops[k].to]);
+
+		hg_graph_eset(g, e, "label", "cycle: %u references", nb->hops[k].hops);
+		hg_graph_eset(g, e, "style", "dashed");
+		hg_graph_eset(g, e, "color", "gray40");
+		hg_graph_eset(g, e, "fontcolor", "gray30");
+	}
 	if (st->legend) {
 		size_t l = hg_graph_node(g, "legend");
 
@@ -274,7 +299,36 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 			      "green: a module; blue: --highlight\n"
 			      "ellipse: a root (frame local, interpreter, C memory)\n"
 			      "dashed edge: weak reference; dotted: possible (unknown layout)\n"
+			      "grey dashed edge: more references than drawn (a cycle closing)\n"
+			      "double box: like objects folded into one (--unfold draws each)\n"
 			      "node: type, repr, shallow size, retained size\n");
 	}
 	free(node);
+}
+
+void hg_picture_fit(const struct hg_heap *h, const uint32_t *start, size_t n, const struct hg_nb_options *o,
+		    const struct hg_picture_style *st, unsigned max_px, struct hg_graph *g, size_t *nodes)
+{
+	struct hg_nb_options opt = *o;
+	struct hg_error err = { 0, "" };
+
+	for (int attempt = 0;; attempt++) {
+		struct hg_nbhood nb;
+		double w, ht;
+
+		hg_nbhood_build(h, start, n, &opt, &nb);
+		hg_graph_init(g);
+		hg_picture_build(h, &nb, st, g);
+		*nodes = nb.n;
+		hg_nbhood_release(&nb);
+		if (!max_px || !opt.max_width || attempt == 4 || hg_graphviz_measure(g, &w, &ht, &err) < 0 || w <= max_px)
+			return;
+		hg_graph_release(g);
+		/* narrower ranks, by what the layout overshot, and fewer neighbours per object */
+		opt.max_width = (unsigned)(opt.max_width * (0.9 * max_px / w));
+		if (opt.max_width < 300)
+			opt.max_width = 300;
+		if (opt.too_many > 3)
+			opt.too_many = opt.too_many * 3 / 4;
+	}
 }

@@ -26,4 +26,13 @@ struct hg_picture_style {
 void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 		      const struct hg_picture_style *st, struct hg_graph *g);
 
+/*
+ * The picture of start[0..n) as o and st say, made to fit max_px pixels of
+ * width (0: as it comes): when dot lays it out wider, the ranks' width
+ * budget (o->max_width) shrinks in proportion and the picture is made again,
+ * a few times at most.  g is initialised here; *nodes gets the objects drawn.
+ */
+void hg_picture_fit(const struct hg_heap *h, const uint32_t *start, size_t n, const struct hg_nb_options *o,
+		    const struct hg_picture_style *st, unsigned max_px, struct hg_graph *g, size_t *nodes);
+
 #endif

@@ -83,7 +83,7 @@ opt() {	# opt DESC PYTHON-CHECK ARGS...: the DOT of ARGS must pass the check (on
 }
 opt "--max-depth 0 draws the object alone" 'len(objs) == 1' backrefs "$core" "$buffer" --max-depth 0
 opt "--max-depth 1 draws its referrers, no further" 'len(objs) == 3' backrefs "$core" "$buffer" --max-depth 1
-opt "--too-many 1 counts the rest in a 'N more' box" '"more backreferences" in dot and len(objs) < 8' backrefs "$core" "$buffer" --too-many 1
+opt "--too-many 1 counts the rest in a 'N more' box" '"more backreference" in dot and len(objs) < 8' backrefs "$core" "$buffer" --too-many 1
 opt "--filter type!=function leaves functions out" '"function\\n" not in dot and len(objs) > 2' backrefs "$core" "$buffer" --filter 'type!=function'
 opt "--filter size>100 keeps only big neighbours" 'all(int(m) > 100 for m in re.findall(r"\\n([0-9]+) B\"", dot)[1:])' backrefs "$core" "$buffer" --filter 'size>100'
 opt "--highlight Session paints sessions blue" 're.search(r"label=\"Session[^\"]*\", fillcolor=\"0.6,0.6,", dot)' backrefs "$core" "$buffer" --highlight Session
