@@ -243,7 +243,7 @@ TEST(neighbourhood)
 {
 	struct hg_heap h;
 	struct hg_nbhood nb;
-	struct hg_nb_options o = { 1, 3, 10, 0, NULL, NULL, NULL };
+	struct hg_nb_options o = { 1, 3, 10, 0, NULL, NULL, NULL, 0, 0 };
 	uint32_t start = 3;
 
 	build(&h);
@@ -422,6 +422,77 @@ TEST(collect_as_the_collector_does)
 	hg_heap_release(&h);
 }
 
+/*
+ * Folding and cycles: a target held by 12 objects of one type through the
+ * same attribute and by 2 of another; a ring of 50 nodes.  Backrefs fold
+ * the 12 into one node standing for them all (and not the 2); the ring's
+ * node at the depth limit gets a hop back to the target.
+ */
+TEST(neighbourhood_folds_and_closes_cycles)
+{
+	struct hg_heap h;
+	struct hg_nbhood nb;
+	struct hg_nb_options o = { 1, 2, 10, 0, NULL, NULL, NULL, 5, 0 };
+	uint32_t n = 1 + 12 + 2 + 50, start = 0, at = HG_NONE, lbl, other;
+
+	hg_heap_init(&h);
+	hg_heap_add_type(&h, 0x100000, HG_NONE);
+	hg_heap_add_type(&h, 0x100010, HG_NONE);
+	hg_heap_add_type(&h, 0x100020, HG_NONE);
+	for (uint32_t i = 0; i < n; i++) {
+		hg_heap_add_object(&h, 0x1000000 + 64 * (uint64_t)i, i == 0 ? 0 : i <= 12 ? 1 : i <= 14 ? 2 : 0);
+		h.size[i] = 10 + i;
+	}
+	lbl = hg_heap_cstr(&h, ".session");
+	other = hg_heap_cstr(&h, ".owner");
+	for (uint32_t i = 0; i < n; i++) {
+		hg_heap_begin_edges(&h, i);
+		if (i >= 1 && i <= 14)
+			hg_heap_add_edge(&h, 0, i <= 12 ? lbl : other, HG_EDGE_STRONG, HG_REF_ATTR);
+		/* the ring: 15 -> 16 -> ... -> 64 -> 15, and 15 holds nothing else */
+		if (i >= 15)
+			hg_heap_add_edge(&h, i + 1 < n ? i + 1 : 15, hg_heap_cstr(&h, ".next"), HG_EDGE_STRONG, HG_REF_ATTR);
+	}
+	hg_heap_finish(&h);
+	hg_heap_add_root(&h, HG_ROOT_MODULE, HG_RW_MODULE, hg_heap_cstr(&h, "sys.modules['m']"), 1);
+	hg_heap_mark(&h);
+	hg_heap_drop_build(&h);
+
+	hg_nbhood_build(&h, &start, 1, &o, &nb);
+	/* the target, one node for the 12, the 2 each: 4 nodes; each folded member counted */
+	CHECK_EQ_INT(nb.n, 4);
+	for (size_t q = 0; q < nb.n; q++)
+		if (nb.fold[q] > 1)
+			at = (uint32_t)q;
+	if (CHECK(at != HG_NONE)) {
+		CHECK_EQ_INT(nb.fold[at], 12);
+		CHECK_EQ_U64(nb.fold_bytes[at], 12 * 10 + (1 + 12) * 12 / 2);
+	}
+	for (size_t k = 0; k < nb.nedges; k++)
+		if (nb.edges[k].from == at)
+			CHECK(nb.edges[k].folded && nb.edges[k].count == 12);
+	hg_nbhood_release(&nb);
+	o.fold = 0;
+	hg_nbhood_build(&h, &start, 1, &o, &nb);
+	CHECK_EQ_INT(nb.n, 11);	/* unfolded: 10 drawn (too_many), 4 skipped */
+	CHECK_EQ_U64(nb.skipped[0], 4);
+	hg_nbhood_release(&nb);
+
+	/* backrefs of ring node 40, depth 3: 39, 38, 37; 37 leads back to 40 through 47 more references */
+	o.fold = 5;
+	o.max_depth = 3;
+	start = 40;
+	hg_nbhood_build(&h, &start, 1, &o, &nb);
+	CHECK_EQ_INT(nb.n, 4);
+	if (CHECK_EQ_INT(nb.nhops, 1)) {
+		CHECK_EQ_INT(nb.obj[nb.hops[0].from], 40);
+		CHECK_EQ_INT(nb.obj[nb.hops[0].to], 37);
+		CHECK_EQ_INT(nb.hops[0].hops, 47);
+	}
+	hg_nbhood_release(&nb);
+	hg_heap_release(&h);
+}
+
 int main(void)
 {
 	RUN(lookups_and_reverse_edges);
@@ -429,6 +500,7 @@ int main(void)
 	RUN(chains);
 	RUN(chains_are_the_nearest_roots);
 	RUN(neighbourhood);
+	RUN(neighbourhood_folds_and_closes_cycles);
 	RUN(index_round_trip);
 	RUN(collect_as_the_collector_does);
 	return UNIT_DONE();
