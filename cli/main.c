@@ -15,6 +15,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_growth(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_tracemalloc(int argc, char **argv);
 int cmd_types(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_top(int argc, char **argv);
@@ -127,6 +128,20 @@ const struct cmd hg_commands[] = {
 	  "retained sizes, and, given two dumps or more (oldest first, the page is about the\n"
 	  "last), what grew and where the new objects hang.  No scripts, nothing fetched:\n"
 	  "it opens from an e-mail attachment; every string from the dump is text.\n" },
+	{ "tracemalloc", cmd_tracemalloc, "top SNAP | compare OLD NEW [--key-type K] [--cumulative] [--limit N] [--json]",
+	  "Snapshot.statistics() and compare_to() on files tracemalloc's Snapshot.dump() wrote",
+	  "  --key-type K    lineno (default), filename or traceback, as statistics(key_type)\n"
+	  "  --cumulative    count every frame of a traceback, not only the most recent one\n"
+	  "  --limit N       the first N statistics (default: all)\n"
+	  "  --include GLOB  keep the traces whose most recent frame's file matches GLOB\n"
+	  "                  (tracemalloc.Filter(True, GLOB)); may be given again\n"
+	  "  --exclude GLOB  drop those (tracemalloc.Filter(False, GLOB)); may be given again\n"
+	  "  --all-frames    the filters look at every frame of a traceback (all_frames=True)\n"
+	  "  --json          an array of {traceback [{filename, lineno}], size, count} (compare:\n"
+	  "                  size_diff, count_diff too), frames oldest first\n"
+	  "compare OLD NEW is NEW.compare_to(OLD).  The output is Python's: the same sizes,\n"
+	  "counts and order, a line as print(statistic) writes it.  The file is read by a\n"
+	  "pickle reader that knows only what these files hold: nothing in it is run.\n" },
 	{ "export", cmd_export, "[DUMP] [-o FILE.jsonl[.gz]|FILE.graphml] [--sysroot DIR]",
 	  "the whole graph as heapgraph JSONL or GraphML: objects, labeled references, roots",
 	  "  -o, --output F  write to F: .jsonl, .jsonl.gz (compressed), or .graphml (GraphML for\n"

@@ -1,0 +1,114 @@
+#!/bin/sh
+# tracemalloc top / compare, offline, on files Snapshot.dump() wrote under
+# every Python (tests/scenarios/tmsnap.py): the text lines and the JSON equal
+# what that Python's statistics() and compare_to() give, for every key type,
+# cumulative or not, and with filters (include, exclude, all_frames, .pyc).
+# Hostile pickles (a REDUCE of os.system, another class, truncated files,
+# absurd lengths, unset memo slots) are refused with exit 3, and nothing in
+# them runs.
+. "$(dirname "$0")/lib.sh"
+
+n=0
+hg_pythons >"$T_OUT/pythons"
+sid_missing "$T_OUT/pythons"
+while read -r name py; do
+	n=$((n + 1))
+	r=$(py_root "$py")
+	inner=/tmp/heapgraph-tm-$$-$name
+	rm -rf "$r$inner"; mkdir -p "$r$inner"
+	cp "$T_TOP/tests/scenarios/tmsnap.py" "$r$inner/"
+	if ! (cd "$r$inner" && hg_run "$py" "$inner/tmsnap.py" "$inner/tm") >"$T_OUT/$name.log" 2>&1; then
+		fail "$name: tmsnap.py failed: $(tail -3 "$T_OUT/$name.log")"; rm -rf "$r$inner"; continue
+	fi
+	for f in tm.1.snap tm.2.snap tm.json; do mv "$r$inner/$f" "$T_OUT/$name.$f"; done
+	rm -rf "$r$inner"
+	# each combination: heapgraph's text and JSON against Python's
+	if python3 - "$HEAPGRAPH" "$T_OUT/$name" <<'PY'
+import json, subprocess, sys
+hg, base = sys.argv[1], sys.argv[2]
+truth = json.load(open(base + ".tm.json", encoding="utf-8"))
+bad = []
+def run(*args):
+    r = subprocess.run([hg, "tracemalloc"] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    if r.returncode:
+        bad.append("%s: exit %d: %s" % (" ".join(args), r.returncode, r.stderr.decode(errors="replace")[:200]))
+    return r.stdout.decode("utf-8", errors="replace")
+for kt in ("lineno", "filename", "traceback"):
+    for cum in ((0, 1) if kt != "traceback" else (0,)):
+        extra = ["--key-type", kt] + (["--cumulative"] if cum else [])
+        for what, files in (("top", [base + ".tm.2.snap"]), ("compare", [base + ".tm.1.snap", base + ".tm.2.snap"])):
+            want = truth["%s %s %d" % (what, kt, cum)]
+            text = run(what, *files, *extra).splitlines()
+            if text != want["text"]:
+                diff = next((i for i, (a, b) in enumerate(zip(text, want["text"])) if a != b), min(len(text), len(want["text"])))
+                bad.append("%s %s %d text: line %d: %r, Python %r (%d vs %d lines)" % (what, kt, cum, diff,
+                           text[diff] if diff < len(text) else None, want["text"][diff] if diff < len(want["text"]) else None,
+                           len(text), len(want["text"])))
+            got = json.loads(run(what, *files, *extra, "--json"))
+            if got != want["json"]:
+                bad.append("%s %s %d json differs (%d vs %d entries)" % (what, kt, cum, len(got), len(want["json"])))
+        # --limit
+        if run("top", base + ".tm.2.snap", *extra, "--limit", "3").splitlines() != truth["top %s %d" % (kt, cum)]["text"][:3]:
+            bad.append("top %s %d --limit 3" % (kt, cum))
+filters = {
+    "include app": ["--include", "app/*"],
+    "exclude frozen and tracemalloc": ["--exclude", "<frozen*>", "--exclude", "*tracemalloc*"],
+    "include util.py (pyc)": ["--include", "lib/util.py"],
+    "include lib all frames": ["--include", "lib/*", "--all-frames"],
+    "include lib, exclude unicode": ["--include", "lib/*", "--exclude", "*code.py"],
+}
+for name, args in filters.items():
+    if run("top", base + ".tm.2.snap", *args).splitlines() != truth["filter " + name]:
+        bad.append("filter " + name)
+if bad:
+    print("\n".join(bad[:6]))
+    sys.exit(1)
+print("%d statistics lines checked" % sum(len(v["text"]) for k, v in truth.items() if isinstance(v, dict)))
+PY
+	then ok "$name: tracemalloc top and compare equal Python's statistics() and compare_to() (every key type, cumulative, filters)"
+	else fail "$name: tracemalloc differs from Python"; fi
+	[ "$n" = 1 ] && cp "$T_OUT/$name.tm.2.snap" "$T_OUT/good.snap"
+	rm -f "$T_OUT/$name".tm.*
+done <"$T_OUT/pythons"
+[ "$n" -gt 0 ] || skip "no Python interpreter found"
+
+# hostile pickles: refused, exit 3, and nothing runs
+marker=$T_OUT/pwned
+python3 - "$T_OUT" "$marker" <<'PY'
+import collections, os, pickle, struct, sys
+out, marker = sys.argv[1], sys.argv[2]
+class Evil:
+    def __reduce__(self):
+        return (os.system, ("touch " + marker,))
+def w(name, data):
+    open(os.path.join(out, name + ".snap"), "wb").write(data)
+w("reduce-os-system", pickle.dumps(Evil(), 4))
+w("reduce-protocol2", pickle.dumps(Evil(), 2))
+w("other-class", pickle.dumps(collections.OrderedDict(a=1), 4))
+w("a-dict", pickle.dumps({"traces": [], "traceback_limit": 1}, 4))
+good = open(os.path.join(out, "good.snap"), "rb").read() if os.path.exists(os.path.join(out, "good.snap")) else pickle.dumps(0)
+w("truncated-half", good[: len(good) // 2])
+w("truncated-1", good[:-1])
+w("empty", b"")
+w("unicode8-huge", b"\x80\x04\x8d" + struct.pack("<Q", 1 << 60) + b"x" * 16 + b".")
+w("unicode-huge", b"\x80\x04X" + struct.pack("<I", 0xFFFFFFFF) + b"abc.")
+w("long4-huge", b"\x80\x04\x8b" + struct.pack("<I", 0x7FFFFFFF) + b"\x01\x02.")
+w("memo-unset", b"\x80\x04h\xc8.")
+w("marks", b"\x80\x04" + b"(" * 100000 + b".")
+w("global-builtins-eval", b"\x80\x02cbuiltins\neval\n(S'1'\ntR.")
+w("stack-global-posix", b"\x80\x04\x8c\x05posix\x94\x8c\x06system\x94\x93\x94.")
+PY
+for f in "$T_OUT"/*.snap; do
+	case "$f" in */good.snap) continue ;; esac
+	what=$(basename "$f" .snap)
+	timeout 20 "$HEAPGRAPH" tracemalloc top "$f" >"$T_OUT/h.out" 2>"$T_OUT/h.err"
+	rc=$?
+	if [ "$rc" = 3 ] && grep -q '^heapgraph' "$T_OUT/h.err" && [ ! -e "$marker" ]; then
+		ok "hostile pickle $what: refused (exit 3): $(head -c 120 "$T_OUT/h.err")"
+	else
+		fail "hostile pickle $what: exit $rc $(head -c 200 "$T_OUT/h.err")$([ -e "$marker" ] && echo ' AND IT RAN')"
+	fi
+done
+rm -f "$T_OUT"/*.snap
+expect_exit 2 "tracemalloc with no file" "$HEAPGRAPH" tracemalloc top
+expect_exit 2 "tracemalloc --cumulative --key-type traceback" "$HEAPGRAPH" tracemalloc top x --cumulative --key-type traceback
