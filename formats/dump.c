@@ -13,6 +13,7 @@
 #include "core.h"
 #include "cpython/cpython.h"
 #include "input.h"
+#include "snapshot.h"
 #include "../common/util.h"
 
 static int load_core(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
@@ -40,6 +41,13 @@ out:
 	return rc;
 }
 
+static int load_snapshot(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
+			 struct hg_warnings *w, struct hg_error *err)
+{
+	(void)opt;
+	return hg_snapshot_load(path, h, w, err);
+}
+
 static const char *basename_of(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -59,6 +67,7 @@ static const struct reader {
 		    struct hg_warnings *w, struct hg_error *err);
 } readers[] = {
 	{ "elf-core", probe_elf, load_core },
+	{ "heapgraph-snapshot", hg_snapshot_probe, load_snapshot },
 };
 
 int hg_dump_load(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
@@ -87,7 +96,7 @@ int hg_dump_load(const char *path, const struct hg_dump_options *opt, struct hg_
 			return -1;
 		}
 	hg_heap_release(h);
-	return hg_errorf(err, HG_EFORMAT, "%s: not a dump heapgraph can read (an ELF core file, plain, .gz or .zst)", path);
+	return hg_errorf(err, HG_EFORMAT, "%s: not a dump heapgraph can read (an ELF core file or a heapgraph snapshot, plain, .gz or .zst)", path);
 }
 
 static char *cache_index_path(const char *path)

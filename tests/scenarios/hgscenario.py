@@ -151,6 +151,16 @@ def ready(extra=None, heap=False):
     # platform.python_version() fills platform._sys_version_cache the first
     # time: ask before recording, or that dict grows after it was measured.
     version = platform.python_version()
+    # HG_SELFDUMP: the process writes its own snapshot with heapgraph_dump.py
+    # (beside this file in a sid root, at the top of the sources otherwise)
+    # just before the truth is recorded: the same heap, seen from inside.
+    selfdump = os.environ.get("HG_SELFDUMP")
+    if selfdump:
+        here = os.path.dirname(os.path.abspath(__file__))
+        sys.path[:0] = [here, os.path.join(here, "..", "..")]
+        import heapgraph_dump
+        heapgraph_dump.dump(selfdump, collect=True)
+        del heapgraph_dump
     heap_truth = record_heap() if heap else None
     truth = {
         "pid": os.getpid(),

@@ -6,7 +6,12 @@ Prints the agreement figures on one line and every kind of disagreement
 (a few examples each); exits 1 when a figure is below target (issue 3 asks
 99% of sizes; these cores do better, and a regression should show):
 100% of gc.get_objects() found and typed, >= 99.9% of gc.get_referents()
-present, >= 99.9% of sys.getsizeof() equal (all of those heapgraph computes
+present (for a snapshot written from inside the process by heapgraph_dump.py,
+which sees the heap a moment before the truth is recorded, the objects the
+recording or other threads make in between may miss, up to 0.1% (typestats as
+many), and the sizes that depend on reference counts, which the writer's own
+references raise (a BytesIO whose buffer it also holds counts it as shared),
+are held to the 99.9% of all sizes), >= 99.9% of sys.getsizeof() equal (all of those heapgraph computes
 from C fields: array, struct.Struct, buffered I/O, ctypes, numpy), typestats equal, frame locals
 present as named roots.  Also lists, without a target, the live objects
 that heapgraph finds no root for.
@@ -153,7 +158,10 @@ def main():
         print("  %s: %d, e.g." % (kind, len(items)))
         for t in items[:6]:
             print("     ", t)
-    if found < n or typed < n:
+    # A snapshot heapgraph_dump.py wrote sees the heap a moment before the truth is recorded:
+    # a few objects another thread or the recording makes in between are allowed (and listed).
+    moment = header.get("writer") == "heapgraph_dump.py"
+    if (found < n or typed < n) and not (moment and pct(found, n) >= 99.9 and found == typed):
         bad.append("objects")
     if pct(have, want) < 99.9:
         bad.append("referents")
@@ -163,9 +171,9 @@ def main():
     if pct(sz_eq, sz_n) < 99.9:
         bad.append("sizes")
     wrong = sorted(q for q, (no, yes) in sz_exact.items() if no)
-    if wrong:
+    if wrong and not moment:
         bad.append("sizes of " + ", ".join(wrong))
-    if ts_diff:
+    if ts_diff and not (moment and sum(abs(m - t) for m, t in ts_diff.values()) <= max(5, n // 1000)):
         bad.append("typestats")
     if fl_ok < fl_n:
         bad.append("frame locals")

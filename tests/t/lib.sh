@@ -164,7 +164,8 @@ make_core() {
 	fi
 	fifo=$T_OUT/$name.fifo
 	rm -f "$fifo"; mkfifo "$fifo"
-	HG_TRUTH=$truth timeout 300 "$py" "$T_TOP/tests/scenarios/$scen.py" >"$fifo" 2>"$T_OUT/$name.stderr" &
+	HG_TRUTH=$truth HG_SELFDUMP=${HG_SELFDUMP:+$T_OUT/$name.self.jsonl} \
+		timeout 300 "$py" "$T_TOP/tests/scenarios/$scen.py" >"$fifo" 2>"$T_OUT/$name.stderr" &
 	spid=$!
 	line=$(timeout 120 head -n 1 "$fifo")
 	rm -f "$fifo"
@@ -192,7 +193,7 @@ make_core_chroot() {
 	r=$(py_root "$py")
 	inner=/tmp/heapgraph-test-$$-$name
 	rm -rf "$r$inner"; mkdir -p "$r$inner"
-	cp "$T_TOP"/tests/scenarios/*.py "$r$inner/"
+	cp "$T_TOP"/tests/scenarios/*.py "$T_TOP/heapgraph_dump.py" "$r$inner/"
 	if [ "$kind" = kernel ]; then
 		pat=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
 		case "$pat" in
@@ -211,7 +212,8 @@ make_core_chroot() {
 	fi
 	fifo=$T_OUT/$name.fifo
 	rm -f "$fifo"; mkfifo "$fifo"
-	HG_TRUTH=$inner/$name.truth.json timeout 300 chroot "$r" "${py#"$r"}" "$inner/$scen.py" >"$fifo" 2>"$T_OUT/$name.stderr" &
+	HG_TRUTH=$inner/$name.truth.json HG_SELFDUMP=${HG_SELFDUMP:+$inner/$name.self.jsonl} \
+		timeout 300 chroot "$r" "${py#"$r"}" "$inner/$scen.py" >"$fifo" 2>"$T_OUT/$name.stderr" &
 	spid=$!
 	line=$(timeout 120 head -n 1 "$fifo")
 	rm -f "$fifo"
@@ -234,6 +236,7 @@ make_core_chroot() {
 	mv "$r$inner/$name.gcore.$pid" "$T_OUT/$name.core"
 	mv "$r$inner/$name.truth.json" "$truth"
 	mv "$r$inner/$name.truth.json.typestats" "$truth.typestats" 2>/dev/null
+	mv "$r$inner/$name.self.jsonl" "$T_OUT/" 2>/dev/null
 	rm -rf "$r$inner"
 }
 
