@@ -75,10 +75,13 @@ check: $(BIN) $(UNIT_BIN) $(B)/.deps-test
 demo: $(BIN) $(B)/.deps-test
 	@sh samples/demo.sh $(abspath $(BIN))
 
+# heapgraph_dump.py goes where a Python finds it after "import sys;
+# sys.path.append('$(PREFIX)/share/heapgraph')", or copy it beside the program.
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/heapgraph
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/heapgraph
 	install -m 644 docs/heapgraph.1 $(DESTDIR)$(PREFIX)/share/man/man1/heapgraph.1
+	install -m 644 heapgraph_dump.py $(DESTDIR)$(PREFIX)/share/heapgraph/heapgraph_dump.py
 
 # The fuzzers build their own library with clang's fuzzer instrumentation
 # in FUZZ_B, start from seed cores made by tests/fuzz/seeds.c, keep what they
