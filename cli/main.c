@@ -210,7 +210,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: heapgraph COMMAND [DUMP] [options]\n"
 		"       heapgraph help [COMMAND]\n"
 		"       heapgraph --version\n\n"
-		"heapgraph reads a core dump of a CPython %s process offline.\n\n"
+		"heapgraph reads a core dump (or a snapshot) of a CPython %s process offline.\n\n"
 		"commands:\n", hg_cpython_supported());
 	for (const struct cmd *c = hg_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
