@@ -63,8 +63,9 @@ def _short_repr(o, t):
         return repr(o[:_REPR_MAX])
     if t is bytes:
         return repr(o[:_REPR_MAX])
-    if isinstance(o, type):
-        return o.__name__ if isinstance(getattr(o, "__name__", None), str) else "?"
+    if issubclass(t, type):
+        n = type.__dict__["__name__"].__get__(o, t)
+        return n if isinstance(n, str) else "?"
     if t is types.ModuleType:
         n = o.__dict__.get("__name__")
         return n if isinstance(n, str) else "?"
@@ -92,6 +93,21 @@ def _value(o, t):
     if t is bytes:
         return repr(o[:_VALUE_MAX])
     return None
+
+
+_C_METHODS = ("method_descriptor", "wrapper_descriptor", "builtin_function_or_method")
+_HAVE_GC = 1 << 14
+
+
+def _sizeof(o, t):
+    """sys.getsizeof, where __sizeof__ is C code; a class's own __sizeof__ is not run:
+    then object.__sizeof__ and the collector's header, as sys.getsizeof adds it."""
+    try:
+        if type(t.__sizeof__).__name__ in _C_METHODS:
+            return sys.getsizeof(o)
+        return object.__sizeof__(o) + (16 if t.__flags__ & _HAVE_GC else 0)
+    except Exception:
+        return 0
 
 
 def _key_label(k):
@@ -123,22 +139,24 @@ _FIELDS = {
 
 
 def _labels(o, t, refs):
-    """{id(referent): label} for the referents whose label the object's kind tells."""
+    """{id(referent): label} for the referents whose label the object's kind tells.
+    By the object's type, never isinstance (a dead weakref proxy raises, a __class__
+    property runs code), and through the builtin methods, never a subclass's own."""
     lab = {}
-    if t is dict or (isinstance(o, dict) and not isinstance(o, type)):
+    if issubclass(t, dict):
         try:
             for k, v in dict.items(o):
                 lab.setdefault(id(k), "key")
                 lab.setdefault(id(v), _key_label(k))
         except Exception:
             pass
-    elif isinstance(o, (list, tuple)):
-        for i, v in enumerate(o):
+    elif issubclass(t, (list, tuple)):
+        for i, v in enumerate(list.__iter__(o) if issubclass(t, list) else tuple.__iter__(o)):
             lab.setdefault(id(v), "[%d]" % i)
-    elif isinstance(o, (set, frozenset)):
-        for v in o:
+    elif issubclass(t, (set, frozenset)):
+        for v in set.__iter__(o) if issubclass(t, set) else frozenset.__iter__(o):
             lab.setdefault(id(v), "{}")
-    elif isinstance(o, type):
+    elif issubclass(t, type):
         for name in ("__dict__", "__mro__", "__bases__", "__base__", "__name__", "__qualname__", "__module__",
                      "__doc__"):
             try:
@@ -146,11 +164,10 @@ def _labels(o, t, refs):
             except Exception:
                 continue
             if name == "__dict__":
-                # a mappingproxy: the dict behind it is the referent
-                for r in refs:
-                    if type(r) is dict and r == v:
-                        lab.setdefault(id(r), "__dict__")
-                        break
+                # a mappingproxy: the dict behind it (its one referent) is the type's referent
+                inner = gc.get_referents(v)
+                if inner:
+                    lab.setdefault(id(inner[0]), "__dict__")
             else:
                 lab.setdefault(id(v), name)
     fields = _FIELDS.get(t)
@@ -160,7 +177,7 @@ def _labels(o, t, refs):
                               else o.__dict__), name)
         except Exception:
             pass
-    if not isinstance(o, type) and not fields and not isinstance(o, threading.local):
+    if not issubclass(t, type) and not fields and not issubclass(t, threading.local):
         # (a thread-local's __dict__ read from this thread would be made for it)
         # an instance: its __dict__ when it has one already (since 3.11 reading __dict__ makes one
         # of an object whose attributes are kept in it: those are left without labels) and its slots
@@ -316,14 +333,15 @@ def _dump(path, tracked):
                 refs.append(t)
                 labels.append("__class__")
             name, qual = _type_names(t)
+            size = _sizeof(o, t)
             try:
-                size = sys.getsizeof(o)
-            except Exception:
-                size = 0
+                short = _short_repr(o, t)
+                v = _value(o, t)
+            except Exception:         # an int too long for str(), ...
+                short, v = "<%s object at 0x%x>" % (qual, id(o)), None
             line = {"address": id(o), "type": _text(name), "qualname": _text(qual), "size": size,
-                    "repr": _text(_short_repr(o, t)), "refs": [id(r) for r in refs],
+                    "repr": _text(short), "refs": [id(r) for r in refs],
                     "ref_labels": [_text(x) for x in labels], "gc": gc.is_tracked(o)}
-            v = _value(o, t)
             if v is not None:
                 line["value"] = _text(v)
             out.write(json.dumps(line, ensure_ascii=True, default=str) + "\n")

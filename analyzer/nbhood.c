@@ -156,7 +156,7 @@ static int is_ancestor(const struct hg_nbhood *nb, uint32_t a, uint32_t q)
 static void find_hops(const struct hg_heap *h, const struct hg_nb_options *o, struct hg_nbhood *nb,
 		      const struct omap *m, size_t *ealloc)
 {
-	enum { BUDGET = 20000, TOTAL = 400000 };
+	enum { BUDGET = 20000, TOTAL = 2000000 };
 	struct omap dist = { NULL, NULL, 0, 0 };
 	uint32_t *queue = xmalloc(BUDGET * sizeof(*queue));
 	size_t spent = 0, hop_alloc = 0, n = nb->n;
@@ -177,7 +177,7 @@ static void find_hops(const struct hg_heap *h, const struct hg_nb_options *o, st
 			uint64_t lo = o->backrefs ? h->rfirst[x] : h->first[x];
 			uint64_t hi = o->backrefs ? h->rfirst[x + 1] : h->first[x + 1];
 
-			spent++;
+			spent += 1 + (hi - lo);	/* the work is in the references scanned */
 			for (uint64_t r = lo; r < hi && !found; r++) {
 				uint32_t e = o->backrefs ? h->redge[r] : (uint32_t)r;
 				uint32_t y = o->backrefs ? h->from[e] : h->to[e], at;
@@ -221,8 +221,8 @@ void hg_nbhood_build(const struct hg_heap *h, const uint32_t *start, size_t nsta
 	struct cand *cand = NULL;
 	struct fold_key *gkey = NULL;
 	uint32_t *gcount = NULL, *gnode = NULL;
-	unsigned *rank_w = xcalloc(o->max_depth + 2, sizeof(*rank_w));
-	unsigned *label_w = xcalloc(o->max_depth + 2, sizeof(*label_w));
+	unsigned *rank_w = xcalloc((size_t)o->max_depth + 2, sizeof(*rank_w));
+	unsigned *label_w = xcalloc((size_t)o->max_depth + 2, sizeof(*label_w));
 
 	memset(nb, 0, sizeof(*nb));
 	for (size_t r = 0; r < h->nroot; r++)

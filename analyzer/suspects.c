@@ -43,7 +43,8 @@ static void tally(const struct hg_heap *h, struct hg_suspect *s, uint32_t *tmp)
 	s->items = n;
 	s->type = HG_NONE;
 	s->count = 0;
-	qsort(tmp, n, sizeof(*tmp), cmp_u32);
+	if (n)
+		qsort(tmp, n, sizeof(*tmp), cmp_u32);
 	for (size_t a = 0, b; a < n; a = b) {
 		for (b = a; b < n && tmp[b] == tmp[a]; b++)
 			;
@@ -131,7 +132,8 @@ size_t hg_suspects(const struct hg_heap *h, uint64_t total, struct hg_suspect *o
 	free(best);
 	free(tmp);
 	sort_heap = h;
-	qsort(v, n, sizeof(*v), by_retained);
+	if (n)
+		qsort(v, n, sizeof(*v), by_retained);
 	if (n > max)
 		n = max;
 	if (n)

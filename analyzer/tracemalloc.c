@@ -185,7 +185,8 @@ static struct hg_tm_stat *group_get(struct group *g, const struct hg_tm_frame *f
 	HG_GROW(g->st, g->n + 1, g->alloc);
 	memset(&g->st[g->n], 0, sizeof(g->st[g->n]));
 	g->st[g->n].frames = xmalloc((n ? n : 1) * sizeof(*f));
-	memcpy(g->st[g->n].frames, f, n * sizeof(*f));
+	if (n)
+		memcpy(g->st[g->n].frames, f, n * sizeof(*f));
 	g->st[g->n].nframes = n;
 	g->table[k] = (uint32_t)g->n;
 	return &g->st[g->n++];
@@ -300,7 +301,8 @@ long hg_tm_statistics(const struct hg_tm_snapshot *s, enum hg_tm_key key, int cu
 		return -1;
 	free(g.table);
 	cmp_names = s->names;
-	qsort(g.st, g.n, sizeof(*g.st), cmp_stat);
+	if (g.n)
+		qsort(g.st, g.n, sizeof(*g.st), cmp_stat);
 	*out = g.st;
 	return (long)g.n;
 }
@@ -357,7 +359,8 @@ long hg_tm_compare(const struct hg_tm_snapshot *new_, const struct hg_tm_snapsho
 	free(go.table);
 	free(gn.table);
 	cmp_names = new_->names;
-	qsort(gn.st, gn.n, sizeof(*gn.st), cmp_diff);
+	if (gn.n)
+		qsort(gn.st, gn.n, sizeof(*gn.st), cmp_diff);
 	*out = gn.st;
 	return (long)gn.n;
 }

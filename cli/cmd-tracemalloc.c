@@ -135,8 +135,10 @@ int cmd_tracemalloc(int argc, char **argv)
 	hg_tm_names_init(&names);
 	for (int k = 0; k < (compare ? 2 : 1); k++) {
 		if (hg_tm_load(argv[optind + k], &names, &snap[k], &err) < 0) {
-			for (int j = 0; j < k; j++)
+			for (int j = 0; j < k; j++) {
+				hg_tm_release(&use[j]);
 				hg_tm_release(&snap[j]);
+			}
 			hg_tm_names_release(&names);
 			free(filters);
 			return cli_fail(&err);

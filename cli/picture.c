@@ -34,15 +34,24 @@ int picture_opt(struct picture_opts *po, int ch, char **argv)
 			return cli_usage(po->cmd, "--pick takes group, largest, retained or random, not '%s'", optarg);
 		return 0;
 	case 'o': po->output = optarg; return 0;
-	case 'd': return cli_number(po->cmd, "--max-depth", optarg, 0, &po->max_depth);
-	case 'm': return cli_number(po->cmd, "--too-many", optarg, 1, &po->too_many);
+	case 'd':
+		if (cli_number(po->cmd, "--max-depth", optarg, 0, &po->max_depth))
+			return HG_EUSAGE;
+		return po->max_depth > 1000 ? cli_usage(po->cmd, "--max-depth goes up to 1000") : 0;
+	case 'm':
+		if (cli_number(po->cmd, "--too-many", optarg, 1, &po->too_many))
+			return HG_EUSAGE;
+		return po->too_many > 1000000 ? cli_usage(po->cmd, "--too-many goes up to 1000000") : 0;
 	case 'f': po->filter = optarg; return 0;
 	case 'H': po->highlight = optarg; return 0;
 	case 'r': po->refcounts = 1; return 0;
 	case 'x': po->extra_info = optarg; return 0;
 	case 'L': po->legend = 1; return 0;
 	case 'U': po->unfold = 1; return 0;
-	case 'W': return cli_number(po->cmd, "--max-width", optarg, 0, &po->max_width);
+	case 'W':
+		if (cli_number(po->cmd, "--max-width", optarg, 0, &po->max_width))
+			return HG_EUSAGE;
+		return po->max_width > 1000000 ? cli_usage(po->cmd, "--max-width goes up to 1000000") : 0;
 	case 's': po->sysroot = optarg; return 0;
 	case 'h': cli_command_help(stdout, cli_find_command(po->cmd)); return -1;
 	default: return cli_bad_option(po->cmd, ch, argv);

@@ -41,6 +41,12 @@ static void add_item(struct hg_pvalue *c, struct hg_pvalue *item)
 	c->items[c->len++] = item;
 }
 
+/* How many values lie above the last MARK: what an opcode may use (as Python's unpickler). */
+static size_t avail(const struct hg_pickle *p)
+{
+	return p->sp - (p->nmark ? p->marks[p->nmark - 1] : 0);
+}
+
 static void push(struct hg_pickle *p, struct hg_pvalue *v)
 {
 	HG_GROW(p->stack, p->sp + 1, p->stackalloc);
@@ -145,10 +151,13 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, struct h
 			HG_GROW(p->marks, p->nmark + 1, p->markalloc);
 			p->marks[p->nmark++] = p->sp;
 			break;
-		case '0':	/* POP */
-			if (!p->sp)
+		case '0':	/* POP: a value, or the last MARK when nothing lies above it */
+			if (avail(p))
+				p->sp--;
+			else if (p->nmark)
+				p->nmark--;
+			else
 				FAIL("pickle: POP of an empty stack at byte %zu", at);
-			p->sp--;
 			break;
 		case 'N': push(p, make(p, HG_PV_NONE)); break;
 		case 0x88: case 0x89:	/* NEWTRUE, NEWFALSE */
@@ -161,8 +170,8 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, struct h
 		case '}': push(p, make(p, HG_PV_DICT)); break;
 		case 0x85: case 0x86: case 0x87:	/* TUPLE1, TUPLE2, TUPLE3 */
 			n = (uint64_t)(op - 0x84);
-			if (p->sp < n)
-				FAIL("pickle: TUPLE%u with %zu values at byte %zu", (unsigned)n, p->sp, at);
+			if (avail(p) < n)
+				FAIL("pickle: TUPLE%u with %zu values at byte %zu", (unsigned)n, avail(p), at);
 			v = make(p, HG_PV_TUPLE);
 			for (size_t k = p->sp - n; k < p->sp; k++)
 				add_item(v, p->stack[k]);
@@ -179,7 +188,7 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, struct h
 			push(p, v);
 			break;
 		case 'a':	/* APPEND */
-			if (p->sp < 2 || p->stack[p->sp - 2]->kind != HG_PV_LIST)
+			if (avail(p) < 2 || p->stack[p->sp - 2]->kind != HG_PV_LIST)
 				FAIL("pickle: APPEND to no list at byte %zu", at);
 			add_item(p->stack[p->sp - 2], p->stack[p->sp - 1]);
 			p->sp--;
@@ -194,7 +203,7 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, struct h
 			p->sp = p->marks[--p->nmark];
 			break;
 		case 's':	/* SETITEM */
-			if (p->sp < 3 || p->stack[p->sp - 3]->kind != HG_PV_DICT)
+			if (avail(p) < 3 || p->stack[p->sp - 3]->kind != HG_PV_DICT)
 				FAIL("pickle: SETITEM to no dict at byte %zu", at);
 			c = p->stack[p->sp - 3];
 			HG_GROW(c->items, 2 * c->len + 2, c->alloc);
@@ -221,14 +230,18 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, struct h
 			char name[128];
 
 			if (op == 0x93) {
-				if (p->sp < 2 || p->stack[p->sp - 2]->kind != HG_PV_STR || p->stack[p->sp - 1]->kind != HG_PV_STR)
+				if (avail(p) < 2 || p->stack[p->sp - 2]->kind != HG_PV_STR || p->stack[p->sp - 1]->kind != HG_PV_STR ||
+				    strlen(p->stack[p->sp - 2]->s) != p->stack[p->sp - 2]->len ||
+				    strlen(p->stack[p->sp - 1]->s) != p->stack[p->sp - 1]->len ||
+				    p->stack[p->sp - 2]->len + p->stack[p->sp - 1]->len > 100)
 					FAIL("pickle: STACK_GLOBAL without a module and a name at byte %zu", at);
 				snprintf(name, sizeof(name), "%s.%s", p->stack[p->sp - 2]->s, p->stack[p->sp - 1]->s);
 				p->sp -= 2;
 			} else {
 				const unsigned char *nl1 = memchr(data + pos, '\n', len - pos), *nl2;
 
-				if (!nl1 || !(nl2 = memchr(nl1 + 1, '\n', len - (size_t)(nl1 + 1 - data))))
+				if (!nl1 || !(nl2 = memchr(nl1 + 1, '\n', len - (size_t)(nl1 + 1 - data))) ||
+				    nl2 - (data + pos) > 100 || memchr(data + pos, '\0', (size_t)(nl2 - (data + pos))))
 					FAIL("pickle: GLOBAL without its two lines at byte %zu", at);
 				snprintf(name, sizeof(name), "%.*s.%.*s", (int)(nl1 - (data + pos)), (const char *)data + pos,
 					 (int)(nl2 - nl1 - 1), (const char *)nl1 + 1);
@@ -243,7 +256,7 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, struct h
 			break;
 		}
 		case 0x81:	/* NEWOBJ: cls.__new__(cls, *()) */
-			if (p->sp < 2 || p->stack[p->sp - 2]->kind != HG_PV_CLASS || p->stack[p->sp - 1]->kind != HG_PV_TUPLE ||
+			if (avail(p) < 2 || p->stack[p->sp - 2]->kind != HG_PV_CLASS || p->stack[p->sp - 1]->kind != HG_PV_TUPLE ||
 			    p->stack[p->sp - 1]->len)
 				FAIL("pickle: NEWOBJ of no allowed class at byte %zu", at);
 			v = make(p, HG_PV_OBJECT);
@@ -252,21 +265,21 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, struct h
 			push(p, v);
 			break;
 		case 'b':	/* BUILD: the object's __dict__ */
-			if (p->sp < 2 || p->stack[p->sp - 2]->kind != HG_PV_OBJECT || p->stack[p->sp - 1]->kind != HG_PV_DICT ||
+			if (avail(p) < 2 || p->stack[p->sp - 2]->kind != HG_PV_OBJECT || p->stack[p->sp - 1]->kind != HG_PV_DICT ||
 			    p->stack[p->sp - 2]->state)
 				FAIL("pickle: BUILD of no object at byte %zu", at);
 			p->stack[p->sp - 2]->state = p->stack[p->sp - 1];
 			p->sp--;
 			break;
 		case 0x94:	/* MEMOIZE */
-			if (!p->sp || memo_put(p, p->memoized, p->stack[p->sp - 1], len) < 0)
+			if (!avail(p) || memo_put(p, p->memoized, p->stack[p->sp - 1], len) < 0)
 				FAIL("pickle: MEMOIZE at byte %zu", at);
 			break;
 		case 'q': case 'r':	/* BINPUT, LONG_BINPUT */
 			NEED(op == 'q' ? 1 : 4);
 			n = le(data + pos, op == 'q' ? 1 : 4);
 			pos += op == 'q' ? 1 : 4;
-			if (!p->sp || memo_put(p, n, p->stack[p->sp - 1], len) < 0)
+			if (!avail(p) || memo_put(p, n, p->stack[p->sp - 1], len) < 0)
 				FAIL("pickle: memo index %llu at byte %zu", (unsigned long long)n, at);
 			break;
 		case 'h': case 'j':	/* BINGET, LONG_BINGET */

@@ -74,6 +74,13 @@ static enum hg_edge_role role_of(const char *l)
 	return n ? HG_REF_FIELD : HG_REF_OTHER;	/* f_back, tb_next, cell_contents, key */
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* The next line of the text: [*pos, end of line); NULL at the end. */
 static const char *next_line(const struct hg_input *in, size_t *pos, size_t *len)
 {
@@ -132,6 +139,7 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 	json_t *o;
 	json_error_t jerr;
 	size_t pos = 0, len, lineno = 1, first_obj, missing = 0;
+	uint32_t next_obj;
 	const char *line;
 	struct tmap types = { NULL, NULL, 0, 0 };
 	uint32_t lbl_weak, lbl_class;
@@ -180,12 +188,15 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 			free(types.val);
 			return bad_line(err, path, lineno, "an object needs address, type, size, refs and as many ref_labels");
 		}
-		if (hg_heap_find(h, (uint64_t)json_integer_value(addr)) != HG_NONE) {
+		/* objects are 8-byte aligned and not at 0; one an address */
+		if (!json_integer_value(addr) || (json_integer_value(addr) & 7) ||
+		    hg_heap_find(h, (uint64_t)json_integer_value(addr)) != HG_NONE) {
 			json_decref(o);
 			hg_input_release(&in);
 			free(types.key);
 			free(types.val);
-			return bad_line(err, path, lineno, "a second object at the same address");
+			return bad_line(err, path, lineno, json_integer_value(addr) & 7 || !json_integer_value(addr) ?
+					"an object's address must be a multiple of 8, not 0" : "a second object at the same address");
 		}
 		qual = json_string_value(json_object_get(o, "qualname"));
 		q = hg_heap_cstr(h, qual ? qual : json_string_value(tname));
@@ -216,6 +227,7 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 	/* references, in the objects' order */
 	pos = first_obj;
 	lineno = 1;
+	next_obj = 0;
 	while ((line = next_line(&in, &pos, &len)) != NULL) {
 		json_t *refs, *labels, *weak, *possible, *x;
 		uint32_t i;
@@ -228,26 +240,49 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 			json_decref(o);
 			continue;
 		}
-		i = hg_heap_find(h, (uint64_t)json_integer_value(json_object_get(o, "address")));
+		/* the objects of the first pass, in the same order */
+		i = next_obj++;
+		if (i >= h->nobj) {
+			json_decref(o);
+			break;
+		}
 		refs = json_object_get(o, "refs");
 		labels = json_object_get(o, "ref_labels");
 		weak = json_object_get(o, "weak_refs");
 		possible = json_object_get(o, "possible_refs");
 		hg_heap_begin_edges(h, i);
 		/* the possible references: as many entries of refs as possible_refs names, the last ones
-		 * (a scan's guesses come after an object's known references) */
+		 * (a scan's guesses come after an object's known references); matched through a sorted copy */
 		{
-			size_t nref = json_array_size(refs);
+			size_t nref = json_array_size(refs), np = json_array_size(possible), j;
 			uint8_t *guess = xcalloc(nref ? nref : 1, 1);
-			json_t *pv;
-			size_t j;
+			uint64_t *pa = xmalloc((np ? np : 1) * sizeof(*pa));
+			uint8_t *used = xcalloc(np ? np : 1, 1);
 
-			json_array_foreach(possible, j, pv)
-				for (size_t r = nref; r-- > 0;)
-					if (!guess[r] && json_integer_value(json_array_get(refs, r)) == json_integer_value(pv)) {
-						guess[r] = 1;
-						break;
-					}
+			for (j = 0; j < np; j++)
+				pa[j] = (uint64_t)json_integer_value(json_array_get(possible, j));
+			qsort(pa, np, sizeof(*pa), cmp_u64);
+			for (size_t r = nref; np && r-- > 0;) {
+				uint64_t a = (uint64_t)json_integer_value(json_array_get(refs, r));
+				size_t lo = 0, hi = np;
+
+				while (lo < hi) {	/* the first entry >= a */
+					size_t mid = lo + (hi - lo) / 2;
+
+					if (pa[mid] < a)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				while (lo < np && pa[lo] == a && used[lo])
+					lo++;
+				if (lo < np && pa[lo] == a) {
+					used[lo] = 1;
+					guess[r] = 1;
+				}
+			}
+			free(pa);
+			free(used);
 			json_array_foreach(refs, k, x) {
 				uint32_t to = hg_heap_find(h, (uint64_t)json_integer_value(x));
 				const char *l = json_string_value(json_array_get(labels, k));
@@ -294,7 +329,8 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 			continue;
 		if ((kind = json_object_get(o, "root")) != NULL) {
 			obj = hg_heap_find(h, (uint64_t)json_integer_value(json_array_get(json_object_get(o, "refs"), 0)));
-			if (!json_is_string(kind) || !json_is_string(json_object_get(o, "name"))) {
+			if (!json_is_string(kind) || !json_is_string(json_object_get(o, "name")) ||
+			    !json_is_integer(json_array_get(json_object_get(o, "refs"), 0))) {
 				json_decref(o);
 				hg_input_release(&in);
 				free(types.key);

@@ -9,7 +9,9 @@
  * being a tuple of (filename, lineno) tuples, the most recent frame first;
  * and 'traceback_limit'.  Identical tracebacks are one tuple in the file.
  */
+#define _GNU_SOURCE
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pickle.h"
@@ -24,7 +26,8 @@ static int is_int(const struct hg_pvalue *v)
 /* A traceback of the file: a tuple of (filename, lineno) tuples. */
 static int add_traceback(struct hg_tm_snapshot *s, const struct hg_pvalue *tb)
 {
-	if (!tb || tb->kind != HG_PV_TUPLE)
+	/* tracemalloc never writes an empty traceback (it has "<unknown>" for that) */
+	if (!tb || tb->kind != HG_PV_TUPLE || !tb->len)
 		return -1;
 	for (size_t k = 0; k < tb->len; k++) {
 		const struct hg_pvalue *f = tb->items[k];
@@ -82,6 +85,7 @@ static uint32_t *ptrmap_slot(struct ptrmap *m, const void *k)
 int hg_tm_load(const char *path, struct hg_tm_names *names, struct hg_tm_snapshot *s, struct hg_error *err)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	unsigned char *data = NULL;
 	size_t len = 0, alloc = 0, got;
 	struct hg_pickle *p;
@@ -92,6 +96,11 @@ int hg_tm_load(const char *path, struct hg_tm_names *names, struct hg_tm_snapsho
 	s->names = names;
 	if (!f)
 		return hg_errorf(err, HG_ENOTFOUND, "%s: cannot open", path);
+	/* a file, read whole: not a device or a pipe that never ends */
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return hg_errorf(err, HG_EFORMAT, "%s: not a regular file", path);
+	}
 	do {
 		HG_GROW(data, len + 65536, alloc);
 		got = fread(data + len, 1, alloc - len, f);

@@ -78,3 +78,6 @@ if [ -x "$py" ] && "$py" -c "import sys; sys.path.append('/usr/lib/python3/dist-
 	fi
 	tidy flask
 fi
+# absurd bounds are usage errors, not allocations
+expect_exit 2 "--max-depth 4294967295" "$HEAPGRAPH" backrefs "$T_TOP/README.md" 0x10 --max-depth 4294967295
+expect_exit 2 "--too-many 10000000000" "$HEAPGRAPH" refs "$T_TOP/README.md" 0x10 --too-many 10000000000

@@ -97,6 +97,10 @@ w("memo-unset", b"\x80\x04h\xc8.")
 w("marks", b"\x80\x04" + b"(" * 100000 + b".")
 w("global-builtins-eval", b"\x80\x02cbuiltins\neval\n(S'1'\ntR.")
 w("stack-global-posix", b"\x80\x04\x8c\x05posix\x94\x8c\x06system\x94\x93\x94.")
+w("stack-global-nul", b"\x80\x04\x8c\x0dtracemalloc\x00x\x94\x8c\x08Snapshot\x94\x93\x94.")
+w("pop-past-mark", b"\x80\x04K\x01(0t.")
+w("append-below-mark", b"\x80\x04](K\x01a.")
+w("global-long-line", b"\x80\x02c" + b"t" * 5000 + b"\nSnapshot\n.")
 PY
 for f in "$T_OUT"/*.snap; do
 	case "$f" in */good.snap) continue ;; esac
@@ -110,5 +114,6 @@ for f in "$T_OUT"/*.snap; do
 	fi
 done
 rm -f "$T_OUT"/*.snap
+expect_exit 3 "tracemalloc top /dev/zero (not a file: refused, not read forever)" timeout 20 "$HEAPGRAPH" tracemalloc top /dev/zero
 expect_exit 2 "tracemalloc with no file" "$HEAPGRAPH" tracemalloc top
 expect_exit 2 "tracemalloc --cumulative --key-type traceback" "$HEAPGRAPH" tracemalloc top x --cumulative --key-type traceback

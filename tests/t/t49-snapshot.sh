@@ -58,7 +58,34 @@ PY
 	zcat "$snap" | sed '5s/.*/{"address": broken/' >"$T_OUT/bad.jsonl"
 	expect_exit 3 "a damaged line is refused" "$HEAPGRAPH" analyze "$T_OUT/bad.jsonl"
 	grep -q "line 5" "$T_OUT/last.err" && ok "... naming line 5" || fail "the message does not name line 5: $(cat "$T_OUT/last.err")"
-	rm -f "$T_OUT"/x1.* "$T_OUT"/x2.* "$T_OUT/bad.jsonl" "$T_OUT"/rt.jsonl.gz*
+	# hostile snapshots: an address not a multiple of 8, two objects at one address, a root with no address,
+	# and a line of 20,000 references all "possible" (answered in time, not in quadratic time)
+	python3 - "$T_OUT" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+head = json.dumps({"heapgraph_snapshot": 1, "python": "3.11.2", "pid": 1}) + "\n"
+def obj(a, refs=(), labels=None, t="dict"):
+    return json.dumps({"address": a, "type": t, "size": 8, "refs": list(refs),
+                       "ref_labels": labels if labels is not None else [""] * len(refs)}) + "\n"
+open(os.path.join(out, "odd.jsonl"), "w").write(head + obj(16) + obj(17, [16], ["__class__"]))
+open(os.path.join(out, "dup.jsonl"), "w").write(head + obj(16) + obj(16))
+open(os.path.join(out, "noref.jsonl"), "w").write(head + obj(16) + json.dumps({"root": "module", "name": "m"}) + "\n")
+refs = [8 * (i + 2) for i in range(20000)]
+big = {"address": 8, "type": "list", "size": 8, "refs": refs, "ref_labels": ["+%d" % i for i in range(20000)],
+       "possible_refs": refs}
+open(os.path.join(out, "quad.jsonl"), "w").write(head + json.dumps(big) + "\n" + "".join(obj(a) for a in refs)
+                                                 + json.dumps({"root": "module", "name": "m", "refs": [8]}) + "\n")
+PY
+	for f in odd dup noref; do
+		expect_exit 3 "hostile snapshot $f refused" "$HEAPGRAPH" analyze "$T_OUT/$f.jsonl"
+	done
+	if timeout 30 "$HEAPGRAPH" analyze "$T_OUT/quad.jsonl" >/dev/null 2>&1; then
+		ok "20,000 possible references on one line: read in time"
+	else
+		fail "20,000 possible references on one line: exit $? (timeout 30 s)"
+	fi
+	rm -f "$T_OUT"/x1.* "$T_OUT"/x2.* "$T_OUT/bad.jsonl" "$T_OUT"/rt.jsonl.gz* "$T_OUT"/odd.* "$T_OUT"/dup.* \
+		"$T_OUT"/noref.* "$T_OUT"/quad.*
 else
 	fail "round trip: could not make a core: $msg"
 fi
@@ -92,6 +119,23 @@ while read -r name py; do
 	rm -f "$self" "$self.hgi" "$T_OUT/$name.self".*
 	tidy "$name"
 done <"$T_OUT/pythons"
+
+# the writer runs no code of the objects' own and survives what a heap holds: a dead weakref
+# proxy, an int too long for str(), a list subclass whose __iter__ prints
+if hg_run "$first" -c "
+import sys, weakref; sys.path.insert(0, '$T_TOP'); import heapgraph_dump
+class A: pass
+class L(list):
+    def __iter__(self): print('user code ran'); return iter([])
+a = A(); p = weakref.proxy(a); del a
+big = [10 ** 5000]; l = L([1, 2])
+heapgraph_dump.dump('$T_OUT/odd.jsonl')" >"$T_OUT/odd.out" 2>&1 && ! grep -q "user code ran" "$T_OUT/odd.out" &&
+	"$HEAPGRAPH" analyze "$T_OUT/odd.jsonl" >/dev/null 2>>"$T_OUT/odd.out"; then
+	ok "heapgraph_dump.py: a dead proxy, a 5000-digit int and a subclass's __iter__ do not stop it or run"
+else
+	[ -n "$(py_root "$first")" ] && skip "odd heap: $first runs in a root" || fail "heapgraph_dump.py on an odd heap: $(head -5 "$T_OUT/odd.out")"
+fi
+rm -f "$T_OUT"/odd.*
 
 # gzip'd, from a plain script
 if hg_run "$first" -c "import sys; sys.path.insert(0, '$T_TOP'); import heapgraph_dump; x = [dict(a=i) for i in range(1000)]; heapgraph_dump.dump('$T_OUT/gz.jsonl.gz')" 2>"$T_OUT/gz.err" &&

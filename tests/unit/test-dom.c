@@ -69,6 +69,22 @@ static void reach(const struct hg_heap *h, uint32_t skip, uint8_t *seen, uint32_
 	}
 }
 
+/* A random heap of n objects: the ne edges (one in seven weak), nr roots and sizes of 1 to 100 drawn here. */
+static void random_heap(unsigned *seed, struct hg_heap *h, uint32_t n, struct edge *e, size_t ne, uint32_t *roots,
+			uint32_t nr, uint64_t *sizes)
+{
+	for (size_t k = 0; k < ne; k++) {
+		e[k].a = (uint32_t)rand_r(seed) % n;
+		e[k].b = (uint32_t)rand_r(seed) % n;
+		e[k].weak = rand_r(seed) % 7 == 0;
+	}
+	for (uint32_t r = 0; r < nr; r++)
+		roots[r] = (uint32_t)rand_r(seed) % n;
+	for (uint32_t i = 0; i < n; i++)
+		sizes[i] = 1 + (uint64_t)(rand_r(seed) % 100);
+	build(h, n, e, ne, roots, nr, sizes, NULL, 1);
+}
+
 TEST(random_graphs_against_brute_force)
 {
 	unsigned seed = 12345;
@@ -84,16 +100,7 @@ TEST(random_graphs_against_brute_force)
 		uint8_t *dom = malloc((size_t)n * n);	/* dom[d * n + v]: d dominates v */
 		struct hg_heap h;
 
-		for (size_t k = 0; k < ne; k++) {
-			e[k].a = (uint32_t)rand_r(&seed) % n;
-			e[k].b = (uint32_t)rand_r(&seed) % n;
-			e[k].weak = rand_r(&seed) % 7 == 0;
-		}
-		for (uint32_t r = 0; r < nr; r++)
-			roots[r] = (uint32_t)rand_r(&seed) % n;
-		for (uint32_t i = 0; i < n; i++)
-			sizes[i] = 1 + (uint64_t)(rand_r(&seed) % 100);
-		build(&h, n, e, ne, roots, nr, sizes, NULL, 1);
+		random_heap(&seed, &h, n, e, ne, roots, nr, sizes);
 		if (!CHECK_EQ_INT(hg_dom_compute(&h), 0))
 			break;
 		reach(&h, HG_NONE, all, queue);
@@ -294,16 +301,7 @@ TEST(path_groups_share_what_the_set_retains)
 		struct hg_paths *p;
 		struct hg_heap h;
 
-		for (size_t k = 0; k < ne; k++) {
-			e[k].a = (uint32_t)rand_r(&seed) % n;
-			e[k].b = (uint32_t)rand_r(&seed) % n;
-			e[k].weak = rand_r(&seed) % 7 == 0;
-		}
-		for (uint32_t r = 0; r < nr; r++)
-			roots[r] = (uint32_t)rand_r(&seed) % n;
-		for (uint32_t i = 0; i < n; i++)
-			sizes[i] = 1 + (uint64_t)(rand_r(&seed) % 100);
-		build(&h, n, e, ne, roots, nr, sizes, NULL, 1);
+		random_heap(&seed, &h, n, e, ne, roots, nr, sizes);
 		if (!CHECK_EQ_INT(hg_dom_compute(&h), 0))
 			break;
 		/* members among the live objects (garbage is path_groups_by_shape's) */
