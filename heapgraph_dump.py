@@ -43,7 +43,16 @@ _REPR_MAX = 40
 
 def _text(s):
     """s as valid UTF-8 text: lone surrogates (undecodable file names) become U+FFFD."""
+    if type(s) is str and s.isascii():
+        return s
     return s.encode("utf-8", "replace").decode("utf-8") if isinstance(s, str) else str(s)
+
+
+_quote = json.encoder.encode_basestring_ascii   # a JSON string, quotes included
+
+
+def _q(s):
+    return _quote(_text(s))
 
 
 def _type_names(t):
@@ -138,11 +147,16 @@ _FIELDS = {
 }
 
 
+_ATOMS = (str, int, float, bytes, bool, type(None), complex)
+
+
 def _labels(o, t, refs):
     """{id(referent): label} for the referents whose label the object's kind tells.
     By the object's type, never isinstance (a dead weakref proxy raises, a __class__
     property runs code), and through the builtin methods, never a subclass's own."""
     lab = {}
+    if t in _ATOMS or not refs:
+        return lab
     if issubclass(t, dict):
         try:
             for k, v in dict.items(o):
@@ -321,6 +335,8 @@ def _dump(path, tracked):
                               "pid": __import__("os").getpid(),
                               "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                               "incomplete": False, "writer": "heapgraph_dump.py"}, ensure_ascii=True) + "\n")
+        names = {}                    # type -> its two names as JSON strings
+        mine.add(id(names))
         for o in order:
             t = type(o)
             try:
@@ -332,19 +348,21 @@ def _dump(path, tracked):
             if t.__flags__ & _HEAPTYPE and id(t) in objs:
                 refs.append(t)
                 labels.append("__class__")
-            name, qual = _type_names(t)
+            tn = names.get(t)
+            if tn is None:
+                name, qual = _type_names(t)
+                tn = names[t] = (_q(name), _q(qual), qual)
             size = _sizeof(o, t)
             try:
                 short = _short_repr(o, t)
                 v = _value(o, t)
             except Exception:         # an int too long for str(), ...
-                short, v = "<%s object at 0x%x>" % (qual, id(o)), None
-            line = {"address": id(o), "type": _text(name), "qualname": _text(qual), "size": size,
-                    "repr": _text(short), "refs": [id(r) for r in refs],
-                    "ref_labels": [_text(x) for x in labels], "gc": gc.is_tracked(o)}
-            if v is not None:
-                line["value"] = _text(v)
-            out.write(json.dumps(line, ensure_ascii=True, default=str) + "\n")
+                short, v = "<%s object at 0x%x>" % (tn[2], id(o)), None
+            out.write('{"address":%d,"type":%s,"qualname":%s,"size":%d,"repr":%s,"refs":[%s],"ref_labels":[%s],'
+                      '"gc":%s%s}\n' % (id(o), tn[0], tn[1], size, _q(short), ",".join([str(id(r)) for r in refs]),
+                                        ",".join([_q(x) for x in labels]),
+                                        "true" if gc.is_tracked(o) else "false",
+                                        "" if v is None else ',"value":' + _q(v)))
             n += 1
         for kind, name, o in roots:
             if id(o) not in objs:
