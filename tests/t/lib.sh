@@ -10,6 +10,7 @@
 #                                    3.13, 3.14 and 3.15 run in a chroot (scripts/sid-root.sh
 #                                    makes it once); when it cannot be made, one
 #                                    "sid-root-missing REASON" line says why
+#   all_pythons FILE                 hg_pythons into FILE; a missing sid root is a failure
 #   hg_run PY ARGS...                runs an interpreter from hg_pythons (chrooted when
 #                                    it lives in the sid root)
 #   make_core PY SCENARIO NAME [gcore|kernel]
@@ -17,6 +18,9 @@
 #                                    is ready, dumps it to $T_OUT/NAME.core and its ground
 #                                    truth to $T_OUT/NAME.truth.json; returns 1 (with a
 #                                    message) when a core cannot be made
+#   make_cores PY SCENARIO NAME N    N cores of one run (hgscenario.step): NAME.1.core ...
+#   core_of PY SCENARIO NAME         begin_run, PY's sysroot and make_core; 1 after
+#                                    recording the failure
 #   compare_core NAME LABEL [types] exports $T_OUT/NAME.core, checks it against
 #                                    NAME.truth.json with compare_graph.py (and
 #                                    `types --gc-only` when asked) and records one
@@ -115,6 +119,23 @@ hg_pythons() {
 		echo "sid-root-missing $(tail -n 1 "$T_OUT/sid-root.err")"
 	fi
 	return 0
+}
+
+# all_pythons FILE: hg_pythons into FILE, a sid root that could not be made recorded as a failure.
+all_pythons() {
+	hg_pythons >"$1"
+	sid_missing "$1"
+}
+
+# core_of PY SCEN NAME: begin_run, PY's sysroot, and make_core; returns 1 after recording the
+# failure when the core cannot be made.
+core_of() {
+	begin_run
+	hg_sysroot "$1"
+	if ! co_msg=$(make_core "$1" "$2" "$3"); then
+		fail "$3: could not make a core: $co_msg"
+		return 1
+	fi
 }
 
 # The sid root an interpreter path lives in (it holds scripts/sid-root.sh's stamp), or "".

@@ -12,15 +12,10 @@
 . "$(dirname "$0")/lib.sh"
 
 n=0
-hg_pythons >"$T_OUT/pythons"
-sid_missing "$T_OUT/pythons"
+all_pythons "$T_OUT/pythons"
 while read -r name py; do
 	n=$((n + 1))
-	begin_run
-	hg_sysroot "$py"
-	if ! msg=$(make_core "$py" retained "$name"); then
-		fail "$name: could not make a core: $msg"; continue
-	fi
+	core_of "$py" retained "$name" || continue
 	if ! "$HEAPGRAPH" export "$T_OUT/$name.core" -o "$T_OUT/$name.jsonl" 2>"$T_OUT/$name.err"; then
 		fail "$name: export failed: $(head -2 "$T_OUT/$name.err")"; continue
 	fi

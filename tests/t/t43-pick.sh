@@ -10,15 +10,10 @@
 . "$(dirname "$0")/lib.sh"
 
 n=0
-hg_pythons >"$T_OUT/pythons"
-sid_missing "$T_OUT/pythons"
+all_pythons "$T_OUT/pythons"
 while read -r name py; do
 	n=$((n + 1))
-	begin_run
-	hg_sysroot "$py"
-	if ! msg=$(make_core "$py" smalldicts "$name"); then
-		fail "$name: could not make a core: $msg"; continue
-	fi
+	core_of "$py" smalldicts "$name" || continue
 	core=$T_OUT/$name.core
 	truth=$T_OUT/$name.truth.json
 	"$HEAPGRAPH" analyze "$core" >/dev/null 2>"$T_OUT/$name.analyze.err" ||

@@ -9,8 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 n=0
-hg_pythons >"$T_OUT/pythons"
-sid_missing "$T_OUT/pythons"
+all_pythons "$T_OUT/pythons"
 while read -r name py; do
 	n=$((n + 1))
 	r=$(py_root "$py")

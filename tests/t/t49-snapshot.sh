@@ -11,8 +11,7 @@
 # 3. A damaged line is refused naming the line (exit 3).
 . "$(dirname "$0")/lib.sh"
 
-hg_pythons >"$T_OUT/pythons"
-sid_missing "$T_OUT/pythons"
+all_pythons "$T_OUT/pythons"
 first=$(head -1 "$T_OUT/pythons" | cut -d' ' -f2)
 [ -n "$first" ] || { skip "no Python interpreter found"; exit 0; }
 
