@@ -37,6 +37,7 @@ void hg_heap_init(struct hg_heap *h)
 	h->b->pool_alloc = 4096;
 	h->pool[0] = '\0';
 	h->pool_len = 1;
+	h->meta.tm_limit = HG_TM_UNKNOWN;
 }
 
 void hg_heap_release(struct hg_heap *h)
@@ -51,6 +52,7 @@ void hg_heap_release(struct hg_heap *h)
 		free(h->label); free(h->kind); free(h->rfirst); free(h->redge);
 		free(h->from); free(h->by_addr); free(h->types); free(h->roots);
 		free(h->idom); free(h->retained);
+		free(h->tb); free(h->tb_first); free(h->tb_frames);
 		free(h->pool);
 	}
 	if (h->b) {
@@ -497,6 +499,18 @@ char *hg_heap_type_name(const struct hg_heap *h, uint32_t t, char *buf, size_t n
 		snprintf(buf, n, "?");
 	else
 		snprintf(buf, n, "%s.%s", hg_heap_s(h, h->types[t].module), hg_heap_s(h, h->types[t].qualname));
+	return buf;
+}
+
+const char *hg_heap_alloc_site(const struct hg_heap *h, uint32_t i, char *buf, size_t n)
+{
+	uint32_t t = hg_heap_tb(h, i);
+	const struct hg_tb_frame *f;
+
+	if (t == HG_NONE || !hg_heap_tb_len(h, t))
+		return NULL;
+	f = hg_heap_tb_frame(h, t, 0);
+	snprintf(buf, n, "%s:%u", hg_heap_s(h, f->file), f->lineno);
 	return buf;
 }
 

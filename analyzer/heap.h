@@ -122,6 +122,22 @@ struct hg_heap_meta {
 	int incomplete;		/* the dump was damaged or truncated */
 	uint64_t unreachable, unreachable_bytes, c_held;
 	uint64_t wild_refs;	/* pointers in object fields that led to no valid object */
+	/*
+	 * tracemalloc in the dumped process: HG_TM_UNKNOWN when its tables
+	 * were not found, HG_TM_OFF when it was not tracing, else the number of
+	 * frames it kept per traceback (tracemalloc.get_traceback_limit()).
+	 */
+	int32_t tm_limit;
+	uint32_t pad;
+	uint64_t tm_traces;	/* memory blocks it traced (all domains) */
+};
+
+#define HG_TM_UNKNOWN	(-1)
+#define HG_TM_OFF	0
+
+/* A frame of an allocation traceback: file name (a pool offset) and line. */
+struct hg_tb_frame {
+	uint32_t file, lineno;
 };
 
 struct hg_heap {
@@ -145,6 +161,17 @@ struct hg_heap {
 	uint32_t *redge;	/* forward edge index of each reverse entry */
 	uint32_t *from;		/* owner of each forward edge (so redge -> referrer) */
 	uint32_t *by_addr;	/* object indexes sorted by address */
+
+	/*
+	 * Allocation tracebacks, when the process was tracing with tracemalloc
+	 * (else NULL and 0): tb[i] is object i's, HG_NONE when it has none;
+	 * traceback t is tb_frames[tb_first[t] .. tb_first[t + 1]), the most
+	 * recent call first, as tracemalloc keeps them.
+	 */
+	uint32_t *tb;
+	uint32_t *tb_first;	/* ntb + 1 entries */
+	struct hg_tb_frame *tb_frames;
+	size_t ntb, ntbframe;
 
 	struct hg_type *types;
 	struct hg_root *roots;
@@ -231,6 +258,23 @@ int hg_heap_mark(struct hg_heap *h);
 int hg_heap_collect(struct hg_heap *h);
 
 static inline uint64_t hg_heap_nedges(const struct hg_heap *h, uint32_t i) { return h->first[i + 1] - h->first[i]; }
+
+/* Object i's allocation traceback (an index for tb_first), HG_NONE when it has none. */
+static inline uint32_t hg_heap_tb(const struct hg_heap *h, uint32_t i)
+{
+	return h->tb && i < h->nobj ? h->tb[i] : HG_NONE;
+}
+/* The number of frames of traceback t; frame 0 is the most recent call (where it was allocated). */
+static inline uint32_t hg_heap_tb_len(const struct hg_heap *h, uint32_t t)
+{
+	return h->tb_first[t + 1] - h->tb_first[t];
+}
+static inline const struct hg_tb_frame *hg_heap_tb_frame(const struct hg_heap *h, uint32_t t, uint32_t k)
+{
+	return &h->tb_frames[h->tb_first[t] + k];
+}
+/* "app.py:42", where object i was allocated (traceback's most recent frame) into buf; NULL when unknown. */
+const char *hg_heap_alloc_site(const struct hg_heap *h, uint32_t i, char *buf, size_t n);
 
 /* "module.qualname" of type t into buf (at most n bytes); returns buf. */
 char *hg_heap_type_name(const struct hg_heap *h, uint32_t t, char *buf, size_t n);

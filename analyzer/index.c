@@ -23,7 +23,7 @@
 
 enum { S_ADDR, S_TYPE, S_SIZE, S_FLAGS, S_REPR, S_VALUE, S_REFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
        S_RFIRST, S_REDGE, S_FROM, S_BYADDR, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL, S_WARN, S_SUMMARY,
-       S_COUNT };
+       S_TB, S_TBFIRST, S_TBFRAMES, S_COUNT };
 
 #ifndef HG_BUILD_ID
 #define HG_BUILD_ID 0u
@@ -35,6 +35,7 @@ struct header {
 	uint32_t build, pad;	/* HG_BUILD_ID of the heapgraph that wrote it */
 	struct hg_dump_id id;
 	uint64_t nobj, nedge, ntype, nroot, pool_len, warn_len, summary_len;
+	uint64_t ntb, ntbframe;
 	struct hg_heap_meta meta;
 	uint64_t off[S_COUNT], len[S_COUNT];
 	uint32_t crc[S_COUNT];
@@ -95,6 +96,9 @@ static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_le
 	s[S_POOL] = (struct section){ h->pool, h->pool_len };
 	s[S_WARN] = (struct section){ warn, warn_len };
 	s[S_SUMMARY] = (struct section){ summary, summary_len };
+	s[S_TB] = (struct section){ h->tb, h->ntb ? h->nobj * 4 : 0 };
+	s[S_TBFIRST] = (struct section){ h->tb_first, h->ntb ? (h->ntb + 1) * 4 : 0 };
+	s[S_TBFRAMES] = (struct section){ h->tb_frames, h->ntbframe * sizeof(struct hg_tb_frame) };
 }
 
 static uint32_t crc_of(const void *p, uint64_t len)
@@ -136,6 +140,8 @@ int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w, const v
 	hd.pool_len = h->pool_len;
 	hd.warn_len = warn.len;
 	hd.summary_len = summary_len;
+	hd.ntb = h->ntb;
+	hd.ntbframe = h->ntbframe;
 	hd.meta = h->meta;
 	for (int k = 0; k < S_COUNT; k++) {
 		hd.off[k] = pos;
@@ -192,6 +198,19 @@ static int validate(const struct hg_heap *h)
 	for (size_t r = 0; r < h->nroot; r++)
 		if (h->roots[r].obj >= h->nobj || h->roots[r].name >= h->pool_len || h->roots[r].kind > HG_ROOT_OUTSIDE)
 			return -1;
+	if (!h->ntb)
+		return h->ntbframe ? -1 : 0;
+	if (h->tb_first[0] != 0 || h->tb_first[h->ntb] != h->ntbframe)
+		return -1;
+	for (size_t t = 0; t < h->ntb; t++)
+		if (h->tb_first[t] > h->tb_first[t + 1])
+			return -1;
+	for (size_t i = 0; i < h->nobj; i++)
+		if (h->tb[i] >= h->ntb && h->tb[i] != HG_NONE)
+			return -1;
+	for (size_t f = 0; f < h->ntbframe; f++)
+		if (h->tb_frames[f].file >= h->pool_len)
+			return -1;
 	return 0;
 }
 
@@ -217,7 +236,8 @@ static int read_header(int fd, const char *path, const struct hg_dump_id *id, st
 		return hg_errorf(err, HG_EFORMAT, "%s: index of another dump (the dump changed)", path);
 	if (hd->file_size != (uint64_t)st.st_size || hd->nobj >= HG_NONE || hd->nedge >= HG_NONE ||
 	    hd->pool_len > UINT32_MAX || hd->ntype >= HG_NONE || hd->nroot > ((uint64_t)1 << 40) ||
-	    hd->warn_len > hd->file_size || hd->summary_len > hd->file_size)
+	    hd->warn_len > hd->file_size || hd->summary_len > hd->file_size || hd->ntb >= HG_NONE ||
+	    hd->ntbframe >= HG_NONE)
 		return hg_errorf(err, HG_EFORMAT, "%s: index size does not match its header", path);
 	/* the expected lengths, from the counts alone */
 	memset(&shape, 0, sizeof(shape));
@@ -226,6 +246,8 @@ static int read_header(int fd, const char *path, const struct hg_dump_id *id, st
 	shape.ntype = hd->ntype;
 	shape.nroot = hd->nroot;
 	shape.pool_len = hd->pool_len;
+	shape.ntb = hd->ntb;
+	shape.ntbframe = hd->ntbframe;
 	sections(&shape, NULL, hd->warn_len, NULL, hd->summary_len, s);
 	for (int k = 0; k < S_COUNT; k++) {
 		if (hd->off[k] != pos || hd->len[k] != s[k].len)
@@ -282,6 +304,8 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->ntype = hd.ntype;
 	h->nroot = hd.nroot;
 	h->pool_len = hd.pool_len;
+	h->ntb = hd.ntb;
+	h->ntbframe = hd.ntbframe;
 	h->meta = hd.meta;
 	h->addr = (uint64_t *)(map + hd.off[S_ADDR]);
 	h->type = (uint32_t *)(map + hd.off[S_TYPE]);
@@ -301,6 +325,11 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->idom = (uint32_t *)(map + hd.off[S_IDOM]);
 	h->retained = (uint64_t *)(map + hd.off[S_RETAINED]);
 	h->pool = (char *)(map + hd.off[S_POOL]);
+	if (h->ntb) {
+		h->tb = (uint32_t *)(map + hd.off[S_TB]);
+		h->tb_first = (uint32_t *)(map + hd.off[S_TBFIRST]);
+		h->tb_frames = (struct hg_tb_frame *)(map + hd.off[S_TBFRAMES]);
+	}
 	/* types and roots are small and may be extended: copies */
 	h->types = xmalloc((h->ntype ? h->ntype : 1) * sizeof(*h->types));
 	memcpy(h->types, map + hd.off[S_TYPES], h->ntype * sizeof(*h->types));

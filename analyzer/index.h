@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include "heap.h"
 
-#define HG_INDEX_VERSION 5
+#define HG_INDEX_VERSION 6
 
 struct hg_dump_id {
 	uint64_t size, mtime_ns, head_hash;

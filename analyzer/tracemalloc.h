@@ -32,6 +32,7 @@ struct hg_tm_names {
 struct hg_tm_trace {
 	uint64_t size;
 	uint64_t domain;
+	uint64_t ptr;		/* the block's address (read from a core; 0 from a file) */
 	uint32_t tb;		/* index into tracebacks */
 };
 

@@ -35,6 +35,7 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 	json_object_set_new(o, "dominator", h->idom[i] == HG_NONE ? json_null() : hg_json_addr(h->addr[h->idom[i]]));
 	json_object_set_new(o, "reachable", json_boolean(h->flags[i] & HG_OBJ_REACHABLE));
 	json_object_set_new(o, "c_memory_points_at_it", json_boolean(h->flags[i] & HG_OBJ_C_HELD));
+	json_object_set_new(o, "traceback", hg_json_traceback(h, i));
 	n = 0;
 	for (uint64_t e = h->first[i]; e < h->first[i + 1] && (limit <= 0 || n < (uint64_t)limit); e++, n++) {
 		json_t *r = obj_json(h, h->to[e]);
@@ -82,7 +83,31 @@ static void print_list(json_t *list, json_int_t total, const char *title, const 
 		printf("  ... %lld more (--limit 0 shows all)\n", (long long)(total - (json_int_t)json_array_size(list)));
 }
 
-static void print_text(json_t *o)
+/* The allocation traceback as Python prints one: oldest call first, where it was allocated last. */
+static void print_traceback(const struct hg_heap *h, json_t *o)
+{
+	json_t *tb = json_object_get(o, "traceback"), *f;
+	size_t k;
+
+	if (h->meta.tm_limit <= 0)
+		return;
+	if (!json_is_array(tb)) {
+		printf("  allocated: not traced (made before tracemalloc started tracing, or outside its domain)\n");
+		return;
+	}
+	printf("  allocated at (tracemalloc, most recent call last):\n");
+	json_array_foreach(tb, k, f) {
+		char *name = strdup(json_string_value(json_object_get(f, "filename")));
+
+		for (char *p = name; p && *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+		printf("    %s:%lld\n", name ? name : "", (long long)json_integer_value(json_object_get(f, "lineno")));
+		free(name);
+	}
+}
+
+static void print_text(const struct hg_heap *h, json_t *o)
 {
 	size_t k;
 	json_t *r;
@@ -113,6 +138,7 @@ static void print_text(json_t *o)
 	json_array_foreach(json_object_get(o, "roots"), k, r)
 		printf("  root (%s): %s\n", json_string_value(json_object_get(r, "kind")),
 		       json_string_value(json_object_get(r, "name")));
+	print_traceback(h, o);
 	print_list(json_object_get(o, "referents"), json_integer_value(json_object_get(o, "referents_total")),
 		   "refers to", "->");
 	print_list(json_object_get(o, "referrers"), json_integer_value(json_object_get(o, "referrers_total")),
@@ -181,7 +207,7 @@ int cmd_show(int argc, char **argv)
 		json_array_foreach(all, k, o) {
 			if (k)
 				putchar('\n');
-			print_text(o);
+			print_text(&h, o);
 		}
 		json_decref(all);
 	}

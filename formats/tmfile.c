@@ -155,6 +155,7 @@ int hg_tm_load(const char *path, struct hg_tm_names *names, struct hg_tm_snapsho
 			}
 			s->traces[k].tb = *at;
 		}
+		s->traces[k].ptr = 0;
 		s->traces[k].domain = (uint64_t)t->items[0]->i;
 		s->traces[k].size = (uint64_t)t->items[1]->i;
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
+#include "../analyzer/heap.h"
 #include "../common/util.h"
 
 json_t *hg_json_str(const char *s)
@@ -50,4 +51,23 @@ int hg_json_print(FILE *f, json_t *o)
 	free(s);
 	json_decref(o);
 	return rc;
+}
+
+json_t *hg_json_traceback(const struct hg_heap *h, uint32_t i)
+{
+	uint32_t t = hg_heap_tb(h, i);
+	json_t *a;
+
+	if (t == HG_NONE)
+		return json_null();
+	a = json_array();
+	for (uint32_t k = hg_heap_tb_len(h, t); k-- > 0;) {
+		const struct hg_tb_frame *f = hg_heap_tb_frame(h, t, k);
+		json_t *fr = json_object();
+
+		json_object_set_new(fr, "filename", hg_json_str(hg_heap_s(h, f->file)));
+		json_object_set_new(fr, "lineno", json_integer(f->lineno));
+		json_array_append_new(a, fr);
+	}
+	return a;
 }

@@ -14,6 +14,13 @@
 json_t *hg_json_str(const char *s);
 /* An address as the string "0x…". */
 json_t *hg_json_addr(uint64_t addr);
+struct hg_heap;
+/*
+ * Object i's allocation traceback as Python iterates a tracemalloc
+ * Traceback: [{"filename", "lineno"}, ...], the oldest call first; null
+ * when it has none.
+ */
+json_t *hg_json_traceback(const struct hg_heap *h, uint32_t i);
 /* Prints o (indented) and a newline on f, then releases o; -1 on a write error. */
 int hg_json_print(FILE *f, json_t *o);
 

@@ -47,4 +47,16 @@ int hg_cpython_load(struct hg_core *c, const struct hg_python *py, struct hg_hea
 		    void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
 		    struct hg_error *err);
 
+struct hg_tm_names;
+struct hg_tm_snapshot;
+
+/*
+ * tracemalloc's traces in the core (what tracemalloc.take_snapshot() would
+ * have given at that moment), into s with its file names in names: 0, or
+ * -1 with HG_ENOTFOUND when the process was not tracing or its tables are
+ * not found.  (tracemalloc.c)
+ */
+int hg_cpython_tracemalloc(struct hg_core *c, const struct hg_python *py, struct hg_tm_names *names,
+			   struct hg_tm_snapshot *s, struct hg_error *err);
+
 #endif

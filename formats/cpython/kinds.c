@@ -206,20 +206,25 @@ static uint64_t object_size(struct walker *w, const struct pyobj *o, const struc
 {
 	const struct tinfo *t = o->t;
 	const struct hg_pylayout *L = w->L;
-	uint64_t size = ops->size ? ops->size(w, o) : default_size(w, o), pre = 0;
+	uint64_t size = ops->size ? ops->size(w, o) : default_size(w, o);
 
 	if (ext_ops[t->ext].size)
 		size = ext_ops[t->ext].size(w, o, size);
 	if (t->kind == K_TYPE && !(rd_ptr(w, o->a + TP_FLAGS) & TPF_HEAPTYPE) && !L->static_type_header &&
 	    !(t->ext == EXT_CTYPE && L->ctypes_info >= 0))
 		return size;
-	if (t->gc)
-		pre = GC_HEAD_SIZE;
-	if (L->managed_dict >= 2 && (t->flags & (TPF_MANAGED_DICT | TPF_MANAGED_WEAKREF)))
+	return size + object_preheader(w, t);
+}
+
+uint64_t object_preheader(const struct walker *w, const struct tinfo *t)
+{
+	uint64_t pre = t->gc ? GC_HEAD_SIZE : 0;
+
+	if (w->L->managed_dict >= 2 && (t->flags & (TPF_MANAGED_DICT | TPF_MANAGED_WEAKREF)))
 		pre += PREHEADER_SIZE;
-	else if (L->managed_dict == 1 && (t->flags & TPF_MANAGED_DICT))
+	else if (w->L->managed_dict == 1 && (t->flags & TPF_MANAGED_DICT))
 		pre += PREHEADER_SIZE;
-	return size + pre;
+	return pre;
 }
 
 /* ---- one object ---- */

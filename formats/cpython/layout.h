@@ -37,6 +37,14 @@
  *   co_code_obj / co_cached  3.11's cached co_code bytes; 3.12+'s pointer to four
  *                       cached objects (_co_code, _co_varnames, _co_cellvars,
  *                       _co_freevars)
+ *   tm_old_table        tracemalloc's hash table is 3.8's (key and data inline
+ *                       in the entry, sizes in the table), not 3.9+'s (two pointers)
+ *   tm_nframe_u16       a traceback's frame count is a 16-bit word (3.9+), not an int
+ *   tm_cstr_names       a tracemalloc frame's file name is a C string (3.15+),
+ *                       not a str object
+ *   tm_config           (an offset) how far before the traces pointer the
+ *                       tracemalloc config sits, when both are in _PyRuntime
+ *                       (3.12+); before, the config is _Py_tracemalloc_config
  */
 #ifndef HG_CPYTHON_LAYOUT_H
 #define HG_CPYTHON_LAYOUT_H
@@ -239,7 +247,12 @@
 	X(exc_notes,                NO,     NO,     NO,     32,     32,     32,     32,     32) \
 	X(exc_traceback,            32,     32,     32,     40,     40,     40,     40,     40) \
 	X(exc_context,              40,     40,     40,     48,     48,     48,     48,     48) \
-	X(exc_cause,                48,     48,     48,     56,     56,     56,     56,     56)
+	X(exc_cause,                48,     48,     48,     56,     56,     56,     56,     56) \
+	/* tracemalloc's tables (tracemalloc.c) */ \
+	X(tm_old_table,              1,      0,      0,      0,      0,      0,      0,      0) \
+	X(tm_nframe_u16,             0,      1,      1,      1,      1,      1,      1,      1) \
+	X(tm_cstr_names,             0,      0,      0,      0,      0,      0,      0,      1) \
+	X(tm_config,                NO,     NO,     NO,     NO,    184,    184,    184,    184)
 
 struct hg_pylayout {
 	int minor;

@@ -11,6 +11,7 @@
 #include "walker.h"
 #include "../core.h"
 #include "../../analyzer/dom.h"
+#include "../../analyzer/tracemalloc.h"
 #include "../../common/util.h"
 
 /* Objects whose lengths or links ran past what the dump holds: said once, with an example. */
@@ -87,6 +88,7 @@ int hg_cpython_walk(struct hg_pysource *src, const struct hg_python *py, struct 
 	}
 	if (progress)
 		progress(progress_arg, h->nobj, h->nobj);
+	tm_attach(&w);
 	hg_heap_finish(h);
 	roots_c_memory(&w);
 	hg_heap_collect(h);
@@ -171,27 +173,66 @@ static struct hg_pycmem *core_cmem(struct hg_core *c, const struct hg_python *py
 	return v;
 }
 
+/* The core as a source for the walker; free src->cmem after. */
+static void core_source(struct hg_core *c, const struct hg_python *py, struct core_syms *syms,
+			struct hg_pysource *src)
+{
+	memset(src, 0, sizeof(*src));
+	syms->c = c;
+	syms->image = py->image;
+	hg_core_mem(c, &src->mem);
+	src->path = c->path;
+	src->pid = c->pid;
+	src->symbol = core_symbol;
+	src->symbol_ctx = syms;
+	src->warn = &c->warnings;
+	src->incomplete = c->incomplete;
+	for (size_t r = 0; r < c->nregions; r++)
+		src->mem_bytes += c->regions[r].end - c->regions[r].start;
+	src->cmem = core_cmem(c, py, &src->ncmem);
+}
+
 int hg_cpython_load(struct hg_core *c, const struct hg_python *py, struct hg_heap *h,
 		    void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
 		    struct hg_error *err)
 {
 	struct hg_pysource src;
-	struct core_syms syms = { c, py->image };
+	struct core_syms syms;
 	int rc;
 
-	memset(&src, 0, sizeof(src));
-	hg_core_mem(c, &src.mem);
-	src.path = c->path;
-	src.pid = c->pid;
-	src.symbol = core_symbol;
-	src.symbol_ctx = &syms;
-	src.warn = &c->warnings;
-	src.incomplete = c->incomplete;
-	for (size_t r = 0; r < c->nregions; r++)
-		src.mem_bytes += c->regions[r].end - c->regions[r].start;
-	src.cmem = core_cmem(c, py, &src.ncmem);
+	core_source(c, py, &syms, &src);
 	rc = hg_cpython_walk(&src, py, h, progress, progress_arg, err);
 	c->incomplete = src.incomplete;
 	free((void *)src.cmem);
 	return rc;
+}
+
+int hg_cpython_tracemalloc(struct hg_core *c, const struct hg_python *py, struct hg_tm_names *names,
+			   struct hg_tm_snapshot *s, struct hg_error *err)
+{
+	struct hg_pysource src;
+	struct core_syms syms;
+	struct hg_pylayout layout;
+	struct walker w;
+	int tracing = 0, rc;
+
+	if (hg_pylayout_get(py->major, py->minor, &layout) < 0)
+		return hg_errorf(err, HG_EUNSUPPORTED, "%s: Python %s is not supported (%s are)",
+				 c->path, py->version, hg_cpython_supported());
+	core_source(c, py, &syms, &src);
+	memset(&w, 0, sizeof(w));
+	w.src = &src;
+	w.m = &src.mem;
+	w.py = py;
+	w.L = &layout;
+	rc = tm_read(&w, names, s, &tracing);
+	c->incomplete = src.incomplete;
+	free((void *)src.cmem);
+	if (rc < 0)
+		return hg_errorf(err, HG_ENOTFOUND, "%s: tracemalloc's tables are not in the dump (Python %s)",
+				 c->path, py->version);
+	if (!tracing)
+		return hg_errorf(err, HG_ENOTFOUND, "%s: the process was not tracing memory allocations "
+				 "(start it with PYTHONTRACEMALLOC=25, or call tracemalloc.start(25))", c->path);
+	return 0;
 }

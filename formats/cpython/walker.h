@@ -254,6 +254,21 @@ extern const struct ext_ops ext_ops[];
 void iframe_edges(struct walker *w, uint64_t f, int stack_ok);
 /* Decodes object i: its edges, size, reference count, repr. */
 void walk_object(struct walker *w, uint32_t i);
+/* What sits in front of an instance of t in its memory block: GC header, managed dict and weakref words. */
+uint64_t object_preheader(const struct walker *w, const struct tinfo *t);
+
+/* ---- tracemalloc.c ---- */
+struct hg_tm_names;
+struct hg_tm_snapshot;
+/*
+ * tracemalloc's traces in the process, into s (file names in names):
+ * 0, *tracing set when it was tracing (or holds traces); -1 when its
+ * tables are not found (s empty).  Damaged entries are skipped with a
+ * warning.  Each trace's ptr is its block's address.
+ */
+int tm_read(struct walker *w, struct hg_tm_names *names, struct hg_tm_snapshot *s, int *tracing);
+/* Gives each object of the walked heap its allocation traceback (h->tb and the meta's tm_ fields). */
+void tm_attach(struct walker *w);
 
 /* ---- roots.c ---- */
 int roots_gc_lists(struct walker *w);

@@ -1,0 +1,446 @@
+/*
+ * tracemalloc.c - tracemalloc's tables, read from the process: every trace
+ * (a memory block's address, size, domain and allocation traceback), for
+ * `tracemalloc top CORE`, and each object's traceback, for the heap.
+ *
+ * Where they are.  3.12+ keep tracemalloc's state in _PyRuntime, 3.8-3.11
+ * in static variables of _tracemalloc.c (tracemalloc_traces is in the
+ * .symtab of unstripped builds only).  Its offset in _PyRuntime changes
+ * between patch releases of one minor version, so the tables are found by
+ * what they are: the interpreter's writable data is searched for a pointer
+ * to a hash table whose hash function is _Py_hashtable_hash_ptr and whose
+ * comparison is _Py_hashtable_compare_direct (both exported by every
+ * version), with (3.9+) the domains table in the next or previous word: its
+ * values are destroyed by _Py_hashtable_destroy.  3.8 has no domains table;
+ * its traces table is known by its key and data sizes (8 and 16).
+ *
+ * The tables (docs/cpython-versions.md has them too).  3.9+: {nentries,
+ * nbuckets, buckets, get_entry, hash, compare, key_destroy, value_destroy,
+ * allocator}; each bucket is a singly linked list of {next, key_hash, key,
+ * value}.  The traces table maps a block's address to a trace {size,
+ * traceback}; the domains table maps a domain number to a traces table of
+ * its own.  3.8: {nbuckets, nentries, buckets, key_size, data_size, hash,
+ * compare, allocator}, entries {next, key_hash, key bytes, data bytes}: the
+ * trace is the data itself, the key the address, or {address, u32 domain}
+ * (12 bytes, packed) once a domain other than 0 was used.
+ *
+ * A traceback: {hash, frame count (3.8: an int; 3.9+: a u16 and the u16
+ * total before truncation), frames from +12}, each frame 12 packed bytes
+ * {filename, u32 lineno}, the most recent call first; filename is a str
+ * object (3.15: a C string).  Equal tracebacks are one, shared.
+ *
+ * An object's block starts before the object by its pre-header (the GC
+ * header, and the managed dict and weakref words): kinds.c's
+ * object_preheader says how much.
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "walker.h"
+#include "../../analyzer/tracemalloc.h"
+#include "../../common/util.h"
+
+#define TB_FRAMES	12	/* where a traceback's frames begin */
+#define FRAME_SIZE	12
+#define MAX_FRAMES	65535	/* tracemalloc's limit on frames per traceback */
+
+/* An address -> number map, open addressing (address 0 is never a key). */
+struct amap {
+	uint64_t *key;
+	uint32_t *val;
+	size_t size, used;
+};
+
+static uint32_t *amap_slot(struct amap *m, uint64_t k)
+{
+	size_t i;
+
+	if (2 * (m->used + 1) > m->size) {
+		struct amap n = { NULL, NULL, m->size ? 2 * m->size : 1024, 0 };
+
+		n.key = xcalloc(n.size, sizeof(*n.key));
+		n.val = xmalloc(n.size * sizeof(*n.val));
+		for (size_t j = 0; j < m->size; j++)
+			if (m->key[j])
+				*amap_slot(&n, m->key[j]) = m->val[j];
+		free(m->key);
+		free(m->val);
+		*m = n;
+	}
+	for (i = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) & (m->size - 1); m->key[i] && m->key[i] != k;
+	     i = (i + 1) & (m->size - 1))
+		;
+	if (!m->key[i]) {
+		m->key[i] = k;
+		m->val[i] = HG_NONE;
+		m->used++;
+	}
+	return &m->val[i];
+}
+
+static uint32_t amap_get(const struct amap *m, uint64_t k)
+{
+	if (!m->size || !k)
+		return HG_NONE;
+	for (size_t i = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) & (m->size - 1); m->key[i];
+	     i = (i + 1) & (m->size - 1))
+		if (m->key[i] == k)
+			return m->val[i];
+	return HG_NONE;
+}
+
+static void amap_free(struct amap *m)
+{
+	free(m->key);
+	free(m->val);
+	memset(m, 0, sizeof(*m));
+}
+
+struct table {
+	uint64_t nbuckets, nentries, buckets, key_size, data_size;
+	uint64_t hash, compare, value_destroy;
+};
+
+struct tmread {
+	struct walker *w;
+	uint64_t hash_ptr, compare_direct, destroy;	/* the exported functions that mark the tables */
+	struct hg_tm_snapshot *s;
+	size_t traces_alloc;
+	struct amap tbs, files;		/* traceback and file name addresses already read */
+	uint64_t bad;			/* traces whose traceback could not be read */
+	uint64_t missing;		/* traces a table counts but its lists did not give */
+};
+
+/* The hash table at a: 0 when its header reads and its counts are plausible. */
+static int read_table(struct tmread *r, uint64_t a, struct table *t)
+{
+	struct walker *w = r->w;
+	unsigned char b[80];
+	uint64_t most = w->src->mem_bytes / 16 + 1;
+
+	memset(t, 0, sizeof(*t));
+	if (!a || (a & 7) || hg_mem_read(w->m, a, b, sizeof(b)) < 0)
+		return -1;
+	if (w->L->tm_old_table) {
+		t->nbuckets = hg_le64(b);
+		t->nentries = hg_le64(b + 8);
+		t->key_size = hg_le64(b + 24);
+		t->data_size = hg_le64(b + 32);
+		t->hash = hg_le64(b + 40);
+		t->compare = hg_le64(b + 48);
+	} else {
+		t->nentries = hg_le64(b);
+		t->nbuckets = hg_le64(b + 8);
+		t->key_size = t->data_size = 8;
+		t->hash = hg_le64(b + 32);
+		t->compare = hg_le64(b + 40);
+		t->value_destroy = hg_le64(b + 56);
+	}
+	t->buckets = hg_le64(b + 16);
+	if (!t->nbuckets || t->nbuckets > most || t->nentries > most || !t->buckets)
+		return -1;
+	return 0;
+}
+
+static int is_traces(struct tmread *r, uint64_t a, struct table *t)
+{
+	if (read_table(r, a, t) < 0)
+		return 0;
+	if (r->w->L->tm_old_table)
+		return t->data_size == 16 && ((t->key_size == 8 && t->hash == r->hash_ptr) || t->key_size == 12);
+	return t->hash == r->hash_ptr && t->compare == r->compare_direct;
+}
+
+static int is_domains(struct tmread *r, uint64_t a)
+{
+	struct table t;
+
+	return !r->w->L->tm_old_table && read_table(r, a, &t) == 0 && t.compare == r->compare_direct &&
+	       t.value_destroy == r->destroy;
+}
+
+/*
+ * Finds the slot holding the traces table's pointer (and the domains
+ * table's): by symbol where the build has one, else by searching the
+ * interpreter's writable data.  0, or -1 when there is no such table.
+ */
+static int find_tables(struct tmread *r, uint64_t *slot, uint64_t *domains)
+{
+	struct walker *w = r->w;
+	struct table t;
+	uint64_t a = w->src->symbol(w->src->symbol_ctx, "tracemalloc_traces");
+
+	*domains = 0;
+	if (a && is_traces(r, rd_ptr(w, a), &t)) {
+		uint64_t d = w->src->symbol(w->src->symbol_ctx, "tracemalloc_domains");
+
+		*slot = a;
+		*domains = d ? rd_ptr(w, d) : 0;
+		return 0;
+	}
+	/* 3.8's use_domain table (12-byte keys) has a hash function of its own: found by symbol only */
+	for (size_t k = 0; k < w->src->ncmem; k++) {
+		const struct hg_pycmem *c = &w->src->cmem[k];
+
+		if (!c->interpreter)
+			continue;
+		for (uint64_t p = (c->lo + 7) & ~7ull; p + 8 <= c->hi; p += 8) {
+			uint64_t v = rd_ptr(w, p);
+
+			if (v < 4096 || (v & 7) || rd_ptr(w, v + (w->L->tm_old_table ? 40 : 32)) != r->hash_ptr ||
+			    !is_traces(r, v, &t) || (w->L->tm_old_table && t.key_size != 8))
+				continue;
+			if (w->L->tm_old_table) {
+				*slot = p;
+				return 0;
+			}
+			if (is_domains(r, rd_ptr(w, p + 8)) || is_domains(r, rd_ptr(w, p - 8))) {
+				*slot = p;
+				*domains = is_domains(r, rd_ptr(w, p + 8)) ? rd_ptr(w, p + 8) : rd_ptr(w, p - 8);
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
+/* The name of a frame's file: its index in the snapshot's names. */
+static uint32_t file_name(struct tmread *r, uint64_t addr)
+{
+	uint32_t *at;
+	int truncated;
+	long n;
+
+	if (!addr)
+		return HG_NONE;
+	at = amap_slot(&r->files, addr);
+	if (*at != HG_NONE)
+		return *at;
+	if (r->w->L->tm_cstr_names)
+		n = hg_mem_cstr(r->w->m, addr, r->w->buf, sizeof(r->w->buf));
+	else
+		n = text_str(r->w, addr, r->w->buf, sizeof(r->w->buf), &truncated) < 0 ? -1 : (long)strlen(r->w->buf);
+	if (n < 0)
+		return HG_NONE;
+	*at = hg_tm_name(r->s->names, r->w->buf, (size_t)n);
+	return *at;
+}
+
+/* The traceback at addr: its index in the snapshot, HG_NONE when it does not read. */
+static uint32_t traceback(struct tmread *r, uint64_t addr)
+{
+	struct walker *w = r->w;
+	struct hg_tm_snapshot *s = r->s;
+	uint32_t *at;
+	unsigned char frames[FRAME_SIZE * 64];
+	uint64_t n;
+	size_t first = s->nframes;
+
+	if (!addr)
+		return HG_NONE;
+	at = amap_slot(&r->tbs, addr);
+	if (*at != HG_NONE)
+		return *at;
+	n = w->L->tm_nframe_u16 ? (uint64_t)hg_mem_u32(w->m, addr + 8) & 0xffff : hg_mem_u32(w->m, addr + 8);
+	if (!n || n > MAX_FRAMES)
+		return HG_NONE;
+	for (uint64_t k = 0; k < n; k++) {
+		const unsigned char *f = frames + (k % 64) * FRAME_SIZE;
+		uint32_t name;
+
+		if (k % 64 == 0 && hg_mem_read(w->m, addr + TB_FRAMES + k * FRAME_SIZE, frames,
+					       (size_t)((n - k < 64 ? n - k : 64) * FRAME_SIZE)) < 0)
+			break;
+		name = file_name(r, hg_le64(f));
+		if (name == HG_NONE)
+			break;
+		HG_GROW(s->frames, s->nframes + 1, s->frames_alloc);
+		s->frames[s->nframes].file = name;
+		s->frames[s->nframes].lineno = hg_le32(f + 8);
+		s->nframes++;
+	}
+	if (s->nframes - first != n) {
+		s->nframes = first;
+		return HG_NONE;
+	}
+	HG_GROW(s->tb_first, s->ntb + 1, s->tb_alloc);
+	s->tb_len = xrealloc(s->tb_len, s->tb_alloc * sizeof(*s->tb_len));
+	s->tb_first[s->ntb] = (uint32_t)first;
+	s->tb_len[s->ntb] = (uint32_t)n;
+	*at = (uint32_t)s->ntb++;
+	return *at;
+}
+
+static void add_trace(struct tmread *r, uint64_t ptr, uint64_t domain, uint64_t size, uint64_t tb_addr)
+{
+	struct hg_tm_snapshot *s = r->s;
+	uint32_t tb = traceback(r, tb_addr);
+
+	if (tb == HG_NONE) {
+		r->bad++;
+		return;
+	}
+	HG_GROW(s->traces, s->ntraces + 1, r->traces_alloc);
+	s->traces[s->ntraces].size = size;
+	s->traces[s->ntraces].domain = domain;
+	s->traces[s->ntraces].tb = tb;
+	s->traces[s->ntraces].ptr = ptr;
+	s->ntraces++;
+}
+
+/*
+ * Every entry of a table: traces (domain given, or in the 3.8 key), or with
+ * domains set the domains table, each of whose values is a traces table.
+ */
+static void read_entries(struct tmread *r, const struct table *t, uint64_t domain, int domains)
+{
+	struct walker *w = r->w;
+	uint64_t seen = 0;
+
+	for (uint64_t b = 0; b < t->nbuckets && seen <= t->nentries; b++) {
+		uint64_t e = rd_ptr(w, t->buckets + 8 * b);
+
+		/* a list longer than the table's count loops: stop there */
+		while (e && seen++ < t->nentries) {
+			if (domains) {
+				struct table dt;
+
+				if (read_table(r, rd_ptr(w, e + 24), &dt) == 0 && dt.hash == r->hash_ptr)
+					read_entries(r, &dt, rd_ptr(w, e + 16), 0);
+			} else if (w->L->tm_old_table) {
+				unsigned char d[28];
+
+				if (hg_mem_read(w->m, e + 16, d, (size_t)(t->key_size + 16)) == 0)
+					add_trace(r, hg_le64(d), t->key_size == 12 ? hg_le32(d + 8) : 0,
+						  hg_le64(d + t->key_size), hg_le64(d + t->key_size + 8));
+			} else {
+				uint64_t v = rd_ptr(w, e + 24);
+				uint64_t tr[2];
+
+				if (v && hg_mem_read(w->m, v, tr, sizeof(tr)) == 0)
+					add_trace(r, rd_ptr(w, e + 16), domain, tr[0], tr[1]);
+				else
+					r->bad++;
+			}
+			e = rd_ptr(w, e);
+		}
+	}
+	if (seen < t->nentries)
+		r->missing += t->nentries - seen;
+}
+
+int tm_read(struct walker *w, struct hg_tm_names *names, struct hg_tm_snapshot *s, int *tracing)
+{
+	struct tmread r;
+	struct table t;
+	uint64_t slot, domains, config;
+
+	memset(s, 0, sizeof(*s));
+	s->names = names;
+	*tracing = 0;
+	memset(&r, 0, sizeof(r));
+	r.w = w;
+	r.s = s;
+	r.hash_ptr = w->src->symbol(w->src->symbol_ctx, "_Py_hashtable_hash_ptr");
+	r.compare_direct = w->src->symbol(w->src->symbol_ctx, "_Py_hashtable_compare_direct");
+	r.destroy = w->src->symbol(w->src->symbol_ctx, "_Py_hashtable_destroy");
+	if (!r.hash_ptr || !r.compare_direct || find_tables(&r, &slot, &domains) < 0 ||
+	    !is_traces(&r, rd_ptr(w, slot), &t))
+		return -1;
+	config = w->L->tm_config >= 0 ? slot - (uint64_t)w->L->tm_config
+				      : w->src->symbol(w->src->symbol_ctx, "_Py_tracemalloc_config");
+	if (config) {
+		uint32_t on = hg_mem_u32(w->m, config + 4), limit = hg_mem_u32(w->m, config + 8);
+
+		if (on == 1 && limit >= 1 && limit <= MAX_FRAMES) {
+			*tracing = 1;
+			s->traceback_limit = limit;
+		}
+	}
+	read_entries(&r, &t, 0, 0);
+	if (domains) {
+		struct table dt;
+
+		if (read_table(&r, domains, &dt) == 0)
+			read_entries(&r, &dt, 0, 1);
+	}
+	if (s->ntraces && !s->traceback_limit)
+		s->traceback_limit = 1;	/* not said: at least one frame is kept */
+	if (s->ntraces)
+		*tracing = 1;
+	if (r.bad || r.missing) {
+		hg_warnf(w->src->warn, "%s: tracemalloc's tables: %" PRIu64 " of its traces could not be read "
+			 "(damaged memory?); their blocks have no traceback", w->src->path, r.bad + r.missing);
+		w->src->incomplete = 1;
+	}
+	amap_free(&r.tbs);
+	amap_free(&r.files);
+	return 0;
+}
+
+void tm_attach(struct walker *w)
+{
+	struct hg_heap *h = w->h;
+	struct hg_tm_names names;
+	struct hg_tm_snapshot s;
+	struct amap at = { NULL, NULL, 0, 0 };
+	uint32_t *remap;
+	size_t first_alloc = 0, frames_alloc = 0;
+	int tracing;
+
+	hg_tm_names_init(&names);
+	if (tm_read(w, &names, &s, &tracing) < 0) {
+		h->meta.tm_limit = HG_TM_UNKNOWN;
+		hg_tm_names_release(&names);
+		return;
+	}
+	h->meta.tm_limit = tracing ? (int32_t)s.traceback_limit : HG_TM_OFF;
+	h->meta.tm_traces = s.ntraces;
+	if (!s.ntraces) {
+		hg_tm_release(&s);
+		hg_tm_names_release(&names);
+		return;
+	}
+	for (size_t k = 0; k < s.ntraces; k++)
+		if (s.traces[k].domain == 0 && s.traces[k].ptr)
+			*amap_slot(&at, s.traces[k].ptr) = (uint32_t)k;
+	remap = xmalloc(s.ntb * sizeof(*remap));
+	memset(remap, 0xff, s.ntb * sizeof(*remap));
+	h->tb = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*h->tb));
+	for (uint32_t i = 0; i < h->nobj; i++) {
+		uint32_t ti = h->type[i], k, t;
+
+		h->tb[i] = HG_NONE;
+		if (ti >= h->ntype)
+			continue;
+		k = amap_get(&at, h->addr[i] - object_preheader(w, &w->ti[ti]));
+		if (k == HG_NONE)
+			continue;
+		t = s.traces[k].tb;
+		if (remap[t] == HG_NONE) {
+			remap[t] = (uint32_t)h->ntb++;
+			HG_GROW(h->tb_first, h->ntb + 1, first_alloc);
+			h->tb_first[remap[t]] = (uint32_t)h->ntbframe;
+			HG_GROW(h->tb_frames, h->ntbframe + s.tb_len[t], frames_alloc);
+			for (uint32_t f = 0; f < s.tb_len[t]; f++) {
+				const struct hg_tm_frame *fr = &s.frames[s.tb_first[t] + f];
+
+				h->tb_frames[h->ntbframe].file = hg_heap_str(h, names.name[fr->file], names.len[fr->file]);
+				h->tb_frames[h->ntbframe].lineno = fr->lineno;
+				h->ntbframe++;
+			}
+			h->tb_first[h->ntb] = (uint32_t)h->ntbframe;
+		}
+		h->tb[i] = remap[t];
+	}
+	if (!h->ntb) {
+		free(h->tb);
+		h->tb = NULL;
+	}
+	free(remap);
+	amap_free(&at);
+	hg_tm_release(&s);
+	hg_tm_names_release(&names);
+}
