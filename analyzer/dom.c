@@ -197,14 +197,19 @@ int hg_dom_compute(struct hg_heap *h)
 
 void hg_dom_type_retained(const struct hg_heap *h, uint64_t *out)
 {
+	hg_dom_group_retained(h, h->type, h->ntype, out);
+}
+
+void hg_dom_group_retained(const struct hg_heap *h, const uint32_t *group, size_t ngroups, uint64_t *out)
+{
 	/* children of each object in the dominator tree (CSR), and those of the virtual root */
 	uint32_t *first = xcalloc(h->nobj + 2, sizeof(*first)), *child, *top_level;
-	uint32_t *count = xcalloc(h->ntype ? h->ntype : 1, sizeof(*count));
+	uint32_t *count = xcalloc(ngroups ? ngroups : 1, sizeof(*count));
 	uint32_t *stack;
 	uint8_t *leaving;
 	size_t ntop = 0, sp = 0;
 
-	memset(out, 0, h->ntype * sizeof(*out));
+	memset(out, 0, ngroups * sizeof(*out));
 	if (!h->idom || !h->nobj) {
 		free(first);
 		free(count);
@@ -233,7 +238,7 @@ void hg_dom_type_retained(const struct hg_heap *h, uint64_t *out)
 		}
 		free(fill);
 	}
-	/* depth first over the tree: an object counts when no ancestor has its type */
+	/* depth first over the tree: an object counts when no ancestor is of its group */
 	stack = xmalloc(2 * (h->nobj + 1) * sizeof(*stack));
 	leaving = xmalloc(2 * (h->nobj + 1));
 	for (size_t k = ntop; k-- > 0;) {
@@ -244,12 +249,12 @@ void hg_dom_type_retained(const struct hg_heap *h, uint64_t *out)
 		uint32_t v = stack[--sp];
 
 		if (leaving[sp]) {
-			if (h->type[v] < h->ntype)
-				count[h->type[v]]--;
+			if (group[v] < ngroups)
+				count[group[v]]--;
 			continue;
 		}
-		if (h->type[v] < h->ntype && !count[h->type[v]]++)
-			out[h->type[v]] += h->retained[v];
+		if (group[v] < ngroups && !count[group[v]]++)
+			out[group[v]] += h->retained[v];
 		leaving[sp] = 1;
 		stack[sp++] = v;
 		for (uint32_t c = first[v + 1]; c-- > first[v];) {

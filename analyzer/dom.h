@@ -34,6 +34,8 @@ int hg_dom_compute(struct hg_heap *h);
  * free).  out gets one total per type (h->ntype of them).
  */
 void hg_dom_type_retained(const struct hg_heap *h, uint64_t *out);
+/* The same for any grouping: group[i] is object i's group (ngroups or more: none). */
+void hg_dom_group_retained(const struct hg_heap *h, const uint32_t *group, size_t ngroups, uint64_t *out);
 
 /* The n objects of largest retained size into out, largest first (ties by index); returns how many. */
 size_t hg_dom_biggest(const struct hg_heap *h, uint32_t *out, size_t n);

@@ -505,12 +505,20 @@ char *hg_heap_type_name(const struct hg_heap *h, uint32_t t, char *buf, size_t n
 const char *hg_heap_alloc_site(const struct hg_heap *h, uint32_t i, char *buf, size_t n)
 {
 	uint32_t t = hg_heap_tb(h, i);
-	const struct hg_tb_frame *f;
 
 	if (t == HG_NONE || !hg_heap_tb_len(h, t))
 		return NULL;
-	f = hg_heap_tb_frame(h, t, 0);
-	snprintf(buf, n, "%s:%u", hg_heap_s(h, f->file), f->lineno);
+	return hg_heap_frame_text(h, hg_heap_tb_frame(h, t, 0), buf, n);
+}
+
+const char *hg_heap_frame_text(const struct hg_heap *h, const struct hg_tb_frame *f, char *buf, size_t n)
+{
+	const char *fn = hg_heap_s(h, f->func);
+
+	if (!f->func)
+		snprintf(buf, n, "%s:%u", hg_heap_s(h, f->file), f->lineno);
+	else
+		snprintf(buf, n, "%s:%u in %s%s", hg_heap_s(h, f->file), f->lineno, fn, fn[0] == '<' ? "" : "()");
 	return buf;
 }
 

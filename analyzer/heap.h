@@ -135,9 +135,12 @@ struct hg_heap_meta {
 #define HG_TM_UNKNOWN	(-1)
 #define HG_TM_OFF	0
 
-/* A frame of an allocation traceback: file name (a pool offset) and line. */
+/*
+ * A frame of an allocation traceback: file name and line, and the function
+ * whose code holds that line when the dump says (pool offsets; 0: unknown).
+ */
 struct hg_tb_frame {
-	uint32_t file, lineno;
+	uint32_t file, lineno, func;
 };
 
 struct hg_heap {
@@ -273,8 +276,14 @@ static inline const struct hg_tb_frame *hg_heap_tb_frame(const struct hg_heap *h
 {
 	return &h->tb_frames[h->tb_first[t] + k];
 }
-/* "app.py:42", where object i was allocated (traceback's most recent frame) into buf; NULL when unknown. */
+/*
+ * "app.py:42 in handle()" (or "app.py:42" when the function is not known):
+ * where object i was allocated, its traceback's most recent frame, into
+ * buf; NULL when unknown.
+ */
 const char *hg_heap_alloc_site(const struct hg_heap *h, uint32_t i, char *buf, size_t n);
+/* "app.py:42 in handle()", "app.py:7 in <module>", "app.py:9": one frame, into buf. */
+const char *hg_heap_frame_text(const struct hg_heap *h, const struct hg_tb_frame *f, char *buf, size_t n);
 
 /* "module.qualname" of type t into buf (at most n bytes); returns buf. */
 char *hg_heap_type_name(const struct hg_heap *h, uint32_t t, char *buf, size_t n);

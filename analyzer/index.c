@@ -209,7 +209,7 @@ static int validate(const struct hg_heap *h)
 		if (h->tb[i] >= h->ntb && h->tb[i] != HG_NONE)
 			return -1;
 	for (size_t f = 0; f < h->ntbframe; f++)
-		if (h->tb_frames[f].file >= h->pool_len)
+		if (h->tb_frames[f].file >= h->pool_len || h->tb_frames[f].func >= h->pool_len)
 			return -1;
 	return 0;
 }

@@ -83,4 +83,11 @@ json_t *cli_growth_json(const char *cmd, char **dumps, int ndump, const char *sy
 			size_t type_limit, int *rc);
 json_t *cli_summary_load(const char *path, struct hg_warnings *w);
 
+struct hg_site;
+/* An allocation site (analyzer/sites.h) as JSON fields of o, and as text ("(not traced)" for none). */
+void cli_site_json(const struct hg_heap *h, const struct hg_site *s, json_t *o);
+const char *cli_site_text(const struct hg_heap *h, const struct hg_site *s, char *buf, size_t n);
+/* 0 when the heap has allocation tracebacks; else says why not and returns the exit code. */
+int cli_need_tracebacks(const char *cmd, const struct hg_heap *h);
+
 #endif

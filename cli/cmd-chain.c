@@ -27,6 +27,7 @@ static json_t *chain_json(const struct hg_heap *h, const struct hg_chain *c)
 		json_object_set_new(st, "type", hg_json_str(hg_heap_type_name(h, h->type[c->obj[s]], q, sizeof(q))));
 		json_object_set_new(st, "edge", s ? hg_json_str(hg_heap_s(h, h->label[c->edge[s]])) : json_null());
 		json_object_set_new(st, "repr", hg_json_str(hg_heap_s(h, h->repr[c->obj[s]])));
+		json_object_set_new(st, "allocated_at", hg_json_str(hg_heap_alloc_site(h, c->obj[s], q, sizeof(q))));
 		json_array_append_new(steps, st);
 	}
 	json_object_set_new(o, "steps", steps);
@@ -97,6 +98,7 @@ int cmd_chain(int argc, char **argv)
 		nfound[k] = hg_chain_find(&h, targets[k], weak, (size_t)all, &found[k]);
 		json_object_set_new(o, "target", hg_json_addr(h.addr[targets[k]]));
 		json_object_set_new(o, "found", json_boolean(nfound[k] > 0));
+		json_object_set_new(o, "traceback", hg_json_traceback(&h, targets[k]));
 		if (!nfound[k]) {
 			rc = HG_ENOTFOUND;
 		} else {
@@ -132,6 +134,8 @@ int cmd_chain(int argc, char **argv)
 				putchar('\n');
 			printf("0x%" PRIx64 " %s  %s\n", h.addr[targets[k]],
 			       hg_heap_type_name(&h, h.type[targets[k]], q, sizeof(q)), hg_heap_s(&h, h.repr[targets[k]]));
+			if (hg_heap_alloc_site(&h, targets[k], q, sizeof(q)))
+				printf("  allocated at %s\n", q);
 			if (!nfound[k]) {
 				printf("  no chain: no root reaches it%s: gc.collect() would free it%s\n",
 				       weak ? "" : " over strong references (try --weak)",

@@ -84,26 +84,25 @@ static void print_list(json_t *list, json_int_t total, const char *title, const 
 }
 
 /* The allocation traceback as Python prints one: oldest call first, where it was allocated last. */
-static void print_traceback(const struct hg_heap *h, json_t *o)
+static void print_traceback(const struct hg_heap *h, uint32_t i)
 {
-	json_t *tb = json_object_get(o, "traceback"), *f;
-	size_t k;
+	uint32_t t = hg_heap_tb(h, i);
+	char line[8192];
 
 	if (h->meta.tm_limit <= 0)
 		return;
-	if (!json_is_array(tb)) {
+	if (t == HG_NONE) {
 		printf("  allocated: not traced (made before tracemalloc started tracing, or outside its domain)\n");
 		return;
 	}
 	printf("  allocated at (tracemalloc, most recent call last):\n");
-	json_array_foreach(tb, k, f) {
-		char *name = strdup(json_string_value(json_object_get(f, "filename")));
-
-		for (char *p = name; p && *p; p++)
+	for (uint32_t k = hg_heap_tb_len(h, t); k-- > 0;) {
+		hg_heap_frame_text(h, hg_heap_tb_frame(h, t, k), line, sizeof(line));
+		/* file names come from the dump: no control characters on a terminal */
+		for (char *p = line; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
-		printf("    %s:%lld\n", name ? name : "", (long long)json_integer_value(json_object_get(f, "lineno")));
-		free(name);
+		printf("    %s\n", line);
 	}
 }
 
@@ -138,7 +137,7 @@ static void print_text(const struct hg_heap *h, json_t *o)
 	json_array_foreach(json_object_get(o, "roots"), k, r)
 		printf("  root (%s): %s\n", json_string_value(json_object_get(r, "kind")),
 		       json_string_value(json_object_get(r, "name")));
-	print_traceback(h, o);
+	print_traceback(h, hg_heap_find(h, strtoull(json_string_value(json_object_get(o, "addr")), NULL, 0)));
 	print_list(json_object_get(o, "referents"), json_integer_value(json_object_get(o, "referents_total")),
 		   "refers to", "->");
 	print_list(json_object_get(o, "referrers"), json_integer_value(json_object_get(o, "referrers_total")),

@@ -13,6 +13,7 @@
 #include "../analyzer/chain.h"
 #include "../analyzer/dom.h"
 #include "../analyzer/heap.h"
+#include "../analyzer/sites.h"
 #include "../render/json.h"
 #include "../common/util.h"
 
@@ -93,17 +94,68 @@ static int print(json_t *a, int json, uint64_t total)
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : HG_EWRITE;
 }
 
+static int site_by_retained(const void *a, const void *b)
+{
+	const struct hg_site *x = a, *y = b;
+
+	if (x->retained != y->retained)
+		return x->retained < y->retained ? 1 : -1;
+	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
+}
+
+/* top --by-line: allocation lines by what freeing their objects would free. */
+static int top_by_line(const struct hg_heap *h, int json, long limit)
+{
+	struct hg_site *rows;
+	size_t n = hg_sites(h, 0, 0, &rows);
+	uint64_t total = 0;
+	char q[512], site[8192];
+	int rc = 0;
+
+	for (size_t i = 0; i < h->nobj; i++)
+		total += h->size[i];
+	qsort(rows, n, sizeof(*rows), site_by_retained);
+	if ((size_t)limit < n)
+		n = (size_t)limit;
+	if (json) {
+		json_t *a = json_array();
+
+		for (size_t k = 0; k < n; k++) {
+			json_t *r = json_object();
+
+			cli_site_json(h, &rows[k], r);
+			json_object_set_new(r, "retained", json_integer((json_int_t)rows[k].retained));
+			json_object_set_new(r, "shallow", json_integer((json_int_t)rows[k].bytes));
+			json_object_set_new(r, "objects", json_integer((json_int_t)rows[k].count));
+			json_object_set_new(r, "type", hg_json_str(hg_heap_type_name(h, rows[k].type, q, sizeof(q))));
+			json_array_append_new(a, r);
+		}
+		rc = hg_json_print(stdout, a) < 0 ? HG_EWRITE : 0;
+	} else {
+		printf("%14s %5s %12s %10s  %s\n", "retained", "%", "shallow", "objects", "allocated at  (type with most bytes)");
+		for (size_t k = 0; k < n; k++)
+			printf("%14" PRIu64 " %5.1f %12" PRIu64 " %10" PRIu64 "  %s  (%s)\n", rows[k].retained,
+			       total ? 100.0 * (double)rows[k].retained / (double)total : 0.0, rows[k].bytes, rows[k].count,
+			       cli_site_text(h, &rows[k], site, sizeof(site)), hg_heap_type_name(h, rows[k].type, q, sizeof(q)));
+	}
+	free(rows);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		rc = HG_EWRITE;
+	return rc;
+}
+
 int cmd_top(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "limit", required_argument, NULL, 'l' },
+		{ "by-line", no_argument, NULL, 'b' },
 		{ "sysroot", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *sysroot = NULL;
-	int json = 0, ch;
+	int json = 0, by_line = 0, ch;
 	long limit = 20;
 	struct hg_heap h;
 	uint64_t total = 0;
@@ -115,6 +167,7 @@ int cmd_top(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': json = 1; break;
+		case 'b': by_line = 1; break;
 		case 'l':
 			if ((ch = cli_number("top", "--limit", optarg, 1, &limit)))
 				return ch;
@@ -129,7 +182,7 @@ int cmd_top(int argc, char **argv)
 	if (!(path = optind < argc ? xstrdup(argv[optind]) : cli_default_dump("top")))
 		return HG_EUSAGE;
 	/* the first CLI_SUMMARY_TOP are in the index's summary: no need to map the heap */
-	if ((summary = cli_summary_load(path, &warn)) != NULL) {
+	if (!by_line && (summary = cli_summary_load(path, &warn)) != NULL) {
 		json_t *all = json_object_get(summary, "top");
 
 		if ((size_t)limit <= json_array_size(all) || json_is_true(json_object_get(summary, "complete"))) {
@@ -150,6 +203,13 @@ int cmd_top(int argc, char **argv)
 	free(path);
 	if (ch)
 		return ch;
+	if (by_line) {
+		ch = cli_need_tracebacks("top", &h);
+		if (!ch)
+			ch = top_by_line(&h, json, limit);
+		hg_heap_release(&h);
+		return ch;
+	}
 	for (size_t i = 0; i < h.nobj; i++)
 		total += h.size[i];
 	a = cli_top_json(&h, (size_t)limit);

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "../analyzer/tracemalloc.h"
 #include "../common/util.h"
+#include "../formats/dump.h"
 #include "../render/json.h"
 
 static const char *frame_name(const struct hg_tm_names *n, const struct hg_tm_frame *f)
@@ -75,10 +76,11 @@ int cmd_tracemalloc(int argc, char **argv)
 		{ "exclude", required_argument, NULL, 'x' },
 		{ "all-frames", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "sysroot", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *what, *key_name = "lineno";
+	const char *what, *key_name = "lineno", *sysroot = NULL;
 	enum hg_tm_key key = HG_TM_LINENO;
 	int cumulative = 0, json = 0, all_frames = 0, ch, compare, rc = 0;
 	long limit = 0, n;
@@ -116,6 +118,7 @@ int cmd_tracemalloc(int argc, char **argv)
 			break;
 		case 'a': all_frames = 1; break;
 		case 'j': json = 1; break;
+		case 's': sysroot = optarg; break;
 		case 'h': free(filters); cli_command_help(stdout, cli_find_command("tracemalloc")); return 0;
 		default: free(filters); return cli_bad_option("tracemalloc", ch, argv);
 		}
@@ -126,7 +129,8 @@ int cmd_tracemalloc(int argc, char **argv)
 	compare = !strcmp(what, "compare");
 	if ((!compare && strcmp(what, "top")) || argc - optind != (compare ? 2 : 1)) {
 		free(filters);
-		return cli_usage("tracemalloc", "top SNAP, or compare OLD NEW (files Snapshot.dump() wrote)");
+		return cli_usage("tracemalloc", "top SNAP, or compare OLD NEW (files Snapshot.dump() wrote, "
+				 "or cores of processes that were tracing)");
 	}
 	if (cumulative && key == HG_TM_TRACEBACK) {
 		free(filters);
@@ -134,7 +138,12 @@ int cmd_tracemalloc(int argc, char **argv)
 	}
 	hg_tm_names_init(&names);
 	for (int k = 0; k < (compare ? 2 : 1); k++) {
-		if (hg_tm_load(argv[optind + k], &names, &snap[k], &err) < 0) {
+		struct hg_warnings warn = { NULL, 0, 0 };
+		int got = hg_dump_tracemalloc(argv[optind + k], cli_sysroot(sysroot), &names, &snap[k], &warn, &err);
+
+		cli_print_warnings(&warn);
+		hg_warnings_release(&warn);
+		if (got < 0) {
 			for (int j = 0; j < k; j++) {
 				hg_tm_release(&use[j]);
 				hg_tm_release(&snap[j]);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "cli.h"
 #include "../analyzer/heap.h"
+#include "../analyzer/sites.h"
 #include "../render/json.h"
 
 struct row { uint32_t type; uint64_t count, bytes, retained; };
@@ -32,10 +33,96 @@ static int by_count(const void *a, const void *b)
 	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
 }
 
+static int site_by_bytes(const void *a, const void *b)
+{
+	const struct hg_site *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+static int site_by_count(const void *a, const void *b)
+{
+	const struct hg_site *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
+}
+
+/* The site's frame in JSON: filename, lineno, function (nulls for objects without a traceback). */
+void cli_site_json(const struct hg_heap *h, const struct hg_site *s, json_t *o)
+{
+	json_object_set_new(o, "filename", s->file ? hg_json_str(hg_heap_s(h, s->file)) : json_null());
+	json_object_set_new(o, "lineno", s->file ? json_integer(s->lineno) : json_null());
+	json_object_set_new(o, "function", s->func ? hg_json_str(hg_heap_s(h, s->func)) : json_null());
+}
+
+/* "app.py:42 in handle()", or "(not traced)". */
+const char *cli_site_text(const struct hg_heap *h, const struct hg_site *s, char *buf, size_t n)
+{
+	struct hg_tb_frame f = { s->file, s->lineno, s->func };
+
+	if (!s->file) {
+		snprintf(buf, n, "(not traced)");
+		return buf;
+	}
+	return hg_heap_frame_text(h, &f, buf, n);
+}
+
+/* types --by-line: one row per allocation line and type. */
+static int types_by_line(const struct hg_heap *h, int gc_only, int json, long limit, const char *sort)
+{
+	struct hg_site *rows;
+	size_t n = hg_sites(h, 1, gc_only, &rows);
+	uint64_t total = 0, total_bytes = 0;
+	char q[512], site[8192];
+
+	for (size_t k = 0; k < n; k++) {
+		total += rows[k].count;
+		total_bytes += rows[k].bytes;
+	}
+	qsort(rows, n, sizeof(*rows), strcmp(sort, "count") ? site_by_bytes : site_by_count);
+	if (limit && (size_t)limit < n)
+		n = (size_t)limit;
+	if (json) {
+		json_t *o = json_object(), *a = json_array();
+
+		json_object_set_new(o, "objects", json_integer((json_int_t)total));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)total_bytes));
+		json_object_set_new(o, "gc_only", json_boolean(gc_only));
+		for (size_t k = 0; k < n; k++) {
+			json_t *r = json_object();
+
+			cli_site_json(h, &rows[k], r);
+			json_object_set_new(r, "type", hg_json_str(hg_heap_s(h, h->types[rows[k].type].name)));
+			json_object_set_new(r, "qualname", hg_json_str(hg_heap_type_name(h, rows[k].type, q, sizeof(q))));
+			json_object_set_new(r, "count", json_integer((json_int_t)rows[k].count));
+			json_object_set_new(r, "bytes", json_integer((json_int_t)rows[k].bytes));
+			json_object_set_new(r, "retained", json_integer((json_int_t)rows[k].retained));
+			json_array_append_new(a, r);
+		}
+		json_object_set_new(o, "types", a);
+		hg_json_print(stdout, o);
+	} else {
+		printf("%12s %14s %14s  %-30s %s\n", "count", "bytes", "retained", "type", "allocated at");
+		for (size_t k = 0; k < n; k++)
+			printf("%12" PRIu64 " %14" PRIu64 " %14" PRIu64 "  %-30s %s\n", rows[k].count, rows[k].bytes,
+			       rows[k].retained, hg_heap_type_name(h, rows[k].type, q, sizeof(q)),
+			       cli_site_text(h, &rows[k], site, sizeof(site)));
+		printf("%12" PRIu64 " %14" PRIu64 " %14s  total%s\n", total, total_bytes, "",
+		       gc_only ? " (objects tracked by the GC, as gc.get_objects())" : "");
+	}
+	free(rows);
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : HG_EWRITE;
+}
+
 int cmd_types(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "gc-only", no_argument, NULL, 'g' },
+		{ "by-line", no_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "limit", required_argument, NULL, 'l' },
 		{ "sort", required_argument, NULL, 'S' },
@@ -44,7 +131,7 @@ int cmd_types(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *sysroot = NULL, *sort = "bytes";
-	int gc_only = 0, json = 0, ch;
+	int gc_only = 0, json = 0, by_line = 0, ch;
 	long limit = 0;
 	struct hg_heap h;
 	struct row *rows;
@@ -55,6 +142,7 @@ int cmd_types(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'g': gc_only = 1; break;
+		case 'b': by_line = 1; break;
 		case 'j': json = 1; break;
 		case 'l':
 			if ((ch = cli_number("types", "--limit", optarg, 0, &limit)))
@@ -72,6 +160,13 @@ int cmd_types(int argc, char **argv)
 		return cli_usage("types", "one dump at a time");
 	if ((ch = cli_load("types", optind < argc ? argv[optind] : NULL, sysroot, &h, NULL)))
 		return ch;
+	if (by_line) {
+		ch = cli_need_tracebacks("types", &h);
+		if (!ch)
+			ch = types_by_line(&h, gc_only, json, limit, sort);
+		hg_heap_release(&h);
+		return ch;
+	}
 
 	rows = calloc(h.ntype + 1, sizeof(*rows));
 	for (uint32_t t = 0; t < h.ntype; t++) {
@@ -128,4 +223,20 @@ int cmd_types(int argc, char **argv)
 	free(rows);
 	hg_heap_release(&h);
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : HG_EWRITE;
+}
+
+int cli_need_tracebacks(const char *cmd, const struct hg_heap *h)
+{
+	if (h->ntb)
+		return 0;
+	if (h->meta.tm_limit == HG_TM_UNKNOWN)
+		fprintf(stderr, "heapgraph %s: the dump holds no allocation tracebacks (tracemalloc's tables were not "
+			"found, or the snapshot was written without them)\n", cmd);
+	else if (h->meta.tm_limit == HG_TM_OFF)
+		fprintf(stderr, "heapgraph %s: the process was not tracing memory allocations: no tracebacks "
+			"(start it with PYTHONTRACEMALLOC=25, or call tracemalloc.start(25))\n", cmd);
+	else
+		fprintf(stderr, "heapgraph %s: tracemalloc was tracing, but none of the objects has a traceback "
+			"(were they all made before tracing started?)\n", cmd);
+	return HG_ENOTFOUND;
 }

@@ -10,6 +10,7 @@
 #include <zlib.h>
 #include "dump.h"
 #include "../analyzer/index.h"
+#include "../analyzer/tracemalloc.h"
 #include "core.h"
 #include "cpython/cpython.h"
 #include "input.h"
@@ -97,6 +98,44 @@ int hg_dump_load(const char *path, const struct hg_dump_options *opt, struct hg_
 		}
 	hg_heap_release(h);
 	return hg_errorf(err, HG_EFORMAT, "%s: not a dump heapgraph can read (an ELF core file or a heapgraph snapshot, plain, .gz or .zst)", path);
+}
+
+int hg_dump_tracemalloc(const char *path, const char *sysroot, struct hg_tm_names *names, struct hg_tm_snapshot *s,
+			struct hg_warnings *w, struct hg_error *err)
+{
+	unsigned char head[64];
+	long got = hg_input_peek(path, head, sizeof(head));
+	struct hg_core_options copt = { sysroot };
+	struct hg_core core;
+	struct hg_python py;
+	int rc = -1;
+
+	memset(s, 0, sizeof(*s));
+	if (got <= 0)
+		return hg_errorf(err, got == 0 ? HG_EFORMAT : HG_ENOTFOUND, "%s: %s", path,
+				 got == 0 ? "empty file" : strerror(errno));
+	if (!probe_elf(head, (size_t)got)) {
+		if (hg_snapshot_probe(head, (size_t)got))
+			return hg_errorf(err, HG_EUNSUPPORTED, "%s: a heapgraph snapshot keeps its objects' tracebacks, "
+					 "not tracemalloc's traces (types --by-line groups the objects)", path);
+		return hg_tm_load(path, names, s, err);
+	}
+	if (hg_core_open(&core, path, &copt, err) < 0)
+		goto out;
+	if (hg_cpython_detect(&core, &py, err) < 0)
+		goto out;
+	if (!py.supported) {
+		hg_errorf(err, HG_EUNSUPPORTED, "%s: Python %s%s is not supported (%s with the GIL are)",
+			  path, py.version, py.free_threaded ? " (free-threaded build)" : "", hg_cpython_supported());
+		goto out;
+	}
+	s->names = names;
+	rc = hg_cpython_tracemalloc(&core, &py, names, s, err);
+out:
+	for (size_t i = 0; i < core.warnings.nr; i++)
+		hg_warnf(w, "%s", core.warnings.line[i]);
+	hg_core_release(&core);
+	return rc;
 }
 
 static char *cache_index_path(const char *path)

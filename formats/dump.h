@@ -46,6 +46,16 @@ int hg_dump_open(const char *path, const struct hg_dump_options *opt, struct hg_
  */
 int hg_dump_summary(const char *path, char **summary, size_t *len, struct hg_warnings *w);
 
+struct hg_tm_names;
+struct hg_tm_snapshot;
+/*
+ * tracemalloc's traces: of a file tracemalloc.Snapshot.dump() wrote, or
+ * read from a core of a tracing process (what take_snapshot() would have
+ * given then).  Into s, file names in names; -1 with the reason in err.
+ */
+int hg_dump_tracemalloc(const char *path, const char *sysroot, struct hg_tm_names *names, struct hg_tm_snapshot *s,
+			struct hg_warnings *w, struct hg_error *err);
+
 /* Where the index of path lives (beside it when that folder is writable); caller frees. */
 char *hg_dump_index_path(const char *path);
 

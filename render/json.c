@@ -67,6 +67,7 @@ json_t *hg_json_traceback(const struct hg_heap *h, uint32_t i)
 
 		json_object_set_new(fr, "filename", hg_json_str(hg_heap_s(h, f->file)));
 		json_object_set_new(fr, "lineno", json_integer(f->lineno));
+		json_object_set_new(fr, "function", f->func ? hg_json_str(hg_heap_s(h, f->func)) : json_null());
 		json_array_append_new(a, fr);
 	}
 	return a;

@@ -17,8 +17,8 @@ json_t *hg_json_addr(uint64_t addr);
 struct hg_heap;
 /*
  * Object i's allocation traceback as Python iterates a tracemalloc
- * Traceback: [{"filename", "lineno"}, ...], the oldest call first; null
- * when it has none.
+ * Traceback: [{"filename", "lineno", "function"}, ...], the oldest call
+ * first (function: null when not known); null when it has none.
  */
 json_t *hg_json_traceback(const struct hg_heap *h, uint32_t i);
 /* Prints o (indented) and a newline on f, then releases o; -1 on a write error. */

@@ -42,6 +42,8 @@
  *   tm_nframe_u16       a traceback's frame count is a 16-bit word (3.9+), not an int
  *   tm_cstr_names       a tracemalloc frame's file name is a C string (3.15+),
  *                       not a str object
+ *   co_lines            what a code object's line table is: 0 = co_lnotab (3.8,
+ *                       3.9), 1 = 3.10's co_linetable, 2 = 3.11+'s location table
  *   tm_config           (an offset) how far before the traces pointer the
  *                       tracemalloc config sits, when both are in _PyRuntime
  *                       (3.12+); before, the config is _Py_tracemalloc_config
@@ -252,7 +254,8 @@
 	X(tm_old_table,              1,      0,      0,      0,      0,      0,      0,      0) \
 	X(tm_nframe_u16,             0,      1,      1,      1,      1,      1,      1,      1) \
 	X(tm_cstr_names,             0,      0,      0,      0,      0,      0,      0,      1) \
-	X(tm_config,                NO,     NO,     NO,     NO,    184,    184,    184,    184)
+	X(tm_config,                NO,     NO,     NO,     NO,    184,    184,    184,    184) \
+	X(co_lines,                  0,      0,      1,      2,      2,      2,      2,      2)
 
 struct hg_pylayout {
 	int minor;

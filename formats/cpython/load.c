@@ -228,6 +228,8 @@ int hg_cpython_tracemalloc(struct hg_core *c, const struct hg_python *py, struct
 	rc = tm_read(&w, names, s, &tracing);
 	c->incomplete = src.incomplete;
 	free((void *)src.cmem);
+	if (rc < 0 || !tracing)
+		hg_tm_release(s);
 	if (rc < 0)
 		return hg_errorf(err, HG_ENOTFOUND, "%s: tracemalloc's tables are not in the dump (Python %s)",
 				 c->path, py->version);

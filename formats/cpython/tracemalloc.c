@@ -32,6 +32,20 @@
  * An object's block starts before the object by its pre-header (the GC
  * header, and the managed dict and weakref words): kinds.c's
  * object_preheader says how much.
+ *
+ * tracemalloc keeps no function names.  A frame's function is the code
+ * object of the heap with that file name whose lines hold the frame's line
+ * (the innermost one: nested functions begin later); its lines run from
+ * co_firstlineno to the largest its line table reaches.  The tables: 3.8
+ * and 3.9's co_lnotab and 3.10's co_linetable are (bytecode step, signed
+ * line step) byte pairs (3.10: -128 = no line); 3.11+'s location table is
+ * a run of entries, each a byte 1CCCCLLL (code C) and what the code says:
+ * 15 no location, 14 a signed varint line step and three varints (end
+ * line step, columns), 13 a signed varint line step, 10-12 a line step of
+ * C - 10 and two column bytes, 0-9 one column byte.  Varints are 6-bit
+ * groups, the 64 bit set while more follow; a signed one keeps its sign
+ * in the lowest bit.  A module's code is gone once it ran: lines at module
+ * level get no function.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -380,13 +394,181 @@ int tm_read(struct walker *w, struct hg_tm_names *names, struct hg_tm_snapshot *
 	return 0;
 }
 
+/* ---- which function a line is in ---- */
+
+struct span {
+	uint32_t file, first, last;
+	uint32_t name;		/* a heap pool offset */
+};
+
+static uint64_t varint(const unsigned char *p, size_t n, size_t *k)
+{
+	uint64_t v = 0;
+
+	for (int shift = 0; *k < n && shift < 60; shift += 6) {
+		unsigned b = p[(*k)++];
+
+		v |= (uint64_t)(b & 63) << shift;
+		if (!(b & 64))
+			break;
+	}
+	return v;
+}
+
+static int64_t svarint(const unsigned char *p, size_t n, size_t *k)
+{
+	uint64_t v = varint(p, n, k);
+
+	return v & 1 ? -(int64_t)(v >> 1) : (int64_t)(v >> 1);
+}
+
+/* The largest line the line table of the code object at code reaches from its first line. */
+static uint32_t last_line(struct walker *w, uint64_t code, uint32_t first)
+{
+	const struct hg_pylayout *L = w->L;
+	uint64_t tab = rd_ptr(w, code + (uint64_t)L->co_linetable), n = rd_ptr(w, tab + OB_SIZE);
+	const unsigned char *p = n && n < (1u << 24) ? hg_mem_ptr(w->m, tab + BYTES_SVAL, (size_t)n) : NULL;
+	int64_t line = first, max = first;
+	size_t k = 0;
+
+	if (!p)
+		return first;
+	while (k < n) {
+		if (L->co_lines < 2) {
+			if (k + 1 >= n)
+				break;
+			if (L->co_lines == 0 || (int8_t)p[k + 1] != -128)
+				line += (int8_t)p[k + 1];
+			k += 2;
+		} else {
+			unsigned b = p[k++], c = (b >> 3) & 15;
+
+			if (!(b & 0x80))
+				break;
+			if (c == 14) {
+				int64_t end;
+
+				line += svarint(p, (size_t)n, &k);
+				end = line + (int64_t)varint(p, (size_t)n, &k);
+				varint(p, (size_t)n, &k);
+				varint(p, (size_t)n, &k);
+				if (end > max)
+					max = end;
+			} else if (c == 13) {
+				line += svarint(p, (size_t)n, &k);
+			} else if (c >= 10 && c <= 12) {
+				line += c - 10;
+				k += 2;
+			} else if (c < 10) {
+				k += 1;
+			}
+		}
+		if (line > max)
+			max = line;
+	}
+	return max - first > 1000000 ? first : (uint32_t)max;
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The heap's code objects as spans of lines of their files (names: the snapshot's), sorted. */
+static struct span *code_spans(struct walker *w, struct hg_tm_names *names, size_t *n)
+{
+	const struct hg_pylayout *L = w->L;
+	struct hg_heap *h = w->h;
+	struct span *v = NULL;
+	size_t alloc = 0;
+	int truncated;
+
+	*n = 0;
+	for (uint32_t i = 0; i < h->nobj; i++) {
+		uint64_t a = h->addr[i], name;
+		struct span sp;
+
+		if (obj_kind(w, i) != K_CODE || text_str(w, rd_ptr(w, a + (uint64_t)L->co_filename), w->buf,
+							    sizeof(w->buf), &truncated) < 0)
+			continue;
+		sp.file = hg_tm_name(names, w->buf, strlen(w->buf));
+		sp.first = rd_u32(w, a + (uint64_t)L->co_firstlineno);
+		sp.last = last_line(w, a, sp.first);
+		name = rd_ptr(w, a + (uint64_t)(L->co_qualname >= 0 ? L->co_qualname : L->co_name));
+		if (text_str(w, name, w->buf, sizeof(w->buf), &truncated) < 0)
+			continue;
+		text_sanitize(w->buf);
+		sp.name = hg_heap_str(h, w->buf, strlen(w->buf));
+		HG_GROW(v, *n + 1, alloc);
+		v[(*n)++] = sp;
+	}
+	if (*n)
+		qsort(v, *n, sizeof(*v), span_cmp);
+	return v;
+}
+
+/*
+ * The span of the innermost function holding line of file, HG_NONE when
+ * none does; with outside a span, only those that enclose it.
+ */
+static uint32_t span_at(const struct span *v, size_t n, uint32_t file, uint32_t line, uint32_t outside)
+{
+	uint32_t best = HG_NONE;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].file < file)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < n && v[k].file == file && v[k].first <= line; k++) {
+		if (line > v[k].last || k == outside)
+			continue;
+		if (outside != HG_NONE && (v[k].first > v[outside].first || v[k].last < v[outside].last))
+			continue;
+		if (best == HG_NONE || v[k].first >= v[best].first)
+			best = (uint32_t)k;
+	}
+	return best;
+}
+
+/*
+ * The function of each frame of a traceback (most recent first) into
+ * funcs (pool offsets, 0: unknown).  A comprehension, lambda or generator
+ * expression shares its lines with the code around it: a caller at the
+ * same place as its callee's such code is in the enclosing code.
+ */
+static void frame_funcs(struct walker *w, const struct span *v, size_t n, const struct hg_tm_frame *fr, uint32_t len,
+			uint32_t *funcs)
+{
+	uint32_t prev = HG_NONE;
+
+	for (uint32_t f = 0; f < len; f++) {
+		uint32_t k = span_at(v, n, fr[f].file, fr[f].lineno, HG_NONE);
+
+		if (k != HG_NONE && k == prev && hg_heap_s(w->h, v[k].name)[0] == '<')
+			k = span_at(v, n, fr[f].file, fr[f].lineno, k);
+		funcs[f] = k == HG_NONE ? 0 : v[k].name;
+		prev = k;
+	}
+}
+
 void tm_attach(struct walker *w)
 {
 	struct hg_heap *h = w->h;
 	struct hg_tm_names names;
 	struct hg_tm_snapshot s;
 	struct amap at = { NULL, NULL, 0, 0 };
-	uint32_t *remap;
+	struct span *spans;
+	size_t nspans;
+	uint32_t *remap, *funcs;
 	size_t first_alloc = 0, frames_alloc = 0;
 	int tracing;
 
@@ -403,10 +585,12 @@ void tm_attach(struct walker *w)
 		hg_tm_names_release(&names);
 		return;
 	}
+	spans = code_spans(w, &names, &nspans);
 	for (size_t k = 0; k < s.ntraces; k++)
 		if (s.traces[k].domain == 0 && s.traces[k].ptr)
 			*amap_slot(&at, s.traces[k].ptr) = (uint32_t)k;
 	remap = xmalloc(s.ntb * sizeof(*remap));
+	funcs = xmalloc(MAX_FRAMES * sizeof(*funcs));
 	memset(remap, 0xff, s.ntb * sizeof(*remap));
 	h->tb = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*h->tb));
 	for (uint32_t i = 0; i < h->nobj; i++) {
@@ -424,11 +608,16 @@ void tm_attach(struct walker *w)
 			HG_GROW(h->tb_first, h->ntb + 1, first_alloc);
 			h->tb_first[remap[t]] = (uint32_t)h->ntbframe;
 			HG_GROW(h->tb_frames, h->ntbframe + s.tb_len[t], frames_alloc);
+			frame_funcs(w, spans, nspans, &s.frames[s.tb_first[t]], s.tb_len[t], funcs);
 			for (uint32_t f = 0; f < s.tb_len[t]; f++) {
 				const struct hg_tm_frame *fr = &s.frames[s.tb_first[t] + f];
 
-				h->tb_frames[h->ntbframe].file = hg_heap_str(h, names.name[fr->file], names.len[fr->file]);
+				/* as every text of the heap: no control characters */
+				snprintf(w->buf, sizeof(w->buf), "%.*s", (int)names.len[fr->file], names.name[fr->file]);
+				text_sanitize(w->buf);
+				h->tb_frames[h->ntbframe].file = hg_heap_str(h, w->buf, strlen(w->buf));
 				h->tb_frames[h->ntbframe].lineno = fr->lineno;
+				h->tb_frames[h->ntbframe].func = funcs[f];
 				h->ntbframe++;
 			}
 			h->tb_first[h->ntb] = (uint32_t)h->ntbframe;
@@ -440,6 +629,8 @@ void tm_attach(struct walker *w)
 		h->tb = NULL;
 	}
 	free(remap);
+	free(funcs);
+	free(spans);
 	amap_free(&at);
 	hg_tm_release(&s);
 	hg_tm_names_release(&names);

@@ -1,0 +1,29 @@
+/*
+ * sites.h - objects grouped by where they were allocated: the most recent
+ * frame of their tracemalloc traceback (tracemalloc's statistics('lineno'),
+ * but counting objects, with their retained sizes).
+ */
+#ifndef HG_SITES_H
+#define HG_SITES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "heap.h"
+
+struct hg_site {
+	/* the frame (pool offsets; file 0 for objects without a traceback) */
+	uint32_t file, lineno, func;
+	uint32_t type;		/* with by_type: the objects' type; else the type with the most bytes there */
+	uint64_t count, bytes;
+	uint64_t retained;	/* what freeing them all would free (MAT's minimum retained size) */
+};
+
+/*
+ * The allocation sites of the heap's objects (only those gc.get_objects()
+ * returns with gc_only), and with by_type one row per site and type.
+ * Objects without a traceback make one row of file 0.  Returns the number
+ * of rows, in no order; free *out.
+ */
+size_t hg_sites(const struct hg_heap *h, int by_type, int gc_only, struct hg_site **out);
+
+#endif
