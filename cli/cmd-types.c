@@ -229,10 +229,7 @@ int cli_need_tracebacks(const char *cmd, const struct hg_heap *h)
 {
 	if (h->ntb)
 		return 0;
-	if (h->meta.tm_limit == HG_TM_UNKNOWN)
-		fprintf(stderr, "heapgraph %s: the dump holds no allocation tracebacks (tracemalloc's tables were not "
-			"found, or the snapshot was written without them)\n", cmd);
-	else if (h->meta.tm_limit == HG_TM_OFF)
+	if (h->meta.tm_limit == HG_TM_UNKNOWN || h->meta.tm_limit == HG_TM_OFF)
 		fprintf(stderr, "heapgraph %s: the process was not tracing memory allocations: no tracebacks "
 			"(start it with PYTHONTRACEMALLOC=25, or call tracemalloc.start(25))\n", cmd);
 	else

@@ -231,8 +231,9 @@ int hg_cpython_tracemalloc(struct hg_core *c, const struct hg_python *py, struct
 	if (rc < 0 || !tracing)
 		hg_tm_release(s);
 	if (rc < 0)
-		return hg_errorf(err, HG_ENOTFOUND, "%s: tracemalloc's tables are not in the dump (Python %s)",
-				 c->path, py->version);
+		return hg_errorf(err, HG_ENOTFOUND, "%s: no tracemalloc traces in the dump: the process was not tracing "
+				 "memory allocations (start it with PYTHONTRACEMALLOC=25, or call tracemalloc.start(25))",
+				 c->path);
 	if (!tracing)
 		return hg_errorf(err, HG_ENOTFOUND, "%s: the process was not tracing memory allocations "
 				 "(start it with PYTHONTRACEMALLOC=25, or call tracemalloc.start(25))", c->path);
