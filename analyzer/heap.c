@@ -518,7 +518,8 @@ const char *hg_heap_frame_text(const struct hg_heap *h, const struct hg_tb_frame
 	if (!f->func)
 		snprintf(buf, n, "%s:%u", hg_heap_s(h, f->file), f->lineno);
 	else
-		snprintf(buf, n, "%s:%u in %s%s", hg_heap_s(h, f->file), f->lineno, fn, fn[0] == '<' ? "" : "()");
+		snprintf(buf, n, "%s:%u in %s%s", hg_heap_s(h, f->file), f->lineno, fn,
+			 fn[0] && fn[strlen(fn) - 1] == '>' ? "" : "()");
 	return buf;
 }
 

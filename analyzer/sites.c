@@ -51,7 +51,8 @@ static uint32_t row_of(struct hg_site **rows, size_t *n, size_t *alloc, uint32_t
 	return (uint32_t)(*n)++;
 }
 
-size_t hg_sites(const struct hg_heap *h, int by_type, int gc_only, struct hg_site **out)
+/* The sites of the objects keep marks (all when NULL). */
+static size_t sites(const struct hg_heap *h, int by_type, int gc_only, const uint8_t *keep, struct hg_site **out)
 {
 	struct hg_site *rows = NULL;
 	size_t n = 0, alloc = 0, size = 0;
@@ -63,7 +64,8 @@ size_t hg_sites(const struct hg_heap *h, int by_type, int gc_only, struct hg_sit
 		struct hg_site *s;
 
 		group[i] = HG_NONE;
-		if (h->type[i] >= h->ntype || (gc_only && (h->flags[i] & (HG_OBJ_GC | HG_OBJ_FROZEN)) != HG_OBJ_GC))
+		if (h->type[i] >= h->ntype || (gc_only && (h->flags[i] & (HG_OBJ_GC | HG_OBJ_FROZEN)) != HG_OBJ_GC) ||
+		    (keep && !keep[i]))
 			continue;
 		group[i] = row_of(&rows, &n, &alloc, &table, &size,
 				  t != HG_NONE && hg_heap_tb_len(h, t) ? hg_heap_tb_frame(h, t, 0) : NULL,
@@ -108,5 +110,40 @@ size_t hg_sites(const struct hg_heap *h, int by_type, int gc_only, struct hg_sit
 	free(table);
 	free(group);
 	*out = rows;
+	return n;
+}
+
+size_t hg_sites(const struct hg_heap *h, int by_type, int gc_only, struct hg_site **out)
+{
+	return sites(h, by_type, gc_only, NULL, out);
+}
+
+size_t hg_sites_under(const struct hg_heap *h, uint32_t root, struct hg_site **out)
+{
+	/* 0 not known yet, 1 under root, 2 not: each object's dominators are climbed once */
+	uint8_t *under = xcalloc(h->nobj ? h->nobj : 1, 1);
+	uint32_t *path = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*path));
+	size_t n;
+
+	if (root < h->nobj)
+		under[root] = 1;
+	for (uint32_t i = 0; h->idom && i < h->nobj; i++) {
+		size_t len = 0;
+		uint32_t v = i;
+		uint8_t mark;
+
+		while (v != HG_NONE && !under[v] && len < h->nobj) {
+			path[len++] = v;
+			v = h->idom[v];
+		}
+		mark = v != HG_NONE && under[v] == 1 ? 1 : 2;
+		while (len)
+			under[path[--len]] = mark;
+	}
+	for (uint32_t i = 0; i < h->nobj; i++)
+		under[i] = under[i] == 1;
+	n = sites(h, 0, 0, under, out);
+	free(path);
+	free(under);
 	return n;
 }

@@ -25,5 +25,7 @@ struct hg_site {
  * of rows, in no order; free *out.
  */
 size_t hg_sites(const struct hg_heap *h, int by_type, int gc_only, struct hg_site **out);
+/* The same for what root retains: the objects it dominates, itself included. */
+size_t hg_sites_under(const struct hg_heap *h, uint32_t root, struct hg_site **out);
 
 #endif

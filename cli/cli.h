@@ -87,6 +87,12 @@ struct hg_site;
 /* An allocation site (analyzer/sites.h) as JSON fields of o, and as text ("(not traced)" for none). */
 void cli_site_json(const struct hg_heap *h, const struct hg_site *s, json_t *o);
 const char *cli_site_text(const struct hg_heap *h, const struct hg_site *s, char *buf, size_t n);
+/*
+ * Allocation sites as JSON, the limit with the largest retained (or with
+ * by_shallow, shallow) sizes first (sorts rows): {filename, lineno,
+ * function, at, retained, shallow, objects, type}.
+ */
+json_t *cli_sites_json(const struct hg_heap *h, struct hg_site *rows, size_t n, size_t limit, int by_shallow);
 /* 0 when the heap has allocation tracebacks; else says why not and returns the exit code. */
 int cli_need_tracebacks(const char *cmd, const struct hg_heap *h);
 

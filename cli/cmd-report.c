@@ -17,9 +17,12 @@
 #include "../render/json.h"
 #include "../render/picture.h"
 #include "../render/report.h"
+#include "../analyzer/sites.h"
 
 #define TYPES 25	/* rows of the types table */
 #define RETAINERS 10
+#define SITES 10		/* rows of the allocation sites table */
+#define SUSPECT_SITES 3		/* sites named for what a suspect retains */
 #define PICTURE_DEPTH 4
 #define PICTURE_WIDTH 6	/* neighbours drawn per object */
 #define PICTURE_PX 1100	/* as wide as the page's column, about */
@@ -85,6 +88,28 @@ static char *backrefs_svg(const struct hg_heap *h, const char *addr)
 		svg = NULL;
 	hg_graph_release(&g);
 	return svg;
+}
+
+/*
+ * Adds where the object o names ("addr") was allocated, and with retained
+ * the allocation sites of what it retains, when the dump has tracebacks.
+ */
+static void allocated_at(const struct hg_heap *h, json_t *o, int retained)
+{
+	uint32_t i = hg_heap_find(h, strtoull(json_string_value(json_object_get(o, "addr")) ?
+					      json_string_value(json_object_get(o, "addr")) : "0", NULL, 16));
+	char at[8192];
+
+	if (!h->ntb || i == HG_NONE)
+		return;
+	json_object_set_new(o, "allocated_at", hg_json_str(hg_heap_alloc_site(h, i, at, sizeof(at))));
+	if (retained) {
+		struct hg_site *rows;
+		size_t n = hg_sites_under(h, i, &rows);
+
+		json_object_set_new(o, "retained_sites", cli_sites_json(h, rows, n, SUSPECT_SITES, 1));
+		free(rows);
+	}
 }
 
 int cmd_report(int argc, char **argv)
@@ -159,6 +184,9 @@ int cmd_report(int argc, char **argv)
 	} else {
 		json_object_set_new(doc, "retainers", cli_top_json(&h, RETAINERS));
 	}
+	/* with tracebacks: where each retainer and suspect was allocated, and what a suspect retains */
+	json_array_foreach(json_object_get(doc, "retainers"), k, s)
+		allocated_at(&h, s, 0);
 	suspects = json_deep_copy(json_object_get(d, "suspects"));
 	json_array_foreach(suspects, k, s) {
 		char *svg = backrefs_svg(&h, json_string_value(json_object_get(s, "addr")));
@@ -166,6 +194,14 @@ int cmd_report(int argc, char **argv)
 		if (svg)
 			json_object_set_new(s, "svg", hg_json_str(svg));
 		free(svg);
+		allocated_at(&h, s, 1);
+	}
+	if (h.ntb) {
+		struct hg_site *rows;
+		size_t n = hg_sites(&h, 0, 0, &rows);
+
+		json_object_set_new(doc, "sites", cli_sites_json(&h, rows, n, SITES, 0));
+		free(rows);
 	}
 	json_object_set_new(doc, "suspects", suspects);
 	if (growth)

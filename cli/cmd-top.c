@@ -103,42 +103,58 @@ static int site_by_retained(const void *a, const void *b)
 	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
 }
 
+static int site_by_shallow(const void *a, const void *b)
+{
+	const struct hg_site *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+json_t *cli_sites_json(const struct hg_heap *h, struct hg_site *rows, size_t n, size_t limit, int by_shallow)
+{
+	json_t *a = json_array();
+	char q[512], site[8192];
+
+	qsort(rows, n, sizeof(*rows), by_shallow ? site_by_shallow : site_by_retained);
+	for (size_t k = 0; k < n && k < limit; k++) {
+		json_t *r = json_object();
+
+		cli_site_json(h, &rows[k], r);
+		json_object_set_new(r, "at", hg_json_str(cli_site_text(h, &rows[k], site, sizeof(site))));
+		json_object_set_new(r, "retained", json_integer((json_int_t)rows[k].retained));
+		json_object_set_new(r, "shallow", json_integer((json_int_t)rows[k].bytes));
+		json_object_set_new(r, "objects", json_integer((json_int_t)rows[k].count));
+		json_object_set_new(r, "type", hg_json_str(hg_heap_type_name(h, rows[k].type, q, sizeof(q))));
+		json_array_append_new(a, r);
+	}
+	return a;
+}
+
 /* top --by-line: allocation lines by what freeing their objects would free. */
 static int top_by_line(const struct hg_heap *h, int json, long limit)
 {
 	struct hg_site *rows;
-	size_t n = hg_sites(h, 0, 0, &rows);
+	size_t n = hg_sites(h, 0, 0, &rows), k;
 	uint64_t total = 0;
-	char q[512], site[8192];
+	json_t *a = cli_sites_json(h, rows, n, (size_t)limit, 0), *r;
 	int rc = 0;
 
+	free(rows);
 	for (size_t i = 0; i < h->nobj; i++)
 		total += h->size[i];
-	qsort(rows, n, sizeof(*rows), site_by_retained);
-	if ((size_t)limit < n)
-		n = (size_t)limit;
-	if (json) {
-		json_t *a = json_array();
+	if (json)
+		return hg_json_print(stdout, a) < 0 || fflush(stdout) != 0 ? HG_EWRITE : 0;
+	printf("%14s %5s %12s %10s  %s\n", "retained", "%", "shallow", "objects", "allocated at  (type with most bytes)");
+	json_array_foreach(a, k, r) {
+		uint64_t ret = (uint64_t)json_integer_value(json_object_get(r, "retained"));
 
-		for (size_t k = 0; k < n; k++) {
-			json_t *r = json_object();
-
-			cli_site_json(h, &rows[k], r);
-			json_object_set_new(r, "retained", json_integer((json_int_t)rows[k].retained));
-			json_object_set_new(r, "shallow", json_integer((json_int_t)rows[k].bytes));
-			json_object_set_new(r, "objects", json_integer((json_int_t)rows[k].count));
-			json_object_set_new(r, "type", hg_json_str(hg_heap_type_name(h, rows[k].type, q, sizeof(q))));
-			json_array_append_new(a, r);
-		}
-		rc = hg_json_print(stdout, a) < 0 ? HG_EWRITE : 0;
-	} else {
-		printf("%14s %5s %12s %10s  %s\n", "retained", "%", "shallow", "objects", "allocated at  (type with most bytes)");
-		for (size_t k = 0; k < n; k++)
-			printf("%14" PRIu64 " %5.1f %12" PRIu64 " %10" PRIu64 "  %s  (%s)\n", rows[k].retained,
-			       total ? 100.0 * (double)rows[k].retained / (double)total : 0.0, rows[k].bytes, rows[k].count,
-			       cli_site_text(h, &rows[k], site, sizeof(site)), hg_heap_type_name(h, rows[k].type, q, sizeof(q)));
+		printf("%14" PRIu64 " %5.1f %12lld %10lld  %s  (%s)\n", ret, total ? 100.0 * (double)ret / (double)total : 0.0,
+		       (long long)json_integer_value(json_object_get(r, "shallow")),
+		       (long long)json_integer_value(json_object_get(r, "objects")), str(r, "at"), str(r, "type"));
 	}
-	free(rows);
+	json_decref(a);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		rc = HG_EWRITE;
 	return rc;

@@ -38,7 +38,8 @@ int cmd_refs(int argc, char **argv);
 	"  --filter EXPR   leave out neighbours: type=T,type!=T,size>N,size<N,reachable,gc (! negates)\n" \
 	"  --highlight T   draw objects of type T in blue\n" \
 	"  --refcounts     show each object's reference count\n" \
-	"  --extra-info F  a third label line: addr,size,refcount,referrers,gc,reachable\n" \
+	"  --extra-info F  more label lines: addr,size,refcount,referrers,gc,reachable,\n" \
+	"                  traceback (where tracemalloc saw it allocated)\n" \
 	"  --legend        explain the colours in a note\n" \
 	"  --max-width PX  keep each rank of the picture under about PX pixels (default 2400;\n" \
 	"                  0: no limit); the objects left out are counted in \"N more\" boxes\n" \

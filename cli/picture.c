@@ -45,7 +45,23 @@ int picture_opt(struct picture_opts *po, int ch, char **argv)
 	case 'f': po->filter = optarg; return 0;
 	case 'H': po->highlight = optarg; return 0;
 	case 'r': po->refcounts = 1; return 0;
-	case 'x': po->extra_info = optarg; return 0;
+	case 'x': {
+		static const char *const known[] = { "addr", "size", "refcount", "referrers", "gc", "reachable", "traceback" };
+		const char *p = optarg;
+
+		while (*p) {
+			size_t len = strcspn(p, ","), k;
+
+			for (k = 0; k < HG_ARRAY_SIZE(known) && (strlen(known[k]) != len || strncmp(p, known[k], len)); k++)
+				;
+			if (len && k == HG_ARRAY_SIZE(known))
+				return cli_usage(po->cmd, "--extra-info: unknown field '%.*s' (addr, size, refcount, referrers, "
+						 "gc, reachable, traceback)", (int)len, p);
+			p += len + (p[len] == ',');
+		}
+		po->extra_info = optarg;
+		return 0;
+	}
 	case 'L': po->legend = 1; return 0;
 	case 'U': po->unfold = 1; return 0;
 	case 'W':

@@ -126,6 +126,94 @@ static void add_root(struct hg_heap *h, const char *kind, const char *name, int 
 	}
 }
 
+/* The snapshot's tracebacks, equal ones shared: a table of traceback numbers by hash. */
+struct tbset;
+static void tbset_release(struct tbset *ts);
+struct tbset {
+	uint32_t *obj;			/* per object: its traceback, HG_NONE */
+	size_t obj_alloc, first_alloc, frames_alloc;
+	uint32_t *table;
+	uint64_t *hash;			/* per traceback */
+	size_t size, hash_alloc;
+};
+
+static void tbset_release(struct tbset *ts)
+{
+	free(ts->obj);
+	free(ts->table);
+	free(ts->hash);
+	memset(ts, 0, sizeof(*ts));
+}
+
+static uint64_t tb_hash(const struct hg_tb_frame *f, size_t n)
+{
+	uint64_t x = 0xcbf29ce484222325ull;
+
+	for (size_t k = 0; k < n; k++)
+		x = ((x ^ f[k].file) * 0x100000001b3ull ^ f[k].lineno) * 0x100000001b3ull ^ f[k].func;
+	return x * 0x9e3779b97f4a7c15ull;
+}
+
+/*
+ * Object i's "traceback" ([[filename, lineno, function], ...], the oldest
+ * call first; function may be null or left out): into h's tracebacks,
+ * the most recent call first.  -1 when it is not that.
+ */
+static int add_traceback(struct hg_heap *h, struct tbset *ts, uint32_t i, const json_t *tb)
+{
+	size_t n = json_array_size(tb), first = h->ntbframe, k;
+	uint64_t x;
+	uint32_t t;
+
+	if (!json_is_array(tb) || !n || n > 65535)
+		return -1;
+	HG_GROW(h->tb_frames, h->ntbframe + n, ts->frames_alloc);
+	for (k = 0; k < n; k++) {
+		const json_t *f = json_array_get(tb, n - 1 - k), *fn = json_array_get(f, 2);
+		struct hg_tb_frame *fr = &h->tb_frames[first + k];
+
+		if (!json_is_array(f) || json_array_size(f) < 2 || json_array_size(f) > 3 ||
+		    !json_is_string(json_array_get(f, 0)) || !json_is_integer(json_array_get(f, 1)) ||
+		    json_integer_value(json_array_get(f, 1)) < 0 || json_integer_value(json_array_get(f, 1)) > UINT32_MAX ||
+		    (fn && !json_is_string(fn) && !json_is_null(fn)))
+			return -1;
+		fr->file = hg_heap_cstr(h, json_string_value(json_array_get(f, 0)));
+		fr->lineno = (uint32_t)json_integer_value(json_array_get(f, 1));
+		fr->func = json_is_string(fn) ? hg_heap_cstr(h, json_string_value(fn)) : 0;
+	}
+	x = tb_hash(h->tb_frames + first, n);
+	if (2 * (h->ntb + 1) > ts->size) {
+		size_t size = ts->size ? 2 * ts->size : 1024;
+
+		free(ts->table);
+		ts->table = xmalloc(size * sizeof(*ts->table));
+		memset(ts->table, 0xff, size * sizeof(*ts->table));
+		ts->size = size;
+		for (t = 0; t < h->ntb; t++) {
+			for (k = (size_t)(ts->hash[t] >> 20) & (size - 1); ts->table[k] != HG_NONE; k = (k + 1) & (size - 1))
+				;
+			ts->table[k] = t;
+		}
+	}
+	for (k = (size_t)(x >> 20) & (ts->size - 1); (t = ts->table[k]) != HG_NONE; k = (k + 1) & (ts->size - 1))
+		if (ts->hash[t] == x && hg_heap_tb_len(h, t) == n &&
+		    !memcmp(h->tb_frames + h->tb_first[t], h->tb_frames + first, n * sizeof(*h->tb_frames)))
+			break;
+	if (t == HG_NONE) {
+		t = (uint32_t)h->ntb++;
+		ts->table[k] = t;
+		HG_GROW(ts->hash, h->ntb, ts->hash_alloc);
+		ts->hash[t] = x;
+		HG_GROW(h->tb_first, h->ntb + 1, ts->first_alloc);
+		h->tb_first[t] = (uint32_t)first;
+		h->ntbframe += n;
+		h->tb_first[h->ntb] = (uint32_t)h->ntbframe;
+	}
+	HG_GROW(ts->obj, (size_t)i + 1, ts->obj_alloc);
+	ts->obj[i] = t;
+	return 0;
+}
+
 int hg_snapshot_probe(const unsigned char *head, size_t n)
 {
 	static const char magic[] = "{\"heapgraph_snapshot\"";
@@ -142,8 +230,10 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 	uint32_t next_obj;
 	const char *line;
 	struct tmap types = { NULL, NULL, 0, 0 };
+	struct tbset ts;
 	uint32_t lbl_weak, lbl_class;
 
+	memset(&ts, 0, sizeof(ts));
 	if (hg_input_open(&in, path, w, err) < 0)
 		return -1;
 	line = next_line(&in, &pos, &len);
@@ -157,6 +247,9 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 		 json_string_value(json_object_get(o, "python")) ? json_string_value(json_object_get(o, "python")) : "");
 	h->meta.pid = (int)json_integer_value(json_object_get(o, "pid"));
 	h->meta.incomplete = json_is_true(json_object_get(o, "incomplete")) || in.truncated;
+	if (json_is_integer(json_object_get(o, "tracemalloc")) && json_integer_value(json_object_get(o, "tracemalloc")) >= 0 &&
+	    json_integer_value(json_object_get(o, "tracemalloc")) <= 65535)
+		h->meta.tm_limit = (int32_t)json_integer_value(json_object_get(o, "tracemalloc"));
 	json_decref(o);
 	first_obj = pos;
 	lbl_weak = hg_heap_cstr(h, "(weak)");
@@ -186,6 +279,7 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 			hg_input_release(&in);
 			free(types.key);
 			free(types.val);
+			tbset_release(&ts);
 			return bad_line(err, path, lineno, "an object needs address, type, size, refs and as many ref_labels");
 		}
 		/* objects are 8-byte aligned and not at 0; one an address */
@@ -195,6 +289,7 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 			hg_input_release(&in);
 			free(types.key);
 			free(types.val);
+			tbset_release(&ts);
 			return bad_line(err, path, lineno, json_integer_value(addr) & 7 || !json_integer_value(addr) ?
 					"an object's address must be a multiple of 8, not 0" : "a second object at the same address");
 		}
@@ -221,8 +316,23 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 			       (json_is_true(json_object_get(o, "frozen")) ? HG_OBJ_FROZEN : 0) |
 			       (json_is_true(json_object_get(o, "conservative")) ? HG_OBJ_CONSERVATIVE : 0);
 		h->refcnt[i] = 0;
+		HG_GROW(ts.obj, (size_t)i + 1, ts.obj_alloc);
+		ts.obj[i] = HG_NONE;
+		if (json_object_get(o, "traceback") && add_traceback(h, &ts, i, json_object_get(o, "traceback")) < 0) {
+			json_decref(o);
+			hg_input_release(&in);
+			free(types.key);
+			free(types.val);
+			tbset_release(&ts);
+			return bad_line(err, path, lineno, "an object's traceback must be [[filename, lineno, function], ...]");
+		}
 		json_decref(o);
 	}
+	if (h->ntb) {
+		h->tb = ts.obj;
+		ts.obj = NULL;
+	}
+	tbset_release(&ts);
 
 	/* references, in the objects' order */
 	pos = first_obj;
@@ -335,6 +445,7 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 				hg_input_release(&in);
 				free(types.key);
 				free(types.val);
+				tbset_release(&ts);
 				return bad_line(err, path, lineno, "a root needs root, name and refs");
 			}
 			if (obj != HG_NONE)
@@ -351,6 +462,7 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 	}
 	free(types.key);
 	free(types.val);
+	tbset_release(&ts);
 	hg_input_release(&in);
 	hg_heap_mark(h);
 	hg_heap_drop_build(h);
@@ -362,6 +474,7 @@ malformed:
 	hg_input_release(&in);
 	free(types.key);
 	free(types.val);
+	tbset_release(&ts);
 	{
 		char why[300];
 

@@ -83,6 +83,23 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 			strbuf_addstr(sb, h->flags[i] & HG_OBJ_GC ? "\ngc tracked" : "\nnot gc tracked");
 		if (has_field(st->extra_info, "reachable"))
 			strbuf_addstr(sb, h->flags[i] & HG_OBJ_REACHABLE ? "\nreachable" : "\nunreachable");
+		if (has_field(st->extra_info, "traceback")) {
+			uint32_t t = hg_heap_tb(h, i);
+			char at[8192];
+
+			if (t == HG_NONE || !hg_heap_tb_len(h, t)) {
+				strbuf_addstr(sb, "\nnot traced");
+			} else {
+				/* where it was allocated: the file's base name keeps the node narrow */
+				struct hg_tb_frame f = *hg_heap_tb_frame(h, t, 0);
+				const char *file = hg_heap_s(h, f.file), *slash = strrchr(file, '/');
+
+				f.file += slash ? (uint32_t)(slash + 1 - file) : 0;
+				hg_heap_frame_text(h, &f, at, sizeof(at));
+				strbuf_addstr(sb, "\nat ");
+				cut(sb, at);
+			}
+		}
 	}
 }
 

@@ -17,7 +17,7 @@ struct hg_picture_style {
 	int backrefs;		/* "N more backreferences"; root nodes drawn */
 	unsigned max_depth;
 	int refcounts;		/* " [refcount]" after the type */
-	const char *extra_info;	/* comma-separated fields for a third line: addr,size,refcount,referrers,gc,root */
+	const char *extra_info;	/* comma-separated fields for more lines: addr,size,refcount,referrers,gc,reachable,traceback */
 	const uint8_t *highlight;	/* per type: highlighted (blue) */
 	int legend;
 };

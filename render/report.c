@@ -323,7 +323,37 @@ static void retainers_section(struct page *P, xmlNodePtr main, const json_t *top
 		snprintf(line, sizeof(line), "%s %s ", str(r, "type"), str(r, "addr"));
 		el(P, td, "code", line);
 		text(P, td, str(r, "repr"));
+		if (json_is_string(json_object_get(r, "allocated_at"))) {
+			el(P, td, "br", NULL);
+			text(P, td, "allocated at ");
+			el(P, td, "code", str(r, "allocated_at"));
+		}
 		el(P, el(P, tr, "td", NULL), "code", json_is_string(path) ? json_string_value(path) : "(no root reaches it)");
+	}
+}
+
+static void sites_section(struct page *P, xmlNodePtr main, const json_t *sites, long long total)
+{
+	static const char *const cols[] = { "retained", "%", "shallow", "objects", "allocated at", "most bytes of type",
+					    NULL };
+	xmlNodePtr s = section(P, main, "sites", "Where the memory was allocated"), body;
+	size_t k;
+	json_t *r;
+	char pct[32];
+
+	el(P, s, "p", "The process was tracing with tracemalloc: the lines that allocated the objects, by what "
+		      "freeing all of a line's objects would free.");
+	body = head_row(P, el(P, s, "table", NULL), cols, "nnnn  ");
+	json_array_foreach(sites, k, r) {
+		xmlNodePtr tr = el(P, body, "tr", NULL);
+
+		cell_bytes(P, tr, num(r, "retained"), 0);
+		snprintf(pct, sizeof(pct), "%.1f", total ? 100.0 * (double)num(r, "retained") / (double)total : 0.0);
+		cell(P, tr, pct, 1);
+		cell_bytes(P, tr, num(r, "shallow"), 0);
+		cell_count(P, tr, num(r, "objects"), 0);
+		el(P, el(P, tr, "td", NULL), "code", str(r, "at"));
+		el(P, el(P, tr, "td", NULL), "code", str(r, "type"));
 	}
 }
 
@@ -332,7 +362,7 @@ static void suspects_section(struct page *P, xmlNodePtr main, const json_t *susp
 	xmlNodePtr s = section(P, main, "suspects", "Leak suspects");
 	size_t k, l;
 	json_t *r, *e;
-	char line[512], size[40];
+	char line[512], size[40], num_buf[40];
 
 	if (!json_array_size(suspects)) {
 		el(P, s, "p", "None: no object retains 10% of the heap, and no container holds 500 or more objects "
@@ -357,6 +387,23 @@ static void suspects_section(struct page *P, xmlNodePtr main, const json_t *susp
 		p = el(P, d, "p", "Held by ");
 		el(P, p, "code", json_is_string(path) ? json_string_value(path) : "no root (garbage)");
 		text(P, p, ".");
+		if (json_is_string(json_object_get(r, "allocated_at"))) {
+			p = el(P, d, "p", "Allocated at ");
+			el(P, p, "code", str(r, "allocated_at"));
+			text(P, p, " (tracemalloc).");
+		}
+		if (json_array_size(json_object_get(r, "retained_sites"))) {
+			p = el(P, d, "p", "What it retains was allocated at ");
+			json_array_foreach(json_object_get(r, "retained_sites"), l, e) {
+				if (l)
+					text(P, p, ", ");
+				el(P, p, "code", str(e, "at"));
+				snprintf(line, sizeof(line), " (%s in %s objects)", bytes(num(e, "shallow"), size, sizeof(size)),
+					 grouped(num(e, "objects"), num_buf, sizeof(num_buf)));
+				text(P, p, line);
+			}
+			text(P, p, ".");
+		}
 		if (json_object_get(holds, "type")) {
 			p = el(P, d, "p", NULL);
 			snprintf(line, sizeof(line), "It holds %lld %s", num(holds, "count"), str(holds, "type"));
@@ -456,7 +503,8 @@ int hg_report_write(const json_t *doc, const char *path, struct hg_error *err)
 	struct hg_out out;
 	static const char *const links[][2] = {
 		{ "#dump", "Dump" }, { "#summary", "Summary" }, { "#suspects", "Leak suspects" },
-		{ "#growth", "What grew" }, { "#retainers", "Biggest retainers" }, { "#types", "Top types" },
+		{ "#growth", "What grew" }, { "#retainers", "Biggest retainers" }, { "#sites", "Allocation sites" },
+		{ "#types", "Top types" },
 	};
 
 	strbuf_init(&P.sb);
@@ -485,7 +533,8 @@ int hg_report_write(const json_t *doc, const char *path, struct hg_error *err)
 	el(&P, hdr, "p", line);
 	nav = el(&P, body, "nav", NULL);
 	for (size_t k = 0; k < HG_ARRAY_SIZE(links); k++)
-		if (strcmp(links[k][0], "#growth") || json_object_get(doc, "growth"))
+		if ((strcmp(links[k][0], "#growth") || json_object_get(doc, "growth")) &&
+		    (strcmp(links[k][0], "#sites") || json_array_size(json_object_get(doc, "sites"))))
 			attr(&P, el(&P, nav, "a", links[k][1]), "href", links[k][0]);
 	main = el(&P, body, "main", NULL);
 
@@ -494,6 +543,8 @@ int hg_report_write(const json_t *doc, const char *path, struct hg_error *err)
 	if (json_object_get(doc, "growth"))
 		growth_section(&P, main, json_object_get(doc, "growth"));
 	retainers_section(&P, main, json_object_get(doc, "retainers"), total);
+	if (json_array_size(json_object_get(doc, "sites")))
+		sites_section(&P, main, json_object_get(doc, "sites"), total);
 	types_section(&P, main, json_object_get(doc, "types"), total);
 	foot = el(&P, body, "footer", NULL);
 	snprintf(line, sizeof(line), "Made by heapgraph %s from the dump alone, offline. Sizes are sys.getsizeof's; "

@@ -57,6 +57,20 @@ static json_t *qualname(const struct hg_heap *h, const struct hg_type *t)
 	return j;
 }
 
+/* [[filename, lineno, function], ...], the oldest call first; function null when not known */
+static json_t *traceback(const struct hg_heap *h, uint32_t t)
+{
+	json_t *a = json_array();
+
+	for (uint32_t k = hg_heap_tb_len(h, t); k-- > 0;) {
+		const struct hg_tb_frame *f = hg_heap_tb_frame(h, t, k);
+
+		json_array_append_new(a, json_pack("[o,I,o]", hg_json_str(hg_heap_s(h, f->file)), (json_int_t)f->lineno,
+						   f->func ? hg_json_str(hg_heap_s(h, f->func)) : json_null()));
+	}
+	return a;
+}
+
 int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct hg_error *err)
 {
 	struct hg_out out;
@@ -83,6 +97,8 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 	json_object_set_new(o, "pid", json_integer(h->meta.pid));
 	json_object_set_new(o, "created", json_string(created));
 	json_object_set_new(o, "incomplete", json_boolean(h->meta.incomplete));
+	if (h->meta.tm_limit != HG_TM_UNKNOWN)
+		json_object_set_new(o, "tracemalloc", json_integer(h->meta.tm_limit));
 	put(s, o);
 
 	for (size_t i = 0; i < h->nobj; i++) {
@@ -130,6 +146,8 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 			json_object_set_new(o, "unreachable", json_true());
 		if (h->flags[i] & HG_OBJ_CONSERVATIVE)
 			json_object_set_new(o, "conservative", json_true());
+		if (hg_heap_tb(h, i) != HG_NONE)
+			json_object_set_new(o, "traceback", traceback(h, hg_heap_tb(h, i)));
 		put(s, o);
 	}
 	for (size_t r = 0; r < h->nroot; r++) {

@@ -10,8 +10,9 @@
  * what they are: the interpreter's writable data is searched for a pointer
  * to a hash table whose hash function is _Py_hashtable_hash_ptr and whose
  * comparison is _Py_hashtable_compare_direct (both exported by every
- * version), with (3.9+) the domains table in the next or previous word: its
- * values are destroyed by _Py_hashtable_destroy.  3.8 has no domains table;
+ * version), with (3.9+) the domains table in the next or previous word: a
+ * table compared directly but not hashed by address, whose values (tables)
+ * are destroyed with it.  3.8 has no domains table;
  * its traces table is known by its key and data sizes (8 and 16).
  *
  * The tables (docs/cpython-versions.md has them too).  3.9+: {nentries,
@@ -36,7 +37,8 @@
  * tracemalloc keeps no function names.  A frame's function is the code
  * object of the heap with that file name whose lines hold the frame's line
  * (the innermost one: nested functions begin later); its lines run from
- * co_firstlineno to the largest its line table reaches.  The tables: 3.8
+ * the least its line table reaches, co_firstlineno left out (the def line
+ * runs in the code around it), to the largest.  The tables: 3.8
  * and 3.9's co_lnotab and 3.10's co_linetable are (bytecode step, signed
  * line step) byte pairs (3.10: -128 = no line); 3.11+'s location table is
  * a run of entries, each a byte 1CCCCLLL (code C) and what the code says:
@@ -119,7 +121,7 @@ struct table {
 
 struct tmread {
 	struct walker *w;
-	uint64_t hash_ptr, compare_direct, destroy;	/* the exported functions that mark the tables */
+	uint64_t hash_ptr, compare_direct;	/* the exported functions that mark the tables */
 	struct hg_tm_snapshot *s;
 	size_t traces_alloc;
 	struct amap tbs, files;		/* traceback and file name addresses already read */
@@ -167,12 +169,17 @@ static int is_traces(struct tmread *r, uint64_t a, struct table *t)
 	return t->hash == r->hash_ptr && t->compare == r->compare_direct;
 }
 
+/*
+ * The domains table: compared directly, hashed otherwise than addresses,
+ * its values (tables) destroyed when it is: by _Py_hashtable_destroy, or
+ * (3.14+, optimised builds) a copy of it.
+ */
 static int is_domains(struct tmread *r, uint64_t a)
 {
 	struct table t;
 
 	return !r->w->L->tm_old_table && read_table(r, a, &t) == 0 && t.compare == r->compare_direct &&
-	       t.value_destroy == r->destroy;
+	       t.hash != r->hash_ptr && t.value_destroy;
 }
 
 /*
@@ -359,7 +366,6 @@ int tm_read(struct walker *w, struct hg_tm_names *names, struct hg_tm_snapshot *
 	r.s = s;
 	r.hash_ptr = w->src->symbol(w->src->symbol_ctx, "_Py_hashtable_hash_ptr");
 	r.compare_direct = w->src->symbol(w->src->symbol_ctx, "_Py_hashtable_compare_direct");
-	r.destroy = w->src->symbol(w->src->symbol_ctx, "_Py_hashtable_destroy");
 	if (!r.hash_ptr || !r.compare_direct || find_tables(&r, &slot, &domains) < 0 ||
 	    !is_traces(&r, rd_ptr(w, slot), &t))
 		return -1;
@@ -422,30 +428,43 @@ static int64_t svarint(const unsigned char *p, size_t n, size_t *k)
 	return v & 1 ? -(int64_t)(v >> 1) : (int64_t)(v >> 1);
 }
 
-/* The largest line the line table of the code object at code reaches from its first line. */
-static uint32_t last_line(struct walker *w, uint64_t code, uint32_t first)
+/*
+ * The lines the code object at code runs, from its line table: the least
+ * other than its first line (the def line, or its first decorator's, which
+ * the code around it runs) and the largest.  A code object all of whose
+ * lines are its first (a lambda, a comprehension) has just that one.
+ * 0 when the table does not read.
+ */
+static int line_span(struct walker *w, uint64_t code, uint32_t first, uint32_t *lo, uint32_t *hi)
 {
 	const struct hg_pylayout *L = w->L;
 	uint64_t tab = rd_ptr(w, code + (uint64_t)L->co_linetable), n = rd_ptr(w, tab + OB_SIZE);
 	const unsigned char *p = n && n < (1u << 24) ? hg_mem_ptr(w->m, tab + BYTES_SVAL, (size_t)n) : NULL;
-	int64_t line = first, max = first;
+	int64_t line = first, min = INT64_MAX, max = first;
 	size_t k = 0;
 
+	*lo = *hi = first;
 	if (!p)
-		return first;
+		return -1;
 	while (k < n) {
+		int located = 1;
+
 		if (L->co_lines < 2) {
 			if (k + 1 >= n)
 				break;
 			if (L->co_lines == 0 || (int8_t)p[k + 1] != -128)
 				line += (int8_t)p[k + 1];
+			else
+				located = 0;
 			k += 2;
 		} else {
 			unsigned b = p[k++], c = (b >> 3) & 15;
 
 			if (!(b & 0x80))
 				break;
-			if (c == 14) {
+			if (c == 15) {
+				located = 0;
+			} else if (c == 14) {
 				int64_t end;
 
 				line += svarint(p, (size_t)n, &k);
@@ -459,14 +478,22 @@ static uint32_t last_line(struct walker *w, uint64_t code, uint32_t first)
 			} else if (c >= 10 && c <= 12) {
 				line += c - 10;
 				k += 2;
-			} else if (c < 10) {
+			} else {
 				k += 1;
 			}
 		}
+		if (!located)
+			continue;
 		if (line > max)
 			max = line;
+		if (line != first && line < min)
+			min = line;
 	}
-	return max - first > 1000000 ? first : (uint32_t)max;
+	if (max - first > 1000000)
+		return -1;
+	*lo = min == INT64_MAX || min < 0 ? first : (uint32_t)min;
+	*hi = (uint32_t)max;
+	return 0;
 }
 
 static int span_cmp(const void *a, const void *b)
@@ -496,8 +523,8 @@ static struct span *code_spans(struct walker *w, struct hg_tm_names *names, size
 							    sizeof(w->buf), &truncated) < 0)
 			continue;
 		sp.file = hg_tm_name(names, w->buf, strlen(w->buf));
-		sp.first = rd_u32(w, a + (uint64_t)L->co_firstlineno);
-		sp.last = last_line(w, a, sp.first);
+		if (line_span(w, a, rd_u32(w, a + (uint64_t)L->co_firstlineno), &sp.first, &sp.last) < 0)
+			continue;
 		name = rd_ptr(w, a + (uint64_t)(L->co_qualname >= 0 ? L->co_qualname : L->co_name));
 		if (text_str(w, name, w->buf, sizeof(w->buf), &truncated) < 0)
 			continue;

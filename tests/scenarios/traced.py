@@ -106,6 +106,28 @@ def workload_lines():
     return spans
 
 
+def functions():
+    """The function each line of the workload runs in, from Python's own
+    line tables (dis.findlinestarts): the innermost code object whose lines
+    hold it; a code object's first line (its def line) belongs to the code
+    around it unless all its lines are that one (a comprehension, a lambda)."""
+    import dis
+    names = {}
+
+    def visit(code):
+        lines = {ln for _, ln in dis.findlinestarts(code) if ln is not None}
+        if lines - {code.co_firstlineno}:
+            lines.discard(code.co_firstlineno)
+        for ln in lines:
+            names[ln] = getattr(code, "co_qualname", code.co_name)
+        for c in code.co_consts:
+            if hasattr(c, "co_firstlineno"):
+                visit(c)
+    for f in WORKLOAD:
+        visit(f.__code__)
+    return names
+
+
 def frames_of(o):
     tb = tracemalloc.get_object_traceback(o)
     return None if tb is None else [[f.filename, f.lineno] for f in tb]
@@ -155,6 +177,7 @@ def record():
         sample["0x%x" % i] = [frames_of(seen[i]), managed(seen[i])]
     for o in STATE["orders"][:300]:
         sample["0x%x" % id(o)] = [frames_of(o), managed(o)]
+    seen.clear()  # it holds itself: a cycle the disabled collector would leave behind
     del seen, ids
     stats = {}
     snap = tracemalloc.take_snapshot()
@@ -169,7 +192,7 @@ def record():
     made = first + [k for k, t in enumerate(lines) if "o = Order(" in t][0]
     return {"sample": sample, "lines": stats, "by_line": by_line, "workload": spans, "file": here,
             "probe": {"addr": "0x%x" % id(probe), "line": made},
-            "managed_types": sorted(managed_types), "limit": tracemalloc.get_traceback_limit()}
+            "managed_types": sorted(managed_types), "functions": functions(), "limit": tracemalloc.get_traceback_limit()}
 
 
 hgscenario.ready(record())

@@ -107,8 +107,14 @@ bad = ["%s: live %s, heapgraph %s" % (k, want.get(k), got.get(k)) for k in sorte
        if want.get(k) != got.get(k)]
 assert len(want) >= 10, want
 assert not bad, "; ".join(bad[:6])
+# each line's function, as Python's own line tables place it
+fn = t["functions"]
+named = [(r["lineno"], r["function"], fn[str(r["lineno"])]) for r in rows
+         if r["filename"] == t["file"] and str(r["lineno"]) in fn]
+wrong = ["line %d: %s, not %s" % x for x in named if x[1] != x[2]]
+assert len(named) >= 10 and not wrong, "; ".join(wrong[:6]) or named
 PY
-	then ok "$name: types --by-line: objects per workload line and type equal the live count"
+	then ok "$name: types --by-line: objects per workload line and type equal the live count, each line in its function"
 	else fail "$name: types --by-line differs: $(head -c 400 "$T_OUT/$name.byline.err")"; fi
 
 	if "$HEAPGRAPH" chain "$core" "$probe" >"$T_OUT/$name.chain" 2>&1 &&
