@@ -65,20 +65,26 @@ const struct cmd hg_commands[] = {
 	  "holds it and what it holds (a dict's keys, else its items' reprs).\n"
 	  "Writes an index beside the dump (DUMP.hgi) so that later commands need not\n"
 	  "read the dump again, and remembers DUMP as the default for later commands.\n" },
-	{ "types", cmd_types, "[DUMP] [--gc-only] [--sort bytes|count] [--limit N] [--json]",
+	{ "types", cmd_types, "[DUMP] [--gc-only] [--by-line] [--sort bytes|count] [--limit N] [--json]",
 	  "histogram: objects, shallow and retained bytes per type",
 	  "  --gc-only       count only what gc.get_objects() returns (objgraph's typestats)\n"
+	  "  --by-line       one row per type and line that allocated the objects (the dump of\n"
+	  "                  a process tracing with tracemalloc); JSON rows add filename,\n"
+	  "                  lineno and function\n"
 	  "Retained is what freeing every object of the type would free: the retained sizes\n"
 	  "of those no other object of the type holds alone (MAT's minimum retained size).\n"
 	  "  --sort KEY      order by 'bytes' (default) or 'count'\n"
 	  "  --limit N       print the first N types only\n"
 	  "  --json          one JSON object instead of text\n"
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
-	{ "top", cmd_top, "[DUMP] [--limit N] [--json]",
+	{ "top", cmd_top, "[DUMP] [--by-line] [--limit N] [--json]",
 	  "what holds the memory: the objects that retain the most, with their chains",
 	  "  --limit N       the first N objects (default 20)\n"
 	  "  --json          an array sorted by retained size: {addr, type, repr, shallow,\n"
 	  "                  retained, path}\n"
+	  "  --by-line       the lines that allocated the objects (tracemalloc), by what\n"
+	  "                  freeing all of a line's objects would free; JSON: {filename,\n"
+	  "                  lineno, function, at, retained, shallow, objects, type}\n"
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n"
 	  "An object's retained size is what freeing it would free: the shallow sizes of the\n"
 	  "objects every chain from a root to them passes through it (weak references never\n"
@@ -87,13 +93,15 @@ const struct cmd hg_commands[] = {
 	  "one object: type, size, repr, what it refers to and what refers to it, labeled",
 	  "  --limit N       list at most N referents and referrers (default 50; 0: all)\n"
 	  "  --json          a JSON array, one object per address\n"
-	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	  "  --sysroot DIR   look for the files the process mapped under DIR\n"
+	  "When the process was tracing with tracemalloc, where the object was allocated:\n"
+	  "its traceback, oldest call first, each line with the function that holds it.\n" },
 	{ "chain", cmd_chain, "[DUMP] ADDR...|--type T [--all N] [--weak] [--json] [-o F.png]",
 	  "why is it alive: the shortest chain of references from a root",
 	  "  --all N         up to N chains that start at different roots\n"
 	  "  --weak          follow weak references too\n"
-	  "  --json          an array, one {target, found, root, steps, path} per object\n"
-	  "                  (with --all, chains too)\n"
+	  "  --json          an array, one {target, found, traceback, root, steps, path} per\n"
+	  "                  object (with --all, chains too)\n"
 	  "  -o FILE         draws the chains (the picture options below apply to it)\n"
 	PICTURE_HELP },
 	{ "backrefs", cmd_backrefs, "[DUMP] ADDR...|--type T [-o F.png] [options]",
@@ -130,7 +138,7 @@ const struct cmd hg_commands[] = {
 	  "last), what grew and where the new objects hang.  No scripts, nothing fetched:\n"
 	  "it opens from an e-mail attachment; every string from the dump is text.\n" },
 	{ "tracemalloc", cmd_tracemalloc, "top SNAP | compare OLD NEW [--key-type K] [--cumulative] [--limit N] [--json]",
-	  "Snapshot.statistics() and compare_to() on files tracemalloc's Snapshot.dump() wrote",
+	  "Snapshot.statistics() and compare_to(): of Snapshot.dump() files, or of cores",
 	  "  --key-type K    lineno (default), filename or traceback, as statistics(key_type)\n"
 	  "  --cumulative    count every frame of a traceback, not only the most recent one\n"
 	  "  --limit N       the first N statistics (default: all)\n"
@@ -140,9 +148,12 @@ const struct cmd hg_commands[] = {
 	  "  --all-frames    the filters look at every frame of a traceback (all_frames=True)\n"
 	  "  --json          an array of {traceback [{filename, lineno}], size, count} (compare:\n"
 	  "                  size_diff, count_diff too), frames oldest first\n"
+	  "  --sysroot DIR   (cores) look for the files the process mapped under DIR\n"
 	  "compare OLD NEW is NEW.compare_to(OLD).  The output is Python's: the same sizes,\n"
 	  "counts and order, a line as print(statistic) writes it.  The file is read by a\n"
-	  "pickle reader that knows only what these files hold: nothing in it is run.\n" },
+	  "pickle reader that knows only what these files hold: nothing in it is run.  A core\n"
+	  "of a process that was tracing (PYTHONTRACEMALLOC=25, tracemalloc.start()) is read\n"
+	  "as take_snapshot() would have seen it then: its traces, every domain.\n" },
 	{ "export", cmd_export, "[DUMP] [-o FILE.jsonl[.gz]|FILE.graphml] [--sysroot DIR]",
 	  "the whole graph as heapgraph JSONL or GraphML: objects, labeled references, roots",
 	  "  -o, --output F  write to F: .jsonl, .jsonl.gz (compressed), or .graphml (GraphML for\n"

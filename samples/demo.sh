@@ -1,8 +1,10 @@
 #!/bin/sh
 # demo.sh - what "make demo" runs: starts samples/leaky.py, takes a core of it
 # with gcore into samples/out/, and shows what heapgraph sees in it: info,
-# analyze, top, two chains, a picture and the HTML report.  The core is kept; the process is killed
-# whatever happens.
+# analyze, top, two chains, where the memory was allocated, a picture and the
+# HTML report.  The process traces its allocations (PYTHONTRACEMALLOC=10), so
+# the core says where each object was made.  The core is kept; the process is
+# killed whatever happens.
 #
 #   sh samples/demo.sh /abs/path/to/heapgraph
 set -eu
@@ -37,8 +39,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-echo "== running samples/leaky.py under $py ($("$py" -c 'import platform; print(platform.python_version())'))"
-"$py" "$top/samples/leaky.py" </dev/null >"$out/leaky.stdout" 2>"$out/leaky.stderr" &
+echo "== running PYTHONTRACEMALLOC=10 samples/leaky.py under $py ($("$py" -c 'import platform; print(platform.python_version())'))"
+PYTHONTRACEMALLOC=10 "$py" "$top/samples/leaky.py" </dev/null >"$out/leaky.stdout" 2>"$out/leaky.stderr" &
 pid=$!
 # It prints "READY <pid>" once it has leaked; give it 60 seconds.
 tries=0
@@ -87,6 +89,10 @@ echo "== heapgraph chain --type list --limit 1   (the list that retains most: he
 "$hg" chain "$core" --type list --limit 1 || die "heapgraph chain failed (exit $?)"
 
 echo
+echo "== heapgraph top --by-line --limit 5   (which lines allocated what is held: tracemalloc, from the core)"
+"$hg" top "$core" --by-line --limit 5 || die "heapgraph top --by-line failed (exit $?)"
+
+echo
 echo "== heapgraph backrefs --type Session --limit 1 --max-depth 5 --filter 'type!=function' -o samples/out/leak.png"
 "$hg" backrefs "$core" --type Session --limit 1 --max-depth 5 --filter 'type!=function' -o "$out/leak.png" ||
 	die "heapgraph backrefs failed (exit $?)"
@@ -104,6 +110,8 @@ cat <<EOF
    left on the module-level event bus).
  - The chains above: the response cache is a module global that never evicts;
    the biggest list lives only in the report-worker thread's local 'batch'.
+   Each says where its object was allocated: the process was tracing.
+ - Every allocation line with its objects' types: $hg types samples/out/leaky.core --by-line
  - Any object: $hg show samples/out/leaky.core 0xADDRESS
  - Every type, with what its objects retain: $hg types samples/out/leaky.core --gc-only
  - As JSON, for scripts: add --json to info, analyze, types, top, show, chain.

@@ -1,4 +1,4 @@
-"""A process that traces its allocations (tracemalloc.start(25) first thing,
+"""A process that traces its allocations (tracemalloc.start(10) first thing,
 so that what the imports made before is not traced) and builds a small
 order service in build(): instances with a __dict__ (managed in 3.11+), with
 __slots__, dicts, lists, tuples, strs, ints, floats, bytes, sets, closures, a
@@ -19,7 +19,7 @@ turned off: nothing the workload made is freed between the recording and
 the core."""
 import tracemalloc
 
-tracemalloc.start(25)
+tracemalloc.start(10)
 
 import gc  # noqa: E402
 import os  # noqa: E402
@@ -156,22 +156,33 @@ def record():
             seen[id(o)] = o
             todo.extend(r for r in gc.get_referents(o) if id(r) not in seen)
     del todo
+    # what the recording makes is freed before the core and its addresses
+    # reused: not sampled
+    import inspect
+    mine = set()
+    for f in (record, workload_lines, functions, frames_of, managed):
+        lines, first = inspect.getsourcelines(f)
+        mine.update(range(first, first + len(lines)))
     # per line of the workload and type: how many objects were allocated there
     by_line = {}
     managed_types = set()
-    for o in seen.values():
+    ids = []
+    for i, o in seen.items():
         if managed(o):
             managed_types.add("%s.%s" % (type(o).__module__, type(o).__qualname__))
         tb = tracemalloc.get_object_traceback(o)
         if tb is None:
+            ids.append(i)
             continue
+        if not any(f.filename == here and f.lineno in mine for f in tb):
+            ids.append(i)
         f = tb[-1] if len(tb) else None
         if f is None or f.filename != here or f.lineno not in inside:
             continue
         key = "%d %s.%s" % (f.lineno, type(o).__module__, type(o).__qualname__)
         by_line[key] = by_line.get(key, 0) + 1
     rnd = random.Random(1234)
-    ids = sorted(seen)
+    ids.sort()
     sample = {}
     for i in rnd.sample(ids, min(4000, len(ids))):
         sample["0x%x" % i] = [frames_of(seen[i]), managed(seen[i])]
@@ -187,7 +198,6 @@ def record():
             stats[str(f.lineno)] = [s.size, s.count]
     del snap
     probe = STATE["orders"][7]
-    import inspect
     lines, first = inspect.getsourcelines(build)
     made = first + [k for k, t in enumerate(lines) if "o = Order(" in t][0]
     return {"sample": sample, "lines": stats, "by_line": by_line, "workload": spans, "file": here,
