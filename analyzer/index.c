@@ -7,6 +7,15 @@
  * CRC-32 of itself.  Loading the heap checks every section; reading the
  * summary checks the header and the two small sections it reads, so that
  * the commands that answer from the summary need not read the rest.
+ *
+ * Trust.  Checking every section's checksum and every index in range reads
+ * the whole index, which costs more than most queries.  So a check that
+ * passed (and an index this program just wrote) is recorded in the user's
+ * cache, verified/DEV-INODE: the index file's device, inode, size,
+ * modification and change times and header checksum.  A later load of a
+ * file with all of them the same skips the whole check.  Any write to a
+ * file sets its change time, which no one can set back (touch sets the
+ * others): a damaged, edited or replaced index is checked again.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,6 +53,81 @@ struct header {
 };
 
 static const char MAGIC[8] = "HGINDEX";
+
+struct trust {
+	uint64_t dev, ino, size, mtime_s, mtime_ns, ctime_s, ctime_ns;
+	uint32_t header_crc, version;
+};
+
+static void trust_of(const struct stat *st, const struct header *hd, struct trust *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->dev = (uint64_t)st->st_dev;
+	t->ino = (uint64_t)st->st_ino;
+	t->size = (uint64_t)st->st_size;
+	t->mtime_s = (uint64_t)st->st_mtim.tv_sec;
+	t->mtime_ns = (uint64_t)st->st_mtim.tv_nsec;
+	t->ctime_s = (uint64_t)st->st_ctim.tv_sec;
+	t->ctime_ns = (uint64_t)st->st_ctim.tv_nsec;
+	t->header_crc = hd->header_crc;
+	t->version = HG_INDEX_VERSION;
+}
+
+static char *trust_path(const struct stat *st)
+{
+	char *dir = hg_cache_dir();
+	char *p = xasprintf("%s/verified/%llx-%llx", dir, (unsigned long long)st->st_dev, (unsigned long long)st->st_ino);
+
+	free(dir);
+	return p;
+}
+
+/* Was the index open on fd (with header hd) checked whole, and not written since? */
+static int trusted(int fd, const struct header *hd)
+{
+	struct stat st;
+	struct trust want, got;
+	char *path;
+	FILE *f;
+	int ok = 0;
+
+	if (fstat(fd, &st) < 0)
+		return 0;
+	trust_of(&st, hd, &want);
+	path = trust_path(&st);
+	f = fopen(path, "rb");
+	free(path);
+	if (f) {
+		ok = fread(&got, sizeof(got), 1, f) == 1 && !memcmp(&got, &want, sizeof(want));
+		fclose(f);
+	}
+	return ok;
+}
+
+/* Records that the index file at path (header hd) was checked whole; a failure only costs a check later. */
+static void remember(const char *path, const struct header *hd)
+{
+	struct stat st;
+	struct trust t;
+	char *rec, *tmp;
+	FILE *f;
+
+	if (stat(path, &st) < 0)
+		return;
+	trust_of(&st, hd, &t);
+	rec = trust_path(&st);
+	tmp = xasprintf("%s.%d.tmp", rec, (int)getpid());
+	hg_make_parents(rec);
+	if ((f = fopen(tmp, "wb")) != NULL) {
+		int bad = fwrite(&t, sizeof(t), 1, f) != 1;
+
+		bad |= fclose(f) != 0;
+		if (bad || rename(tmp, rec) != 0)
+			unlink(tmp);
+	}
+	free(tmp);
+	free(rec);
+}
 
 int hg_dump_identity(const char *path, struct hg_dump_id *id)
 {
@@ -168,7 +252,10 @@ int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w, const v
 		hg_out_abort(&out);
 		return hg_errorf(err, HG_EWRITE, "%s: write failed: %s", path, strerror(errno));
 	}
-	return hg_out_commit(&out, err);
+	if (hg_out_commit(&out, err) < 0)
+		return -1;
+	remember(path, &hd);
+	return 0;
 }
 
 /* Every index inside the mapped arrays must be in range: a hostile index must not make us read wild. */
@@ -279,7 +366,7 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 {
 	struct header hd;
 	unsigned char *map;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), known;
 
 	memset(h, 0, sizeof(*h));
 	if (fd < 0)
@@ -289,10 +376,11 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 		return -1;
 	}
 	map = mmap(NULL, (size_t)hd.file_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	known = trusted(fd, &hd);
 	close(fd);
 	if (map == MAP_FAILED)
 		return hg_errorf(err, HG_EFORMAT, "%s: cannot map: %s", path, strerror(errno));
-	for (int k = 0; k < S_COUNT; k++)
+	for (int k = 0; k < S_COUNT && !known; k++)
 		if (crc_of(map + hd.off[k], hd.len[k]) != hd.crc[k]) {
 			munmap(map, (size_t)hd.file_size);
 			return hg_errorf(err, HG_EFORMAT, "%s: index is damaged (checksum)", path);
@@ -336,9 +424,12 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->roots = xmalloc((h->nroot ? h->nroot : 1) * sizeof(*h->roots));
 	memcpy(h->roots, map + hd.off[S_ROOTS], h->nroot * sizeof(*h->roots));
 	h->meta.python[sizeof(h->meta.python) - 1] = '\0';
-	if (validate(h) < 0) {
-		hg_heap_release(h);
-		return hg_errorf(err, HG_EFORMAT, "%s: index is inconsistent", path);
+	if (!known) {
+		if (validate(h) < 0) {
+			hg_heap_release(h);
+			return hg_errorf(err, HG_EFORMAT, "%s: index is inconsistent", path);
+		}
+		remember(path, &hd);
 	}
 	add_warnings(w, (const char *)map + hd.off[S_WARN], hd.warn_len);
 	return 0;

@@ -83,6 +83,14 @@ json_t *cli_growth_json(const char *cmd, char **dumps, int ndump, const char *sy
 			size_t type_limit, int *rc);
 json_t *cli_summary_load(const char *path, struct hg_warnings *w);
 
+/* For qsort, biggest first: by x1 against y1, then x2 against y2. */
+static inline int cli_desc(uint64_t x1, uint64_t y1, uint64_t x2, uint64_t y2)
+{
+	if (x1 != y1)
+		return x1 < y1 ? 1 : -1;
+	return x2 < y2 ? 1 : x2 > y2 ? -1 : 0;
+}
+
 struct hg_site;
 /* An allocation site (analyzer/sites.h) as JSON fields of o, and as text ("(not traced)" for none). */
 void cli_site_json(const struct hg_heap *h, const struct hg_site *s, json_t *o);

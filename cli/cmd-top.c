@@ -98,18 +98,14 @@ static int site_by_retained(const void *a, const void *b)
 {
 	const struct hg_site *x = a, *y = b;
 
-	if (x->retained != y->retained)
-		return x->retained < y->retained ? 1 : -1;
-	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
+	return cli_desc(x->retained, y->retained, x->bytes, y->bytes);
 }
 
 static int site_by_shallow(const void *a, const void *b)
 {
 	const struct hg_site *x = a, *y = b;
 
-	if (x->bytes != y->bytes)
-		return x->bytes < y->bytes ? 1 : -1;
-	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+	return cli_desc(x->bytes, y->bytes, x->count, y->count);
 }
 
 json_t *cli_sites_json(const struct hg_heap *h, struct hg_site *rows, size_t n, size_t limit, int by_shallow)

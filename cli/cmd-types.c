@@ -19,36 +19,28 @@ static int by_bytes(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
 
-	if (x->bytes != y->bytes)
-		return x->bytes < y->bytes ? 1 : -1;
-	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+	return cli_desc(x->bytes, y->bytes, x->count, y->count);
 }
 
 static int by_count(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
 
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
+	return cli_desc(x->count, y->count, x->bytes, y->bytes);
 }
 
 static int site_by_bytes(const void *a, const void *b)
 {
 	const struct hg_site *x = a, *y = b;
 
-	if (x->bytes != y->bytes)
-		return x->bytes < y->bytes ? 1 : -1;
-	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+	return cli_desc(x->bytes, y->bytes, x->count, y->count);
 }
 
 static int site_by_count(const void *a, const void *b)
 {
 	const struct hg_site *x = a, *y = b;
 
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
+	return cli_desc(x->count, y->count, x->bytes, y->bytes);
 }
 
 /* The site's frame in JSON: filename, lineno, function (nulls for objects without a traceback). */

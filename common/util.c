@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include "util.h"
 
 static void die_oom(size_t n)
@@ -192,4 +193,74 @@ size_t hg_utf8_len(const unsigned char *s)
 	    (cp >= 0xd800 && cp < 0xe000))
 		return 0;
 	return n;
+}
+
+static size_t u64map_home(uint64_t key, size_t size)
+{
+	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 20) & (size - 1);
+}
+
+uint32_t *hg_u64map_slot(struct hg_u64map *m, uint64_t key)
+{
+	size_t i;
+
+	if (2 * (m->used + 1) > m->size) {
+		struct hg_u64map n = { NULL, NULL, m->size ? 2 * m->size : 1024, 0 };
+
+		n.key = xcalloc(n.size, sizeof(*n.key));
+		n.val = xmalloc(n.size * sizeof(*n.val));
+		for (size_t j = 0; j < m->size; j++)
+			if (m->key[j])
+				*hg_u64map_slot(&n, m->key[j]) = m->val[j];
+		free(m->key);
+		free(m->val);
+		*m = n;
+	}
+	for (i = u64map_home(key, m->size); m->key[i] && m->key[i] != key; i = (i + 1) & (m->size - 1))
+		;
+	if (!m->key[i]) {
+		m->key[i] = key;
+		m->val[i] = UINT32_MAX;
+		m->used++;
+	}
+	return &m->val[i];
+}
+
+uint32_t hg_u64map_get(const struct hg_u64map *m, uint64_t key)
+{
+	if (!m->size || !key)
+		return UINT32_MAX;
+	for (size_t i = u64map_home(key, m->size); m->key[i]; i = (i + 1) & (m->size - 1))
+		if (m->key[i] == key)
+			return m->val[i];
+	return UINT32_MAX;
+}
+
+void hg_u64map_free(struct hg_u64map *m)
+{
+	free(m->key);
+	free(m->val);
+	memset(m, 0, sizeof(*m));
+}
+
+char *hg_cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg)
+		return xasprintf("%s/heapgraph", xdg);
+	return xasprintf("%s/.cache/heapgraph", home && *home ? home : "/tmp");
+}
+
+void hg_make_parents(const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0755);
+			*s = '/';
+		}
+	free(p);
 }

@@ -62,6 +62,26 @@ void hg_human_bytes(uint64_t n, int short_unit, char *buf, size_t len);
 /* Length of the valid UTF-8 sequence at s (NUL-terminated), or 0 when it is not valid UTF-8. */
 size_t hg_utf8_len(const unsigned char *s);
 
+/*
+ * A map from nonzero 64-bit keys (addresses) to 32-bit values, open
+ * addressing; zero-initialise it.  hg_u64map_slot gives the value's slot,
+ * UINT32_MAX when the key is new (valid until the next call); _get gives
+ * the value or UINT32_MAX.
+ */
+struct hg_u64map {
+	uint64_t *key;
+	uint32_t *val;
+	size_t size, used;
+};
+uint32_t *hg_u64map_slot(struct hg_u64map *m, uint64_t key);
+uint32_t hg_u64map_get(const struct hg_u64map *m, uint64_t key);
+void hg_u64map_free(struct hg_u64map *m);
+
+/* heapgraph's cache folder: $XDG_CACHE_HOME/heapgraph, else ~/.cache/heapgraph (caller frees). */
+char *hg_cache_dir(void);
+/* Makes the folders above path (mode 0755); errors are left to whoever writes there. */
+void hg_make_parents(const char *path);
+
 /* a + b without wrapping: returns 0 and stores the sum, or -1 on overflow. */
 static inline int hg_add_ok(uint64_t a, uint64_t b, uint64_t *sum)
 {

@@ -17,28 +17,39 @@
 #include "snapshot.h"
 #include "../common/util.h"
 
+/* Opens the core at path and finds a Python heapgraph reads in it: 0, or -1 (release core even then). */
+static int open_python(const char *path, const char *sysroot, struct hg_core *core, struct hg_python *py,
+		       struct hg_error *err)
+{
+	struct hg_core_options copt = { sysroot };
+
+	if (hg_core_open(core, path, &copt, err) < 0 || hg_cpython_detect(core, py, err) < 0)
+		return -1;
+	if (!py->supported)
+		return hg_errorf(err, HG_EUNSUPPORTED, "%s: Python %s%s is not supported (%s with the GIL are)",
+				 path, py->version, py->free_threaded ? " (free-threaded build)" : "",
+				 hg_cpython_supported());
+	return 0;
+}
+
+/* The core's warnings go to w, and the core is released. */
+static void close_core(struct hg_core *core, struct hg_warnings *w)
+{
+	for (size_t i = 0; i < core->warnings.nr; i++)
+		hg_warnf(w, "%s", core->warnings.line[i]);
+	hg_core_release(core);
+}
+
 static int load_core(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
 		     struct hg_warnings *w, struct hg_error *err)
 {
-	struct hg_core_options copt = { opt ? opt->sysroot : NULL };
 	struct hg_core core;
 	struct hg_python py;
 	int rc = -1;
 
-	if (hg_core_open(&core, path, &copt, err) < 0)
-		goto out;
-	if (hg_cpython_detect(&core, &py, err) < 0)
-		goto out;
-	if (!py.supported) {
-		hg_errorf(err, HG_EUNSUPPORTED, "%s: Python %s%s is not supported (%s with the GIL are)",
-			  path, py.version, py.free_threaded ? " (free-threaded build)" : "", hg_cpython_supported());
-		goto out;
-	}
-	rc = hg_cpython_load(&core, &py, h, opt ? opt->progress : NULL, opt ? opt->progress_arg : NULL, err);
-out:
-	for (size_t i = 0; i < core.warnings.nr; i++)
-		hg_warnf(w, "%s", core.warnings.line[i]);
-	hg_core_release(&core);
+	if (open_python(path, opt ? opt->sysroot : NULL, &core, &py, err) == 0)
+		rc = hg_cpython_load(&core, &py, h, opt ? opt->progress : NULL, opt ? opt->progress_arg : NULL, err);
+	close_core(&core, w);
 	return rc;
 }
 
@@ -105,7 +116,6 @@ int hg_dump_tracemalloc(const char *path, const char *sysroot, struct hg_tm_name
 {
 	unsigned char head[64];
 	long got = hg_input_peek(path, head, sizeof(head));
-	struct hg_core_options copt = { sysroot };
 	struct hg_core core;
 	struct hg_python py;
 	int rc = -1;
@@ -120,34 +130,18 @@ int hg_dump_tracemalloc(const char *path, const char *sysroot, struct hg_tm_name
 					 "not tracemalloc's traces (types --by-line groups the objects)", path);
 		return hg_tm_load(path, names, s, err);
 	}
-	if (hg_core_open(&core, path, &copt, err) < 0)
-		goto out;
-	if (hg_cpython_detect(&core, &py, err) < 0)
-		goto out;
-	if (!py.supported) {
-		hg_errorf(err, HG_EUNSUPPORTED, "%s: Python %s%s is not supported (%s with the GIL are)",
-			  path, py.version, py.free_threaded ? " (free-threaded build)" : "", hg_cpython_supported());
-		goto out;
-	}
 	s->names = names;
-	rc = hg_cpython_tracemalloc(&core, &py, names, s, err);
-out:
-	for (size_t i = 0; i < core.warnings.nr; i++)
-		hg_warnf(w, "%s", core.warnings.line[i]);
-	hg_core_release(&core);
+	if (open_python(path, sysroot, &core, &py, err) == 0)
+		rc = hg_cpython_tracemalloc(&core, &py, names, s, err);
+	close_core(&core, w);
 	return rc;
 }
 
 static char *cache_index_path(const char *path)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char *abs = realpath(path, NULL), *dir, *out;
+	char *abs = realpath(path, NULL), *dir = hg_cache_dir(), *out;
 	uint32_t hash;
 
-	if (xdg && *xdg)
-		dir = xasprintf("%s/heapgraph", xdg);
-	else
-		dir = xasprintf("%s/.cache/heapgraph", home && *home ? home : "/tmp");
 	hash = crc32(0, (const unsigned char *)(abs ? abs : path), (uInt)strlen(abs ? abs : path));
 	out = xasprintf("%s/%08x-%s.hgi", dir, hash, basename_of(path));
 	free(abs);
@@ -167,19 +161,6 @@ char *hg_dump_index_path(const char *path)
 	if (writable)
 		return xasprintf("%s.hgi", path);
 	return cache_index_path(path);
-}
-
-static void make_parent(const char *path)
-{
-	char *p = xstrdup(path);
-
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(p, 0755);
-			*s = '/';
-		}
-	free(p);
 }
 
 int hg_dump_open(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
@@ -211,7 +192,7 @@ int hg_dump_open(const char *path, const struct hg_dump_options *opt, struct hg_
 		char *summary = opt && opt->summary ? opt->summary(h, &slen) : NULL;
 
 		if (hg_index_write(h, w, summary, slen, &id, ipath, &ierr) < 0) {
-			make_parent(cpath);
+			hg_make_parents(cpath);
 			if (hg_index_write(h, w, summary, slen, &id, cpath, &ierr) < 0)
 				hg_warnf(w, "%s (the index could not be saved; the next command reads the dump again)",
 					 ierr.msg);

@@ -49,39 +49,6 @@ static int add_traceback(struct hg_tm_snapshot *s, const struct hg_pvalue *tb)
 }
 
 /* Tracebacks the file shares (one tuple, many traces) are added once: by identity of the value. */
-struct ptrmap {
-	const void **key;
-	uint32_t *val;
-	size_t size, used;
-};
-
-static uint32_t *ptrmap_slot(struct ptrmap *m, const void *k)
-{
-	size_t i;
-
-	if (2 * (m->used + 1) > m->size) {
-		struct ptrmap n = { NULL, NULL, m->size ? 2 * m->size : 1024, 0 };
-
-		n.key = xcalloc(n.size, sizeof(*n.key));
-		n.val = xmalloc(n.size * sizeof(*n.val));
-		for (size_t j = 0; j < m->size; j++)
-			if (m->key[j])
-				*ptrmap_slot(&n, m->key[j]) = m->val[j];
-		free(m->key);
-		free(m->val);
-		*m = n;
-	}
-	for (i = ((uintptr_t)k >> 4) * 0x9e3779b97f4a7c15ull & (m->size - 1); m->key[i] && m->key[i] != k;
-	     i = (i + 1) & (m->size - 1))
-		;
-	if (!m->key[i]) {
-		m->key[i] = k;
-		m->val[i] = UINT32_MAX;
-		m->used++;
-	}
-	return &m->val[i];
-}
-
 int hg_tm_load(const char *path, struct hg_tm_names *names, struct hg_tm_snapshot *s, struct hg_error *err)
 {
 	FILE *f = fopen(path, "rb");
@@ -90,7 +57,7 @@ int hg_tm_load(const char *path, struct hg_tm_names *names, struct hg_tm_snapsho
 	size_t len = 0, alloc = 0, got;
 	struct hg_pickle *p;
 	struct hg_pvalue *root, *traces, *list, *limit;
-	struct ptrmap seen = { NULL, NULL, 0, 0 };
+	struct hg_u64map seen = { NULL, NULL, 0, 0 };
 
 	memset(s, 0, sizeof(*s));
 	s->names = names;
@@ -134,20 +101,18 @@ int hg_tm_load(const char *path, struct hg_tm_names *names, struct hg_tm_snapsho
 		    t->items[0]->i < 0 || t->items[1]->i < 0 || (t->len == 4 && !is_int(t->items[3]))) {
 			hg_tm_release(s);
 			hg_pickle_free(p);
-			free(seen.key);
-			free(seen.val);
+			hg_u64map_free(&seen);
 			return hg_errorf(err, HG_EFORMAT, "%s: trace %zu is not (domain, size, traceback[, nframe])", path, k);
 		}
 		tb = t->items[2];
 		{
-			uint32_t *at = ptrmap_slot(&seen, tb);
+			uint32_t *at = hg_u64map_slot(&seen, (uint64_t)(uintptr_t)tb);
 
 			if (*at == UINT32_MAX) {
 				if (add_traceback(s, tb) < 0) {
 					hg_tm_release(s);
 					hg_pickle_free(p);
-					free(seen.key);
-					free(seen.val);
+					hg_u64map_free(&seen);
 					return hg_errorf(err, HG_EFORMAT, "%s: the traceback of trace %zu is not frames",
 							 path, k);
 				}
@@ -160,8 +125,7 @@ int hg_tm_load(const char *path, struct hg_tm_names *names, struct hg_tm_snapsho
 		s->traces[k].size = (uint64_t)t->items[1]->i;
 	}
 	s->ntraces = list->len;
-	free(seen.key);
-	free(seen.val);
+	hg_u64map_free(&seen);
 	hg_pickle_free(p);
 	return 0;
 }

@@ -62,58 +62,6 @@
 #define FRAME_SIZE	12
 #define MAX_FRAMES	65535	/* tracemalloc's limit on frames per traceback */
 
-/* An address -> number map, open addressing (address 0 is never a key). */
-struct amap {
-	uint64_t *key;
-	uint32_t *val;
-	size_t size, used;
-};
-
-static uint32_t *amap_slot(struct amap *m, uint64_t k)
-{
-	size_t i;
-
-	if (2 * (m->used + 1) > m->size) {
-		struct amap n = { NULL, NULL, m->size ? 2 * m->size : 1024, 0 };
-
-		n.key = xcalloc(n.size, sizeof(*n.key));
-		n.val = xmalloc(n.size * sizeof(*n.val));
-		for (size_t j = 0; j < m->size; j++)
-			if (m->key[j])
-				*amap_slot(&n, m->key[j]) = m->val[j];
-		free(m->key);
-		free(m->val);
-		*m = n;
-	}
-	for (i = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) & (m->size - 1); m->key[i] && m->key[i] != k;
-	     i = (i + 1) & (m->size - 1))
-		;
-	if (!m->key[i]) {
-		m->key[i] = k;
-		m->val[i] = HG_NONE;
-		m->used++;
-	}
-	return &m->val[i];
-}
-
-static uint32_t amap_get(const struct amap *m, uint64_t k)
-{
-	if (!m->size || !k)
-		return HG_NONE;
-	for (size_t i = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) & (m->size - 1); m->key[i];
-	     i = (i + 1) & (m->size - 1))
-		if (m->key[i] == k)
-			return m->val[i];
-	return HG_NONE;
-}
-
-static void amap_free(struct amap *m)
-{
-	free(m->key);
-	free(m->val);
-	memset(m, 0, sizeof(*m));
-}
-
 struct table {
 	uint64_t nbuckets, nentries, buckets, key_size, data_size;
 	uint64_t hash, compare, value_destroy;
@@ -124,7 +72,7 @@ struct tmread {
 	uint64_t hash_ptr, compare_direct;	/* the exported functions that mark the tables */
 	struct hg_tm_snapshot *s;
 	size_t traces_alloc;
-	struct amap tbs, files;		/* traceback and file name addresses already read */
+	struct hg_u64map tbs, files;		/* traceback and file name addresses already read */
 	uint64_t bad;			/* traces whose traceback could not be read */
 	uint64_t missing;		/* traces a table counts but its lists did not give */
 };
@@ -236,7 +184,7 @@ static uint32_t file_name(struct tmread *r, uint64_t addr)
 
 	if (!addr)
 		return HG_NONE;
-	at = amap_slot(&r->files, addr);
+	at = hg_u64map_slot(&r->files, addr);
 	if (*at != HG_NONE)
 		return *at;
 	if (r->w->L->tm_cstr_names)
@@ -261,7 +209,7 @@ static uint32_t traceback(struct tmread *r, uint64_t addr)
 
 	if (!addr)
 		return HG_NONE;
-	at = amap_slot(&r->tbs, addr);
+	at = hg_u64map_slot(&r->tbs, addr);
 	if (*at != HG_NONE)
 		return *at;
 	n = w->L->tm_nframe_u16 ? (uint64_t)hg_mem_u32(w->m, addr + 8) & 0xffff : hg_mem_u32(w->m, addr + 8);
@@ -395,8 +343,8 @@ int tm_read(struct walker *w, struct hg_tm_names *names, struct hg_tm_snapshot *
 			 "(damaged memory?); their blocks have no traceback", w->src->path, r.bad + r.missing);
 		w->src->incomplete = 1;
 	}
-	amap_free(&r.tbs);
-	amap_free(&r.files);
+	hg_u64map_free(&r.tbs);
+	hg_u64map_free(&r.files);
 	return 0;
 }
 
@@ -444,6 +392,10 @@ static int line_span(struct walker *w, uint64_t code, uint32_t first, uint32_t *
 	size_t k = 0;
 
 	*lo = *hi = first;
+	if (!tab || n >= (1u << 24))
+		return -1;
+	if (!n)
+		return 0;	/* no entries: all of it on its first line */
 	if (!p)
 		return -1;
 	while (k < n) {
@@ -592,7 +544,7 @@ void tm_attach(struct walker *w)
 	struct hg_heap *h = w->h;
 	struct hg_tm_names names;
 	struct hg_tm_snapshot s;
-	struct amap at = { NULL, NULL, 0, 0 };
+	struct hg_u64map at = { NULL, NULL, 0, 0 };
 	struct span *spans;
 	size_t nspans;
 	uint32_t *remap, *funcs;
@@ -615,7 +567,7 @@ void tm_attach(struct walker *w)
 	spans = code_spans(w, &names, &nspans);
 	for (size_t k = 0; k < s.ntraces; k++)
 		if (s.traces[k].domain == 0 && s.traces[k].ptr)
-			*amap_slot(&at, s.traces[k].ptr) = (uint32_t)k;
+			*hg_u64map_slot(&at, s.traces[k].ptr) = (uint32_t)k;
 	remap = xmalloc(s.ntb * sizeof(*remap));
 	funcs = xmalloc(MAX_FRAMES * sizeof(*funcs));
 	memset(remap, 0xff, s.ntb * sizeof(*remap));
@@ -626,7 +578,7 @@ void tm_attach(struct walker *w)
 		h->tb[i] = HG_NONE;
 		if (ti >= h->ntype)
 			continue;
-		k = amap_get(&at, h->addr[i] - object_preheader(w, &w->ti[ti]));
+		k = hg_u64map_get(&at, h->addr[i] - object_preheader(w, &w->ti[ti]));
 		if (k == HG_NONE)
 			continue;
 		t = s.traces[k].tb;
@@ -658,7 +610,7 @@ void tm_attach(struct walker *w)
 	free(remap);
 	free(funcs);
 	free(spans);
-	amap_free(&at);
+	hg_u64map_free(&at);
 	hg_tm_release(&s);
 	hg_tm_names_release(&names);
 }

@@ -182,3 +182,35 @@ if command -v zstd >/dev/null 2>&1 && command -v gzip >/dev/null 2>&1; then
 else
 	skip "zstd or gzip missing: compressed dumps not analyzed"
 fi
+
+# Trust: an index checked whole (or just written) is remembered in the user's
+# cache (verified/DEV-INODE: device, inode, size, times, header checksum), so
+# that later queries need not read all of it; a byte flipped in place with
+# the modification time put back is still caught: the change time moved.
+"$HEAPGRAPH" analyze "$core" >/dev/null 2>&1
+rec=$(python3 -c 'import os, sys; s = os.stat(sys.argv[1]); print("%s/heapgraph/verified/%x-%x" % (sys.argv[2], s.st_dev, s.st_ino))' \
+	"$core.hgi" "$XDG_CACHE_HOME")
+if [ -s "$rec" ] && "$HEAPGRAPH" types "$core" --json >"$T_OUT/types-trust.json" 2>/dev/null &&
+	cmp -s "$T_OUT/types1.json" "$T_OUT/types-trust.json"; then
+	ok "the index analyze wrote is remembered as checked ($(basename "$rec")) and answers"
+else
+	fail "no trust record for the index analyze wrote, or a different answer"
+fi
+python3 - "$core.hgi" <<'PY'
+import os, sys
+p = sys.argv[1]
+st = os.stat(p)
+with open(p, "r+b") as f:
+    f.seek(st.st_size // 2)
+    b = f.read(1)
+    f.seek(st.st_size // 2)
+    f.write(bytes([b[0] ^ 0xff]))
+os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+before=$(stat -c %Y.%i "$core.hgi")
+"$HEAPGRAPH" types "$core" --json >"$T_OUT/types-forged.json" 2>"$T_OUT/types-forged.err"
+if cmp -s "$T_OUT/types1.json" "$T_OUT/types-forged.json" && [ "$(stat -c %Y.%i "$core.hgi")" != "$before" ]; then
+	ok "a byte flipped in place, times put back: not trusted, the index is rebuilt"
+else
+	fail "an index edited in place with its times put back was trusted: $(head -3 "$T_OUT/types-forged.err")"
+fi
