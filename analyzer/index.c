@@ -12,10 +12,14 @@
  * the whole index, which costs more than most queries.  So a check that
  * passed (and an index this program just wrote) is recorded in the user's
  * cache, verified/DEV-INODE: the index file's device, inode, size,
- * modification and change times and header checksum.  A later load of a
- * file with all of them the same skips the whole check.  Any write to a
- * file sets its change time, which no one can set back (touch sets the
- * others): a damaged, edited or replaced index is checked again.
+ * modification and change times and header checksum, as fstat gave them
+ * for the very file checked.  A later load of a file with all of them the
+ * same skips the whole check.  A write to a file sets its change time,
+ * which no one can set back (touch sets the others): a damaged, edited or
+ * replaced index is checked again.  Only files of this user that no one
+ * else can write are trusted so (their owner could change a mapped page
+ * without the times showing it), and only records in a folder of this
+ * user's that no one else can write are read.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -73,60 +77,84 @@ static void trust_of(const struct stat *st, const struct header *hd, struct trus
 	t->version = HG_INDEX_VERSION;
 }
 
-static char *trust_path(const struct stat *st)
+/*
+ * The folder of trust records, made when missing: only one that is this
+ * user's own and no one else's to write (a real folder, mode 0700), else
+ * NULL: records others could plant are never read.
+ */
+static char *trust_dir(void)
 {
-	char *dir = hg_cache_dir();
-	char *p = xasprintf("%s/verified/%llx-%llx", dir, (unsigned long long)st->st_dev, (unsigned long long)st->st_ino);
+	char *cache = hg_cache_dir(), *dir = xasprintf("%s/verified", cache);
+	struct stat st;
 
-	free(dir);
-	return p;
+	free(cache);
+	hg_make_parents(dir);
+	mkdir(dir, 0700);
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077)) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
 }
 
-/* Was the index open on fd (with header hd) checked whole, and not written since? */
-static int trusted(int fd, const struct header *hd)
+/*
+ * Files this user owns and only this user can write: others' indexes are
+ * always checked whole (their owner could change them without the times
+ * showing it, e.g. through a shared mapping).
+ */
+static int own_file(const struct stat *st)
 {
-	struct stat st;
-	struct trust want, got;
-	char *path;
-	FILE *f;
-	int ok = 0;
+	return S_ISREG(st->st_mode) && st->st_uid == geteuid() && !(st->st_mode & 022);
+}
 
-	if (fstat(fd, &st) < 0)
+static char *record_path(const char *dir, const struct stat *st)
+{
+	return xasprintf("%s/%llx-%llx", dir, (unsigned long long)st->st_dev, (unsigned long long)st->st_ino);
+}
+
+/* Was the index file st (header hd) checked whole, and not written since? */
+static int trusted(const struct stat *st, const struct header *hd)
+{
+	struct trust want, got;
+	char *dir, *path;
+	int fd, ok = 0;
+
+	if (!own_file(st) || !(dir = trust_dir()))
 		return 0;
-	trust_of(&st, hd, &want);
-	path = trust_path(&st);
-	f = fopen(path, "rb");
-	free(path);
-	if (f) {
-		ok = fread(&got, sizeof(got), 1, f) == 1 && !memcmp(&got, &want, sizeof(want));
-		fclose(f);
+	trust_of(st, hd, &want);
+	path = record_path(dir, st);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd >= 0) {
+		ok = read(fd, &got, sizeof(got)) == (ssize_t)sizeof(got) && !memcmp(&got, &want, sizeof(want));
+		close(fd);
 	}
+	free(path);
+	free(dir);
 	return ok;
 }
 
-/* Records that the index file at path (header hd) was checked whole; a failure only costs a check later. */
-static void remember(const char *path, const struct header *hd)
+/* Records that the index file st (header hd) was checked whole; a failure only costs a check later. */
+static void remember(const struct stat *st, const struct header *hd)
 {
-	struct stat st;
 	struct trust t;
-	char *rec, *tmp;
-	FILE *f;
+	char *dir, *rec, *tmp;
+	int fd;
 
-	if (stat(path, &st) < 0)
+	if (!own_file(st) || !(dir = trust_dir()))
 		return;
-	trust_of(&st, hd, &t);
-	rec = trust_path(&st);
-	tmp = xasprintf("%s.%d.tmp", rec, (int)getpid());
-	hg_make_parents(rec);
-	if ((f = fopen(tmp, "wb")) != NULL) {
-		int bad = fwrite(&t, sizeof(t), 1, f) != 1;
+	trust_of(st, hd, &t);
+	rec = record_path(dir, st);
+	tmp = xasprintf("%s/.record-XXXXXX", dir);
+	if ((fd = mkstemp(tmp)) >= 0) {
+		int bad = write(fd, &t, sizeof(t)) != (ssize_t)sizeof(t);
 
-		bad |= fclose(f) != 0;
+		bad |= close(fd) != 0;
 		if (bad || rename(tmp, rec) != 0)
 			unlink(tmp);
 	}
 	free(tmp);
 	free(rec);
+	free(dir);
 }
 
 int hg_dump_identity(const char *path, struct hg_dump_id *id)
@@ -198,8 +226,9 @@ int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w, const v
 	struct header hd;
 	struct strbuf warn;
 	struct hg_out out;
+	struct stat st;
 	uint64_t pos = sizeof(hd);
-	int bad = 0;
+	int bad = 0, fd;
 
 	/* the dominator tree is part of the index (hg_dom_compute) */
 	if (h->nobj && (!h->idom || !h->retained))
@@ -252,9 +281,19 @@ int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w, const v
 		hg_out_abort(&out);
 		return hg_errorf(err, HG_EWRITE, "%s: write failed: %s", path, strerror(errno));
 	}
+	/* trusted when the file now at path is the one written (its inode), with the times the rename gave it */
+	if (fstat(fileno(out.f), &st) < 0)
+		st.st_ino = 0;
 	if (hg_out_commit(&out, err) < 0)
 		return -1;
-	remember(path, &hd);
+	if (st.st_ino && (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) >= 0) {
+		struct stat now;
+
+		if (fstat(fd, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev &&
+		    (uint64_t)now.st_size == hd.file_size)
+			remember(&now, &hd);
+		close(fd);
+	}
 	return 0;
 }
 
@@ -290,7 +329,7 @@ static int validate(const struct hg_heap *h)
 	if (h->tb_first[0] != 0 || h->tb_first[h->ntb] != h->ntbframe)
 		return -1;
 	for (size_t t = 0; t < h->ntb; t++)
-		if (h->tb_first[t] > h->tb_first[t + 1])
+		if (h->tb_first[t] >= h->tb_first[t + 1])	/* a traceback has a frame at least */
 			return -1;
 	for (size_t i = 0; i < h->nobj; i++)
 		if (h->tb[i] >= h->ntb && h->tb[i] != HG_NONE)
@@ -365,6 +404,7 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 		  const char *path, struct hg_error *err)
 {
 	struct header hd;
+	struct stat st;
 	unsigned char *map;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), known;
 
@@ -375,8 +415,11 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 		close(fd);
 		return -1;
 	}
+	/* the file checked is the one open: its stat, taken now, is what a record says */
 	map = mmap(NULL, (size_t)hd.file_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	known = trusted(fd, &hd);
+	if (fstat(fd, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	known = trusted(&st, &hd);
 	close(fd);
 	if (map == MAP_FAILED)
 		return hg_errorf(err, HG_EFORMAT, "%s: cannot map: %s", path, strerror(errno));
@@ -429,7 +472,7 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 			hg_heap_release(h);
 			return hg_errorf(err, HG_EFORMAT, "%s: index is inconsistent", path);
 		}
-		remember(path, &hd);
+		remember(&st, &hd);
 	}
 	add_warnings(w, (const char *)map + hd.off[S_WARN], hd.warn_len);
 	return 0;

@@ -11,7 +11,7 @@
 static uint32_t row_of(struct hg_site **rows, size_t *n, size_t *alloc, uint32_t **table, size_t *size,
 		       const struct hg_tb_frame *f, uint32_t type)
 {
-	uint32_t file = f ? f->file : 0, line = f ? f->lineno : 0;
+	uint32_t file = f ? f->file : HG_NONE, line = f ? f->lineno : 0;
 	uint64_t hash;
 	size_t k;
 

@@ -11,7 +11,7 @@
 #include "heap.h"
 
 struct hg_site {
-	/* the frame (pool offsets; file 0 for objects without a traceback) */
+	/* the frame (pool offsets; file HG_NONE for objects without a traceback) */
 	uint32_t file, lineno, func;
 	uint32_t type;		/* with by_type: the objects' type; else the type with the most bytes there */
 	uint64_t count, bytes;
@@ -21,7 +21,7 @@ struct hg_site {
 /*
  * The allocation sites of the heap's objects (only those gc.get_objects()
  * returns with gc_only), and with by_type one row per site and type.
- * Objects without a traceback make one row of file 0.  Returns the number
+ * Objects without a traceback make one row of file HG_NONE.  Returns the number
  * of rows, in no order; free *out.
  */
 size_t hg_sites(const struct hg_heap *h, int by_type, int gc_only, struct hg_site **out);

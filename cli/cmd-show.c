@@ -89,7 +89,7 @@ static void print_traceback(const struct hg_heap *h, uint32_t i)
 	uint32_t t = hg_heap_tb(h, i);
 	char line[8192];
 
-	if (h->meta.tm_limit <= 0)
+	if (h->meta.tm_limit <= 0 && !h->ntb)
 		return;
 	if (t == HG_NONE) {
 		printf("  allocated: not traced (made before tracemalloc started tracing, or outside its domain)\n");

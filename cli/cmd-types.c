@@ -46,8 +46,8 @@ static int site_by_count(const void *a, const void *b)
 /* The site's frame in JSON: filename, lineno, function (nulls for objects without a traceback). */
 void cli_site_json(const struct hg_heap *h, const struct hg_site *s, json_t *o)
 {
-	json_object_set_new(o, "filename", s->file ? hg_json_str(hg_heap_s(h, s->file)) : json_null());
-	json_object_set_new(o, "lineno", s->file ? json_integer(s->lineno) : json_null());
+	json_object_set_new(o, "filename", s->file != HG_NONE ? hg_json_str(hg_heap_s(h, s->file)) : json_null());
+	json_object_set_new(o, "lineno", s->file != HG_NONE ? json_integer(s->lineno) : json_null());
 	json_object_set_new(o, "function", s->func ? hg_json_str(hg_heap_s(h, s->func)) : json_null());
 }
 
@@ -56,7 +56,7 @@ const char *cli_site_text(const struct hg_heap *h, const struct hg_site *s, char
 {
 	struct hg_tb_frame f = { s->file, s->lineno, s->func };
 
-	if (!s->file) {
+	if (s->file == HG_NONE) {
 		snprintf(buf, n, "(not traced)");
 		return buf;
 	}

@@ -145,6 +145,20 @@ static void tbset_release(struct tbset *ts)
 	memset(ts, 0, sizeof(*ts));
 }
 
+/* s interned, control characters made '?' (as the core reader keeps names): printed as they are */
+static uint32_t printable(struct hg_heap *h, const char *s)
+{
+	char *c = xstrdup(s);
+	uint32_t off;
+
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	off = hg_heap_cstr(h, c);
+	free(c);
+	return off;
+}
+
 static uint64_t tb_hash(const struct hg_tb_frame *f, size_t n)
 {
 	uint64_t x = 0xcbf29ce484222325ull;
@@ -177,9 +191,9 @@ static int add_traceback(struct hg_heap *h, struct tbset *ts, uint32_t i, const 
 		    json_integer_value(json_array_get(f, 1)) < 0 || json_integer_value(json_array_get(f, 1)) > UINT32_MAX ||
 		    (fn && !json_is_string(fn) && !json_is_null(fn)))
 			return -1;
-		fr->file = hg_heap_cstr(h, json_string_value(json_array_get(f, 0)));
+		fr->file = printable(h, json_string_value(json_array_get(f, 0)));
 		fr->lineno = (uint32_t)json_integer_value(json_array_get(f, 1));
-		fr->func = json_is_string(fn) ? hg_heap_cstr(h, json_string_value(fn)) : 0;
+		fr->func = json_is_string(fn) ? printable(h, json_string_value(fn)) : 0;
 	}
 	x = tb_hash(h->tb_frames + first, n);
 	if (2 * (h->ntb + 1) > ts->size) {

@@ -61,6 +61,9 @@
 #define TB_FRAMES	12	/* where a traceback's frames begin */
 #define FRAME_SIZE	12
 #define MAX_FRAMES	65535	/* tracemalloc's limit on frames per traceback */
+#define TB_BAD		(HG_NONE - 1)	/* a traceback address that did not read */
+#define LINE_STEP_MAX	(1 << 24)	/* a line table's step larger than this is damage */
+#define LINE_MAX_SANE	((int64_t)1 << 31)
 
 struct table {
 	uint64_t nbuckets, nentries, buckets, key_size, data_size;
@@ -73,6 +76,7 @@ struct tmread {
 	struct hg_tm_snapshot *s;
 	size_t traces_alloc;
 	struct hg_u64map tbs, files;		/* traceback and file name addresses already read */
+	struct hg_u64map tables;		/* traces tables already read (a damaged domain list may repeat one) */
 	uint64_t bad;			/* traces whose traceback could not be read */
 	uint64_t missing;		/* traces a table counts but its lists did not give */
 };
@@ -146,7 +150,7 @@ static int find_tables(struct tmread *r, uint64_t *slot, uint64_t *domains)
 		uint64_t d = w->src->symbol(w->src->symbol_ctx, "tracemalloc_domains");
 
 		*slot = a;
-		*domains = d ? rd_ptr(w, d) : 0;
+		*domains = d && !w->L->tm_old_table ? rd_ptr(w, d) : 0;
 		return 0;
 	}
 	/* 3.8's use_domain table (12-byte keys) has a hash function of its own: found by symbol only */
@@ -211,9 +215,11 @@ static uint32_t traceback(struct tmread *r, uint64_t addr)
 		return HG_NONE;
 	at = hg_u64map_slot(&r->tbs, addr);
 	if (*at != HG_NONE)
-		return *at;
+		return *at == TB_BAD ? HG_NONE : *at;
+	*at = TB_BAD;
 	n = w->L->tm_nframe_u16 ? (uint64_t)hg_mem_u32(w->m, addr + 8) & 0xffff : hg_mem_u32(w->m, addr + 8);
-	if (!n || n > MAX_FRAMES)
+	/* at most MAX_FRAMES each, and no more frames in all than the dump could hold */
+	if (!n || n > MAX_FRAMES || s->nframes + n > w->src->mem_bytes / FRAME_SIZE || s->nframes + n >= TB_BAD)
 		return HG_NONE;
 	for (uint64_t k = 0; k < n; k++) {
 		const unsigned char *f = frames + (k % 64) * FRAME_SIZE;
@@ -232,7 +238,7 @@ static uint32_t traceback(struct tmread *r, uint64_t addr)
 	}
 	if (s->nframes - first != n) {
 		s->nframes = first;
-		return HG_NONE;
+		return HG_NONE;	/* *at stays TB_BAD: not read again */
 	}
 	HG_GROW(s->tb_first, s->ntb + 1, s->tb_alloc);
 	s->tb_len = xrealloc(s->tb_len, s->tb_alloc * sizeof(*s->tb_len));
@@ -267,6 +273,11 @@ static void read_entries(struct tmread *r, const struct table *t, uint64_t domai
 {
 	struct walker *w = r->w;
 	uint64_t seen = 0;
+	uint32_t *visited = hg_u64map_slot(&r->tables, t->buckets);
+
+	if (*visited != HG_NONE)
+		return;
+	*visited = 1;
 
 	for (uint64_t b = 0; b < t->nbuckets && seen <= t->nentries; b++) {
 		uint64_t e = rd_ptr(w, t->buckets + 8 * b);
@@ -281,7 +292,8 @@ static void read_entries(struct tmread *r, const struct table *t, uint64_t domai
 			} else if (w->L->tm_old_table) {
 				unsigned char d[28];
 
-				if (hg_mem_read(w->m, e + 16, d, (size_t)(t->key_size + 16)) == 0)
+				if ((t->key_size == 8 || t->key_size == 12) && t->data_size == 16 &&
+				    hg_mem_read(w->m, e + 16, d, (size_t)(t->key_size + 16)) == 0)
 					add_trace(r, hg_le64(d), t->key_size == 12 ? hg_le32(d + 8) : 0,
 						  hg_le64(d + t->key_size), hg_le64(d + t->key_size + 8));
 			} else {
@@ -345,6 +357,7 @@ int tm_read(struct walker *w, struct hg_tm_names *names, struct hg_tm_snapshot *
 	}
 	hg_u64map_free(&r.tbs);
 	hg_u64map_free(&r.files);
+	hg_u64map_free(&r.tables);
 	return 0;
 }
 
@@ -417,16 +430,22 @@ static int line_span(struct walker *w, uint64_t code, uint32_t first, uint32_t *
 			if (c == 15) {
 				located = 0;
 			} else if (c == 14) {
-				int64_t end;
+				int64_t step = svarint(p, (size_t)n, &k);
+				uint64_t span = varint(p, (size_t)n, &k);
 
-				line += svarint(p, (size_t)n, &k);
-				end = line + (int64_t)varint(p, (size_t)n, &k);
+				if (step > LINE_STEP_MAX || step < -LINE_STEP_MAX || span > LINE_STEP_MAX)
+					return -1;
+				line += step;
 				varint(p, (size_t)n, &k);
 				varint(p, (size_t)n, &k);
-				if (end > max)
-					max = end;
+				if (line + (int64_t)span > max)
+					max = line + (int64_t)span;
 			} else if (c == 13) {
-				line += svarint(p, (size_t)n, &k);
+				int64_t step = svarint(p, (size_t)n, &k);
+
+				if (step > LINE_STEP_MAX || step < -LINE_STEP_MAX)
+					return -1;
+				line += step;
 			} else if (c >= 10 && c <= 12) {
 				line += c - 10;
 				k += 2;
@@ -434,6 +453,8 @@ static int line_span(struct walker *w, uint64_t code, uint32_t first, uint32_t *
 				k += 1;
 			}
 		}
+		if (line < 0 || line > LINE_MAX_SANE)
+			return -1;	/* damaged: lines are ints, and each step was small */
 		if (!located)
 			continue;
 		if (line > max)

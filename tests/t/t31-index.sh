@@ -214,3 +214,37 @@ if cmp -s "$T_OUT/types1.json" "$T_OUT/types-forged.json" && [ "$(stat -c %Y.%i 
 else
 	fail "an index edited in place with its times put back was trusted: $(head -3 "$T_OUT/types-forged.err")"
 fi
+
+# Records are read only from a folder no one else can write: with the folder
+# open to all (as under a shared /tmp), a record forged to match an index
+# edited in place is ignored and the index is checked whole (and rebuilt).
+"$HEAPGRAPH" analyze "$core" >/dev/null 2>&1
+vdir=$XDG_CACHE_HOME/heapgraph/verified
+chmod 0777 "$vdir"
+python3 - "$core.hgi" "$vdir" <<'PY'
+import os, struct, sys
+p, vdir = sys.argv[1], sys.argv[2]
+st = os.stat(p)
+with open(p, "r+b") as f:
+    head = f.read(16)
+    size = struct.unpack_from("<I", head, 12)[0]
+    f.seek(size - 4)
+    crc = struct.unpack("<I", f.read(4))[0]
+    f.seek(st.st_size // 2)
+    b = f.read(1)
+    f.seek(st.st_size // 2)
+    f.write(bytes([b[0] ^ 0xff]))
+os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+st = os.stat(p)
+rec = struct.pack("<7Q2I", st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns // 10**9, st.st_mtime_ns % 10**9,
+                  st.st_ctime_ns // 10**9, st.st_ctime_ns % 10**9, crc, struct.unpack_from("<I", head, 8)[0])
+open(os.path.join(vdir, "%x-%x" % (st.st_dev, st.st_ino)), "wb").write(rec)
+PY
+before=$(stat -c %i "$core.hgi")
+"$HEAPGRAPH" types "$core" --json >"$T_OUT/types-open.json" 2>/dev/null
+if cmp -s "$T_OUT/types1.json" "$T_OUT/types-open.json" && [ "$(stat -c %i "$core.hgi")" != "$before" ]; then
+	ok "a forged record in a folder others can write is ignored: the index is checked and rebuilt"
+else
+	fail "a record in a world-writable folder was trusted"
+fi
+chmod 0700 "$vdir"
