@@ -2,6 +2,7 @@
 #   make              build ./heapgraph (installs missing Debian packages first)
 #   make check        build and run every test (SANITIZE=1: under ASan/UBSan)
 #   make demo         make a core of samples/leaky.py and show what heapgraph sees
+#   make bench        time heapgraph against objgraph and the floor on 1M-10M objects
 #   make fuzz         fuzz the core reader and the walker for FUZZ_TIME seconds each (clang, libFuzzer)
 #   make install PREFIX=/usr/local
 
@@ -75,6 +76,11 @@ check: $(BIN) $(UNIT_BIN) $(B)/.deps-test
 demo: $(BIN) $(B)/.deps-test
 	@sh samples/demo.sh $(abspath $(BIN))
 
+# bench/table.py: heaps of about 1, 5 and 10 million objects, heapgraph against
+# objgraph, Python's tracemalloc and a plain read of the core, in one table.
+bench: $(BIN) $(B)/.deps-test
+	@HEAPGRAPH=$(abspath $(BIN)) python3 bench/table.py
+
 # heapgraph_dump.py goes where a Python finds it after "import sys;
 # sys.path.append('$(PREFIX)/share/heapgraph')", or copy it beside the program.
 install: $(BIN)
@@ -126,5 +132,5 @@ fuzz: $(FUZZ_B)/fuzz-core $(FUZZ_B)/fuzz-walk $(FUZZ_B)/seeds
 clean:
 	rm -rf build build-* heapgraph samples/out tests/out bench/out
 
-.PHONY: all check demo install clean fuzz
+.PHONY: all check demo bench install clean fuzz
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LIB_SRC:%.c=$(FUZZ_B)/%.d)
