@@ -175,7 +175,10 @@ print(same, n)
 PY
 	then ok "$name: heapgraph_dump.py's snapshot: the sampled objects' tracebacks equal get_object_traceback's"
 	else fail "$name: heapgraph_dump.py's snapshot: tracebacks differ (or it is missing)"; fi
-	rm -f "$self" "$T_OUT/$name.jsonl.gz"
+	rm -f "$self" "$self.hgi" "$T_OUT/$name.jsonl.gz" "$T_OUT/$name.jsonl.gz.hgi"
+	# the outputs compared are kept when something failed
+	[ "$(fails)" = "$T_MARK" ] && rm -f "$T_OUT/$name".show "$T_OUT/$name".selfshow "$T_OUT/$name".byline* \
+		"$T_OUT/$name".tmtop "$T_OUT/$name".addrs
 	tidy "$name"
 done <"$T_OUT/pythons"
 
