@@ -4,7 +4,9 @@
  * An index is tied to one dump by its size, modification time and a hash of
  * its first bytes; a stale, foreign, damaged or hostile index is refused
  * (the caller rebuilds it), never trusted: it is checksummed, and every
- * index and offset in it is range-checked when it is mapped.
+ * index and offset in it is range-checked when it is mapped -- once per
+ * file as written: a whole check that passed is remembered by the file's
+ * inode and times (index.c says how) and not repeated while they stay.
  */
 #ifndef HG_INDEX_H
 #define HG_INDEX_H
