@@ -11,9 +11,24 @@
 #include "pickle.h"
 #include "../common/util.h"
 
+/*
+ * Values, tuples' items and strings come from an arena (a file of a million
+ * traces is four million values: a malloc each cost more than the rest);
+ * lists and dicts grow with realloc and are listed to be freed.
+ */
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+#define CHUNK_SIZE	(1024 * 1024)
+
 struct hg_pickle {
-	struct hg_pvalue **all;		/* every value made: freed together */
-	size_t nall, allalloc;
+	struct hg_pvalue small[256];	/* the ints 0-255, one value each (a trace's domain and frame count) */
+	struct chunk *chunks;
+	struct hg_pvalue **grown;	/* lists and dicts: their items are malloc'd */
+	size_t ngrown, grownalloc;
 	struct hg_pvalue **stack;
 	size_t sp, stackalloc;
 	size_t *marks;
@@ -21,24 +36,56 @@ struct hg_pickle {
 	struct hg_pvalue **memo;
 	size_t nmemo;			/* memo slots allocated (indexes may be sparse) */
 	size_t memoized;		/* slots set: the index MEMOIZE uses next, as len(memo) */
-	char **strings;
-	size_t nstr, stralloc;
 };
+
+/* n bytes from the arena, aligned for any value, zeroed */
+static void *arena(struct hg_pickle *p, size_t n)
+{
+	struct chunk *c = p->chunks;
+
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (!c || c->size - c->used < n) {
+		size_t size = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+
+		c = xcalloc(1, sizeof(*c) + size);
+		c->size = size;
+		c->next = p->chunks;
+		p->chunks = c;
+	}
+	c->used += n;
+	return (char *)c->data + c->used - n;
+}
 
 static struct hg_pvalue *make(struct hg_pickle *p, enum hg_pv_kind kind)
 {
-	struct hg_pvalue *v = xcalloc(1, sizeof(*v));
+	struct hg_pvalue *v = arena(p, sizeof(*v));
 
 	v->kind = kind;
-	HG_GROW(p->all, p->nall + 1, p->allalloc);
-	p->all[p->nall++] = v;
+	if (kind == HG_PV_LIST || kind == HG_PV_DICT) {
+		HG_GROW(p->grown, p->ngrown + 1, p->grownalloc);
+		p->grown[p->ngrown++] = v;
+	}
 	return v;
 }
 
+/* A list's next item (tuples are made whole, dicts' items go in pairs) */
 static void add_item(struct hg_pvalue *c, struct hg_pvalue *item)
 {
 	HG_GROW(c->items, c->len + 1, c->alloc);
 	c->items[c->len++] = item;
+}
+
+/* A tuple of the stack's values from index from to the top */
+static struct hg_pvalue *tuple(struct hg_pickle *p, size_t from)
+{
+	struct hg_pvalue *v = make(p, HG_PV_TUPLE);
+
+	v->len = v->alloc = p->sp - from;
+	if (v->len) {
+		v->items = arena(p, v->len * sizeof(*v->items));
+		memcpy(v->items, p->stack + from, v->len * sizeof(*v->items));
+	}
+	return v;
 }
 
 /* How many values lie above the last MARK: what an opcode may use (as Python's unpickler). */
@@ -57,17 +104,18 @@ void hg_pickle_free(struct hg_pickle *p)
 {
 	if (!p)
 		return;
-	for (size_t k = 0; k < p->nall; k++) {
-		free(p->all[k]->items);
-		free(p->all[k]);
+	for (size_t k = 0; k < p->ngrown; k++)
+		free(p->grown[k]->items);
+	while (p->chunks) {
+		struct chunk *next = p->chunks->next;
+
+		free(p->chunks);
+		p->chunks = next;
 	}
-	for (size_t k = 0; k < p->nstr; k++)
-		free(p->strings[k]);
-	free(p->all);
+	free(p->grown);
 	free(p->stack);
 	free(p->marks);
 	free(p->memo);
-	free(p->strings);
 	free(p);
 }
 
@@ -172,18 +220,14 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, struct h
 			n = (uint64_t)(op - 0x84);
 			if (avail(p) < n)
 				FAIL("pickle: TUPLE%u with %zu values at byte %zu", (unsigned)n, avail(p), at);
-			v = make(p, HG_PV_TUPLE);
-			for (size_t k = p->sp - n; k < p->sp; k++)
-				add_item(v, p->stack[k]);
+			v = tuple(p, p->sp - (size_t)n);
 			p->sp -= n;
 			push(p, v);
 			break;
 		case 't':	/* TUPLE: from the last MARK */
 			if (!p->nmark)
 				FAIL("pickle: TUPLE without MARK at byte %zu", at);
-			v = make(p, HG_PV_TUPLE);
-			for (size_t k = p->marks[p->nmark - 1]; k < p->sp; k++)
-				add_item(v, p->stack[k]);
+			v = tuple(p, p->marks[p->nmark - 1]);
 			p->sp = p->marks[--p->nmark];
 			push(p, v);
 			break;
@@ -292,8 +336,15 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, struct h
 			break;
 		case 'J': case 'K': case 'M':	/* BININT (signed 4), BININT1, BININT2 */
 			NEED(op == 'J' ? 4 : op == 'K' ? 1 : 2);
+			if (op == 'K') {	/* values are never changed once made: small ones are shared */
+				v = &p->small[data[pos]];
+				v->kind = HG_PV_INT;
+				v->i = data[pos++];
+				push(p, v);
+				break;
+			}
 			v = make(p, HG_PV_INT);
-			v->i = op == 'J' ? (int32_t)le(data + pos, 4) : (int64_t)le(data + pos, op == 'K' ? 1 : 2);
+			v->i = op == 'J' ? (int32_t)le(data + pos, 4) : (int64_t)le(data + pos, 2);
 			pos += op == 'J' ? 4 : op == 'K' ? 1 : 2;
 			push(p, v);
 			break;
@@ -319,12 +370,9 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, struct h
 			n = le(data + pos, w);
 			pos += w;
 			NEED(n);
-			s = xmalloc((size_t)n + 1);
+			s = arena(p, (size_t)n + 1);
 			memcpy(s, data + pos, (size_t)n);
-			s[n] = '\0';
 			pos += (size_t)n;
-			HG_GROW(p->strings, p->nstr + 1, p->stralloc);
-			p->strings[p->nstr++] = s;
 			v = make(p, HG_PV_STR);
 			v->s = s;
 			v->len = (size_t)n;
