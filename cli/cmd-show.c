@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "../analyzer/heap.h"
 #include "../render/json.h"
+#include "../common/util.h"
 
 static json_t *obj_json(const struct hg_heap *h, uint32_t i)
 {
@@ -99,14 +100,12 @@ static void print_traceback(const struct hg_heap *h, uint32_t i)
 	for (uint32_t k = hg_heap_tb_len(h, t); k-- > 0;) {
 		hg_heap_frame_text(h, hg_heap_tb_frame(h, t, k), line, sizeof(line));
 		/* file names come from the dump: no control characters on a terminal */
-		for (char *p = line; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '?';
-		printf("    %s\n", line);
+		printf("    %s\n", hg_printable(line));
 	}
 }
 
-static void print_text(const struct hg_heap *h, json_t *o)
+/* Object i, described in o, as text. */
+static void print_text(const struct hg_heap *h, uint32_t i, json_t *o)
 {
 	size_t k;
 	json_t *r;
@@ -118,12 +117,9 @@ static void print_text(const struct hg_heap *h, json_t *o)
 	       json_string_value(json_object_get(o, "repr")));
 	if (json_object_get(o, "value")) {
 		/* the raw value may hold control characters: not for a terminal */
-		char *v = strdup(json_string_value(json_object_get(o, "value")));
+		char *v = hg_printable(xstrdup(json_string_value(json_object_get(o, "value"))));
 
-		for (char *p = v; p && *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '?';
-		printf("  value: %s\n", v ? v : "");
+		printf("  value: %s\n", v);
 		free(v);
 	}
 	printf("  reachable from a root: %s\n", json_is_true(json_object_get(o, "reachable")) ? "yes" :
@@ -137,7 +133,7 @@ static void print_text(const struct hg_heap *h, json_t *o)
 	json_array_foreach(json_object_get(o, "roots"), k, r)
 		printf("  root (%s): %s\n", json_string_value(json_object_get(r, "kind")),
 		       json_string_value(json_object_get(r, "name")));
-	print_traceback(h, hg_heap_find(h, strtoull(json_string_value(json_object_get(o, "addr")), NULL, 0)));
+	print_traceback(h, i);
 	print_list(json_object_get(o, "referents"), json_integer_value(json_object_get(o, "referents_total")),
 		   "refers to", "->");
 	print_list(json_object_get(o, "referrers"), json_integer_value(json_object_get(o, "referrers_total")),
@@ -158,6 +154,7 @@ int cmd_show(int argc, char **argv)
 	long limit = 50;
 	struct hg_heap h;
 	json_t *all;
+	uint32_t *found;	/* the objects described in all, in its order */
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -186,6 +183,7 @@ int cmd_show(int argc, char **argv)
 	if ((ch = cli_load("show", dump, sysroot, &h, NULL)))
 		return ch;
 	all = json_array();
+	found = xmalloc((size_t)(argc - optind) * sizeof(*found));
 	for (int k = optind; k < argc; k++) {
 		uint64_t addr = strtoull(argv[k], NULL, 0);
 		uint32_t i = hg_heap_find(&h, addr);
@@ -195,6 +193,7 @@ int cmd_show(int argc, char **argv)
 			rc = HG_ENOTFOUND;
 			continue;
 		}
+		found[json_array_size(all)] = i;
 		json_array_append_new(all, describe(&h, i, limit));
 	}
 	if (json) {
@@ -206,10 +205,11 @@ int cmd_show(int argc, char **argv)
 		json_array_foreach(all, k, o) {
 			if (k)
 				putchar('\n');
-			print_text(&h, o);
+			print_text(&h, found[k], o);
 		}
 		json_decref(all);
 	}
+	free(found);
 	hg_heap_release(&h);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return HG_EWRITE;

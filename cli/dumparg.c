@@ -36,12 +36,7 @@ void cli_remember_dump(const char *path)
 	char *cwd, *file = state_file(&cwd), *abs = realpath(path, NULL), *tmp;
 	FILE *f;
 
-	for (char *s = file + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(file, 0755);
-			*s = '/';
-		}
+	hg_make_parents(file);
 	tmp = xasprintf("%s.tmp", file);
 	if (abs && (f = fopen(tmp, "w"))) {
 		/* the folder, then the dump: the folder line guards against a hash collision */

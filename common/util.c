@@ -264,3 +264,11 @@ void hg_make_parents(const char *path)
 		}
 	free(p);
 }
+
+char *hg_printable(char *s)
+{
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}

@@ -77,6 +77,9 @@ uint32_t *hg_u64map_slot(struct hg_u64map *m, uint64_t key);
 uint32_t hg_u64map_get(const struct hg_u64map *m, uint64_t key);
 void hg_u64map_free(struct hg_u64map *m);
 
+/* Control characters of s made '?' in place (text from a dump, for a terminal); returns s. */
+char *hg_printable(char *s);
+
 /* heapgraph's cache folder: $XDG_CACHE_HOME/heapgraph, else ~/.cache/heapgraph (caller frees). */
 char *hg_cache_dir(void);
 /* Makes the folders above path (mode 0755); errors are left to whoever writes there. */

@@ -148,12 +148,9 @@ static void tbset_release(struct tbset *ts)
 /* s interned, control characters made '?' (as the core reader keeps names): printed as they are */
 static uint32_t printable(struct hg_heap *h, const char *s)
 {
-	char *c = xstrdup(s);
+	char *c = hg_printable(xstrdup(s));
 	uint32_t off;
 
-	for (char *p = c; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
 	off = hg_heap_cstr(h, c);
 	free(c);
 	return off;

@@ -37,28 +37,37 @@ static void damaged_warning(struct walker *w)
 	w->src->incomplete = 1;
 }
 
-int hg_cpython_walk(struct hg_pysource *src, const struct hg_python *py, struct hg_heap *h,
-		    void (*progress)(void *, uint64_t, uint64_t), void *progress_arg, struct hg_error *err)
+/* A walker of src for the interpreter py, its layout in *layout: 0, or -1 when the version has none. */
+static int walker_setup(struct walker *w, struct hg_pysource *src, const struct hg_python *py,
+			struct hg_pylayout *layout, struct hg_error *err)
 {
-	struct walker w;
-	struct hg_pylayout layout;
-
-	memset(&w, 0, sizeof(w));
-	w.src = src;
-	w.m = &src->mem;
-	w.py = py;
-	w.h = h;
-	if (hg_pylayout_get(py->major, py->minor, &layout) < 0)
+	memset(w, 0, sizeof(*w));
+	w->src = src;
+	w->m = &src->mem;
+	w->py = py;
+	if (hg_pylayout_get(py->major, py->minor, layout) < 0)
 		return hg_errorf(err, HG_EUNSUPPORTED, "%s: Python %s is not supported (%s are)",
 				 src->path, py->version, hg_cpython_supported());
 	/* 3.13+: where the process published its own offsets, they win over the table */
 	if (py->version_source && !strcmp(py->version_source, "_Py_DebugOffsets")) {
 		unsigned char d[HG_PY_DEBUG_OFFSETS_LEN];
 
-		if (hg_mem_read(w.m, py->runtime, d, sizeof(d)) == 0)
-			hg_pylayout_debug_offsets(&layout, d, sizeof(d));
+		if (hg_mem_read(w->m, py->runtime, d, sizeof(d)) == 0)
+			hg_pylayout_debug_offsets(layout, d, sizeof(d));
 	}
-	w.L = &layout;
+	w->L = layout;
+	return 0;
+}
+
+int hg_cpython_walk(struct hg_pysource *src, const struct hg_python *py, struct hg_heap *h,
+		    void (*progress)(void *, uint64_t, uint64_t), void *progress_arg, struct hg_error *err)
+{
+	struct walker w;
+	struct hg_pylayout layout;
+
+	if (walker_setup(&w, src, py, &layout, err) < 0)
+		return -1;
+	w.h = h;
 	if (types_init(&w) < 0)
 		return hg_errorf(err, HG_EFORMAT, "%s: the interpreter image %s lacks the builtin type symbols",
 				 src->path, py->image_path ? py->image_path : "?");
@@ -216,15 +225,11 @@ int hg_cpython_tracemalloc(struct hg_core *c, const struct hg_python *py, struct
 	struct walker w;
 	int tracing = 0, rc;
 
-	if (hg_pylayout_get(py->major, py->minor, &layout) < 0)
-		return hg_errorf(err, HG_EUNSUPPORTED, "%s: Python %s is not supported (%s are)",
-				 c->path, py->version, hg_cpython_supported());
 	core_source(c, py, &syms, &src);
-	memset(&w, 0, sizeof(w));
-	w.src = &src;
-	w.m = &src.mem;
-	w.py = py;
-	w.L = &layout;
+	if (walker_setup(&w, &src, py, &layout, err) < 0) {
+		free((void *)src.cmem);
+		return -1;
+	}
 	rc = tm_read(&w, names, s, &tracing);
 	c->incomplete = src.incomplete;
 	free((void *)src.cmem);

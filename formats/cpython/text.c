@@ -105,9 +105,7 @@ long text_str(struct walker *w, uint64_t addr, char *buf, size_t max, int *trunc
 
 void text_sanitize(char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
+	hg_printable(s);
 }
 
 /* Python's repr quoting of str text (already UTF-8) into out, at most max bytes. */
