@@ -7,6 +7,7 @@
  * heap is mapped from an index file.
  */
 #define _GNU_SOURCE
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +18,18 @@
 struct hg_heap_build {
 	/*
 	 * Address map: a directory of 4 KiB pages (open addressing on the page
-	 * number), each page an array of 512 object indexes, one per 8-byte
-	 * word.  Objects that refer to each other tend to share pages, so a
-	 * lookup mostly touches memory the last one touched.
+	 * number), each page an array of 256 object indexes, one per 16 bytes:
+	 * CPython's allocators align objects to 16 bytes.  Objects that refer to
+	 * each other tend to share pages, so a lookup mostly touches memory the
+	 * last one touched.  The few objects at an odd multiple of 8 (static
+	 * objects in C data) are in a small hash of their own.
 	 */
 	struct page { uint64_t no; uint32_t *idx; } *pages;	/* no 0 = empty slot */
 	size_t cap, used;
+	struct odd { uint64_t addr; uint32_t idx; } *odd;	/* addr 0 = empty slot */
+	size_t ocap, oused;
+	uint32_t **slabs;	/* the index arrays, SLAB_PAGES to a slab: few big allocations */
+	size_t nslab;
 	uint32_t *strs;		/* string set: pool offsets, 0 = empty */
 	size_t scap, sused;
 	size_t obj_alloc, edge_alloc, type_alloc, root_alloc, pool_alloc;
@@ -73,7 +80,8 @@ static inline uint64_t mix(uint64_t x)
 }
 
 #define PAGE_SHIFT 12
-#define PAGE_WORDS (1u << (PAGE_SHIFT - 3))
+#define PAGE_WORDS (1u << (PAGE_SHIFT - 4))	/* 16-byte slots */
+#define SLAB_PAGES 8192	/* 8 MiB slabs, in huge pages */
 
 static void map_grow(struct hg_heap_build *b)
 {
@@ -111,8 +119,12 @@ static uint32_t *map_page(struct hg_heap_build *b, uint64_t addr, int create)
 		map_grow(b);
 	for (j = mix(no) & (b->cap - 1); b->pages[j].no; j = (j + 1) & (b->cap - 1))
 		;
+	if (b->used % SLAB_PAGES == 0) {
+		b->slabs = xrealloc(b->slabs, (b->nslab + 1) * sizeof(*b->slabs));
+		b->slabs[b->nslab++] = xmalloc((size_t)SLAB_PAGES * PAGE_WORDS * sizeof(uint32_t));
+	}
 	b->pages[j].no = no;
-	b->pages[j].idx = xmalloc(PAGE_WORDS * sizeof(uint32_t));
+	b->pages[j].idx = b->slabs[b->nslab - 1] + (b->used % SLAB_PAGES) * PAGE_WORDS;
 	memset(b->pages[j].idx, 0xff, PAGE_WORDS * sizeof(uint32_t));
 	b->used++;
 	return b->pages[j].idx;
@@ -126,15 +138,53 @@ static int cmp_addr_idx(const void *a, const void *b, void *arg)
 	return x < y ? -1 : x > y;
 }
 
+static void odd_put(struct hg_heap_build *b, uint64_t addr, uint32_t idx)
+{
+	size_t j;
+
+	if (2 * (b->oused + 1) > b->ocap) {
+		size_t ncap = b->ocap ? b->ocap * 2 : 256;
+		struct odd *n = xcalloc(ncap, sizeof(*n));
+
+		for (size_t k = 0; k < b->ocap; k++) {
+			if (!b->odd[k].addr)
+				continue;
+			for (j = mix(b->odd[k].addr) & (ncap - 1); n[j].addr; j = (j + 1) & (ncap - 1))
+				;
+			n[j] = b->odd[k];
+		}
+		free(b->odd);
+		b->odd = n;
+		b->ocap = ncap;
+	}
+	for (j = mix(addr) & (b->ocap - 1); b->odd[j].addr && b->odd[j].addr != addr; j = (j + 1) & (b->ocap - 1))
+		;
+	b->oused += !b->odd[j].addr;
+	b->odd[j].addr = addr;
+	b->odd[j].idx = idx;
+}
+
+static uint32_t odd_get(const struct hg_heap_build *b, uint64_t addr)
+{
+	if (!b->ocap)
+		return HG_NONE;
+	for (size_t j = mix(addr) & (b->ocap - 1); b->odd[j].addr; j = (j + 1) & (b->ocap - 1))
+		if (b->odd[j].addr == addr)
+			return b->odd[j].idx;
+	return HG_NONE;
+}
+
 uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr)
 {
 	if (h->b && h->b->cap) {
 		const uint32_t *page;
 
-		if (addr & 7)
+		if ((addr & 7) || !addr)
 			return HG_NONE;
+		if (addr & 8)
+			return odd_get(h->b, addr);
 		page = map_page(h->b, addr, 0);
-		return page ? page[(addr >> 3) & (PAGE_WORDS - 1)] : HG_NONE;
+		return page ? page[(addr >> 4) & (PAGE_WORDS - 1)] : HG_NONE;
 	}
 	if (h->by_addr) {
 		size_t lo = 0, hi = h->nobj;
@@ -184,8 +234,12 @@ uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
 	h->refcnt[i] = 0;
 	h->nobj++;
 	/* objects are 8-byte aligned (callers check); an odd address is never stored */
-	if (!(addr & 7))
-		map_page(b, addr, 1)[(addr >> 3) & (PAGE_WORDS - 1)] = i;
+	if ((addr & 7) || !addr)
+		;
+	else if (addr & 8)
+		odd_put(b, addr, i);
+	else
+		map_page(b, addr, 1)[(addr >> 4) & (PAGE_WORDS - 1)] = i;
 	return i;
 }
 
@@ -211,7 +265,7 @@ void hg_heap_begin_edges(struct hg_heap *h, uint32_t obj)
 		return;
 
 	while (b->next_edges <= obj && b->next_edges < h->nobj)
-		h->first[b->next_edges++] = h->nedge;
+		h->first[b->next_edges++] = (uint32_t)h->nedge;
 }
 
 void hg_heap_add_edge(struct hg_heap *h, uint32_t to, uint32_t label, enum hg_edge_kind kind,
@@ -221,6 +275,10 @@ void hg_heap_add_edge(struct hg_heap *h, uint32_t to, uint32_t label, enum hg_ed
 
 	if (h->mapping || !b)
 		return;
+	if (h->nedge >= HG_MAX_EDGES) {
+		h->meta.incomplete = 1;
+		return;
+	}
 	if (h->nedge + 1 > b->edge_alloc) {
 		size_t n = b->edge_alloc ? b->edge_alloc * 2 : 16384;
 
@@ -359,14 +417,74 @@ uint32_t hg_heap_cstr(struct hg_heap *h, const char *s)
 	return s ? hg_heap_str(h, s, strlen(s)) : 0;
 }
 
+static int cmp_page_no(const void *a, const void *b)
+{
+	uint64_t x = ((const struct page *)a)->no, y = ((const struct page *)b)->no;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_odd(const void *a, const void *b)
+{
+	uint64_t x = ((const struct odd *)a)->addr, y = ((const struct odd *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * by_addr read off the address map, which holds the objects in address
+ * order page by page: sorting the pages (and the few odd ones) is much less
+ * work than sorting the objects.  -1 when the map does not hold every
+ * object once (a snapshot's unaligned addresses): then they are sorted.
+ */
+static int by_addr_from_map(struct hg_heap *h)
+{
+	struct hg_heap_build *b = h->b;
+	struct page *pages;
+	struct odd *odd;
+	size_t np = 0, no = 0, n = 0, k = 0;
+
+	if (!b || !b->cap)
+		return -1;
+	pages = xmalloc((b->used ? b->used : 1) * sizeof(*pages));
+	for (size_t j = 0; j < b->cap; j++)
+		if (b->pages[j].no)
+			pages[np++] = b->pages[j];
+	odd = xmalloc((b->oused ? b->oused : 1) * sizeof(*odd));
+	for (size_t j = 0; j < b->ocap; j++)
+		if (b->odd[j].addr)
+			odd[no++] = b->odd[j];
+	qsort(pages, np, sizeof(*pages), cmp_page_no);
+	qsort(odd, no, sizeof(*odd), cmp_odd);
+	for (size_t p = 0; p < np && n <= h->nobj; p++)
+		for (unsigned s = 0; s < PAGE_WORDS; s++) {
+			uint32_t i = pages[p].idx[s];
+
+			if (i == HG_NONE)
+				continue;
+			while (k < no && odd[k].addr < h->addr[i] && n < h->nobj)
+				h->by_addr[n++] = odd[k++].idx;
+			if (n >= h->nobj) {
+				n = h->nobj + 1;
+				break;
+			}
+			h->by_addr[n++] = i;
+		}
+	while (k < no && n < h->nobj)
+		h->by_addr[n++] = odd[k++].idx;
+	free(pages);
+	free(odd);
+	return n == h->nobj && k == no ? 0 : -1;
+}
+
 void hg_heap_finish(struct hg_heap *h)
 {
-	uint64_t *fill;
+	uint32_t *fill;
 
 	if (!h->first)
 		h->first = xmalloc(sizeof(*h->first));
 	hg_heap_begin_edges(h, h->nobj ? (uint32_t)h->nobj - 1 : 0);
-	h->first[h->nobj] = h->nedge;
+	h->first[h->nobj] = (uint32_t)h->nedge;
 
 	h->from = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*h->from));
 	for (size_t i = 0; i < h->nobj; i++)
@@ -386,9 +504,11 @@ void hg_heap_finish(struct hg_heap *h)
 	free(fill);
 
 	h->by_addr = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*h->by_addr));
-	for (size_t i = 0; i < h->nobj; i++)
-		h->by_addr[i] = (uint32_t)i;
-	qsort_r(h->by_addr, h->nobj, sizeof(*h->by_addr), cmp_addr_idx, h->addr);
+	if (by_addr_from_map(h) < 0) {
+		for (size_t i = 0; i < h->nobj; i++)
+			h->by_addr[i] = (uint32_t)i;
+		qsort_r(h->by_addr, h->nobj, sizeof(*h->by_addr), cmp_addr_idx, h->addr);
+	}
 
 	for (size_t t = 0; t < h->ntype; t++)
 		h->types[t].count = h->types[t].bytes = h->types[t].gc_count = 0;
@@ -411,12 +531,17 @@ void hg_heap_drop_build(struct hg_heap *h)
 {
 	if (!h->b)
 		return;
-	for (size_t j = 0; j < h->b->cap; j++)
-		free(h->b->pages[j].idx);
+	for (size_t j = 0; j < h->b->nslab; j++)
+		free(h->b->slabs[j]);
+	free(h->b->slabs);
+	free(h->b->odd);
+	h->b->odd = NULL;
+	h->b->ocap = h->b->oused = 0;
 	free(h->b->pages);
 	free(h->b->strs);
 	h->b->pages = NULL;
-	h->b->used = 0;
+	h->b->slabs = NULL;
+	h->b->used = h->b->nslab = 0;
 	h->b->strs = NULL;
 	h->b->cap = h->b->scap = 0;
 }
@@ -603,4 +728,52 @@ const char *hg_edge_kind_name(enum hg_edge_kind k)
 	static const char *const names[] = { "strong", "weak", "type", "possible" };
 
 	return (unsigned)k < 4 ? names[k] : "?";
+}
+
+#define REPR_MAX 40
+
+static int hexdigit(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+void hg_repr_cut(char *s)
+{
+	size_t cps = 0;
+
+	for (char *p = s; *p; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80 && cps++ == REPR_MAX) {
+			char *t = p;
+
+			/* the start of the token the cut falls in: "0x" and hex digits */
+			while (t > s && (hexdigit(t[-1]) || t[-1] == 'x'))
+				t--;
+			if (t[0] == '0' && t[1] == 'x' && p > t) {
+				for (p = t + 2; hexdigit(*p); p++)
+					;
+				if (*p == '>')
+					p++;
+			}
+			*p = '\0';
+			return;
+		}
+	}
+}
+
+const char *hg_heap_repr(const struct hg_heap *h, uint32_t i, char *buf, size_t n)
+{
+	const struct hg_type *T;
+	const char *mod;
+
+	if (h->repr[i] || h->type[i] >= h->ntype || !n)
+		return hg_heap_s(h, h->repr[i]);
+	/* <module.Class object at 0x...> for classes, <type object at 0x...> for C types */
+	T = &h->types[h->type[i]];
+	mod = hg_heap_s(h, T->module);
+	if ((T->tflags & HG_TYPE_HEAP) && strcmp(mod, "builtins"))
+		snprintf(buf, n, "<%s.%s object at 0x%" PRIx64 ">", mod, hg_heap_s(h, T->qualname), h->addr[i]);
+	else
+		snprintf(buf, n, "<%s object at 0x%" PRIx64 ">", hg_heap_s(h, T->name), h->addr[i]);
+	hg_repr_cut(buf);
+	return buf;
 }

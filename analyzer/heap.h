@@ -25,6 +25,8 @@
 
 #define HG_NONE UINT32_MAX
 #define HG_REFCNT_IMMORTAL UINT32_MAX
+/* Edge numbers are 32-bit: a heap keeps the first this many references and is marked incomplete. */
+#define HG_MAX_EDGES (UINT32_MAX - 1)
 
 enum hg_edge_kind {
 	HG_EDGE_STRONG,		/* an owned reference */
@@ -156,11 +158,11 @@ struct hg_heap {
 	uint32_t *idom;		/* immediate dominator, HG_NONE under the virtual root (dom.h) */
 	uint64_t *retained;	/* retained size: the shallow sizes of what it dominates */
 
-	uint64_t *first;	/* nobj + 1 entries */
+	uint32_t *first;	/* nobj + 1 entries (edges are capped at HG_MAX_EDGES) */
 	uint32_t *to, *label;
 	uint8_t *kind;		/* enum hg_edge_kind | enum hg_edge_role << 2 */
 
-	uint64_t *rfirst;	/* reverse CSR, nobj + 1: referrers of i */
+	uint32_t *rfirst;	/* reverse CSR, nobj + 1: referrers of i */
 	uint32_t *redge;	/* forward edge index of each reverse entry */
 	uint32_t *from;		/* owner of each forward edge (so redge -> referrer) */
 	uint32_t *by_addr;	/* object indexes sorted by address */
@@ -287,6 +289,21 @@ const char *hg_heap_frame_text(const struct hg_heap *h, const struct hg_tb_frame
 
 /* "module.qualname" of type t into buf (at most n bytes); returns buf. */
 char *hg_heap_type_name(const struct hg_heap *h, uint32_t t, char *buf, size_t n);
+
+/*
+ * Object i's short repr, as objgraph's repr(obj)[:40]: the one the reader
+ * stored, else (most objects: instances, frames, C objects) the default
+ * "<module.Class object at 0x...>" made here into buf (HG_REPR_BUF bytes
+ * suffice), "" for an object of unknown type.
+ */
+#define HG_REPR_BUF 512
+const char *hg_heap_repr(const struct hg_heap *h, uint32_t i, char *buf, size_t n);
+/*
+ * Cuts s to 40 code points, as objgraph's repr(obj)[:40] would, but never
+ * inside an address: "<app.Watcher object at 0x7f32f5a1b2c0>" stays whole,
+ * so that boxes can be told apart and the address pasted into show.
+ */
+void hg_repr_cut(char *s);
 
 const char *hg_root_kind_name(enum hg_root_kind k);
 const char *hg_edge_kind_name(enum hg_edge_kind k);

@@ -24,6 +24,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -35,8 +36,18 @@
 #include "../common/output.h"
 
 enum { S_ADDR, S_TYPE, S_SIZE, S_FLAGS, S_REPR, S_VALUE, S_REFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
-       S_RFIRST, S_REDGE, S_FROM, S_BYADDR, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL, S_WARN, S_SUMMARY,
-       S_TB, S_TBFIRST, S_TBFRAMES, S_COUNT };
+       S_RFIRST, S_REDGE, S_FROM, S_BYADDR, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL,
+       S_TB, S_TBFIRST, S_TBFRAMES, S_WARN, S_SUMMARY, S_COUNT };
+
+/*
+ * What hg_index_begin can write before the dominators are known: all but
+ * these (and the warnings and summary, last in the file, of lengths known
+ * only at the end).
+ */
+static int late(int k)
+{
+	return k == S_IDOM || k == S_RETAINED || k == S_TYPES || k == S_WARN || k == S_SUMMARY;
+}
 
 #ifndef HG_BUILD_ID
 #define HG_BUILD_ID 0u
@@ -193,11 +204,11 @@ static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_le
 	s[S_REPR] = (struct section){ h->repr, h->nobj * 4 };
 	s[S_VALUE] = (struct section){ h->value, h->nobj * 4 };
 	s[S_REFCNT] = (struct section){ h->refcnt, h->nobj * 4 };
-	s[S_FIRST] = (struct section){ h->first, (h->nobj + 1) * 8 };
+	s[S_FIRST] = (struct section){ h->first, (h->nobj + 1) * 4 };
 	s[S_TO] = (struct section){ h->to, h->nedge * 4 };
 	s[S_LABEL] = (struct section){ h->label, h->nedge * 4 };
 	s[S_KIND] = (struct section){ h->kind, h->nedge };
-	s[S_RFIRST] = (struct section){ h->rfirst, (h->nobj + 1) * 8 };
+	s[S_RFIRST] = (struct section){ h->rfirst, (h->nobj + 1) * 4 };
 	s[S_REDGE] = (struct section){ h->redge, h->nedge * 4 };
 	s[S_FROM] = (struct section){ h->from, h->nedge * 4 };
 	s[S_BYADDR] = (struct section){ h->by_addr, h->nobj * 4 };
@@ -218,83 +229,214 @@ static uint32_t crc_of(const void *p, uint64_t len)
 	return (uint32_t)crc32_z(crc32(0, NULL, 0), p, (size_t)len);
 }
 
-int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w, const void *summary, size_t summary_len,
-		   const struct hg_dump_id *id, const char *path, struct hg_error *err)
+struct hg_index_writer {
+	const struct hg_heap *h;
+	struct hg_out out;
+	struct header hd;
+	struct section s[S_COUNT];
+	pthread_t thread;
+	int threaded, fd;
+	int bad, bad_errno;	/* the writing thread's failure */
+	int open;		/* out is open: begin succeeded */
+};
+
+static int pwrite_all(int fd, const void *p, uint64_t len, uint64_t off)
+{
+	const char *c = p;
+
+	while (len) {
+		ssize_t n = pwrite(fd, c, len > (1u << 30) ? (1u << 30) : (size_t)len, (off_t)off);
+
+		if (n <= 0)
+			return -1;
+		c += n;
+		len -= (uint64_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* Writes the sections that are final when begin is called, each at its place, and starts their writeback. */
+static void *write_early(void *arg)
+{
+	struct hg_index_writer *iw = arg;
+
+	for (int k = 0; k < S_COUNT && !iw->bad; k++) {
+		if (late(k) || !iw->s[k].len)
+			continue;
+		if (pwrite_all(iw->fd, iw->s[k].p, iw->s[k].len, iw->hd.off[k]) < 0) {
+			iw->bad = 1;
+			iw->bad_errno = errno;
+		}
+#ifdef SYNC_FILE_RANGE_WRITE
+		else
+			sync_file_range(iw->fd, (off_t)iw->hd.off[k], (off_t)iw->s[k].len, SYNC_FILE_RANGE_WRITE);
+#endif
+	}
+	return NULL;
+}
+
+/* Lays the sections out, the warnings and summary (last) as empty: finish places them. */
+static void layout(struct hg_index_writer *iw, const struct hg_heap *h, const char *warn, uint64_t warn_len,
+		   const void *summary, uint64_t summary_len)
+{
+	uint64_t pos = sizeof(iw->hd);
+
+	sections(h, warn, warn_len, summary, summary_len, iw->s);
+	for (int k = 0; k < S_COUNT; k++) {
+		iw->hd.off[k] = pos;
+		iw->hd.len[k] = iw->s[k].len;
+		pos += (iw->s[k].len + 7) & ~7ull;
+	}
+	iw->hd.file_size = pos;
+}
+
+struct hg_index_writer *hg_index_begin(const struct hg_heap *h, const struct hg_dump_id *id, const char *path,
+				       struct hg_error *err)
+{
+	struct hg_index_writer *iw = xcalloc(1, sizeof(*iw));
+
+	if (hg_out_open(&iw->out, path, err) < 0) {
+		free(iw);
+		return NULL;
+	}
+	iw->open = 1;
+	iw->h = h;
+	iw->fd = fileno(iw->out.f);
+	memcpy(iw->hd.magic, MAGIC, sizeof(MAGIC));
+	iw->hd.version = HG_INDEX_VERSION;
+	iw->hd.header_size = sizeof(iw->hd);
+	iw->hd.build = HG_BUILD_ID;
+	iw->hd.id = *id;
+	layout(iw, h, NULL, 0, NULL, 0);
+	iw->threaded = pthread_create(&iw->thread, NULL, write_early, iw) == 0;
+	return iw;
+}
+
+/* Waits for the early sections; leaves iw open. */
+static void join(struct hg_index_writer *iw)
+{
+	if (iw->threaded)
+		pthread_join(iw->thread, NULL);
+	else
+		write_early(iw);
+	iw->threaded = 0;
+}
+
+void hg_index_abort(struct hg_index_writer *iw)
+{
+	if (!iw)
+		return;
+	join(iw);
+	hg_out_abort(&iw->out);
+	free(iw);
+}
+
+int hg_index_finish(struct hg_index_writer *iw, const struct hg_heap *h, const struct hg_warnings *w,
+		    const void *summary, size_t summary_len, struct hg_error *err)
 {
 	static const unsigned char zero[8];
-	struct section s[S_COUNT];
-	struct header hd;
+	struct header *hd = &iw->hd;
 	struct strbuf warn;
-	struct hg_out out;
 	struct stat st;
-	uint64_t pos = sizeof(hd);
+	char *path = xstrdup(iw->out.path);
 	int bad = 0, fd;
 
 	/* the dominator tree is part of the index (hg_dom_compute) */
-	if (h->nobj && (!h->idom || !h->retained))
-		return hg_errorf(err, HG_EWRITE, "%s: the heap has no dominator tree to write", path);
-
+	if (h->nobj && (!h->idom || !h->retained)) {
+		hg_index_abort(iw);
+		hg_errorf(err, HG_EWRITE, "%s: the heap has no dominator tree to write", path);
+		free(path);
+		return -1;
+	}
 	strbuf_init(&warn);
 	for (size_t i = 0; w && i < w->nr; i++) {
 		strbuf_addstr(&warn, w->line[i]);
 		strbuf_addch(&warn, '\0');
 	}
-	sections(h, warn.buf, warn.len, summary, summary_len, s);
-	memset(&hd, 0, sizeof(hd));
-	memcpy(hd.magic, MAGIC, sizeof(MAGIC));
-	hd.version = HG_INDEX_VERSION;
-	hd.header_size = sizeof(hd);
-	hd.build = HG_BUILD_ID;
-	hd.id = *id;
-	hd.nobj = h->nobj;
-	hd.nedge = h->nedge;
-	hd.ntype = h->ntype;
-	hd.nroot = h->nroot;
-	hd.pool_len = h->pool_len;
-	hd.warn_len = warn.len;
-	hd.summary_len = summary_len;
-	hd.ntb = h->ntb;
-	hd.ntbframe = h->ntbframe;
-	hd.meta = h->meta;
-	for (int k = 0; k < S_COUNT; k++) {
-		hd.off[k] = pos;
-		hd.len[k] = s[k].len;
-		hd.crc[k] = crc_of(s[k].len ? s[k].p : zero, s[k].len);
-		pos += (s[k].len + 7) & ~7ull;
-	}
-	hd.file_size = pos;
-	hd.header_crc = crc32_z(crc32(0, NULL, 0), (const unsigned char *)&hd, offsetof(struct header, header_crc));
+	hd->nobj = h->nobj;
+	hd->nedge = h->nedge;
+	hd->ntype = h->ntype;
+	hd->nroot = h->nroot;
+	hd->pool_len = h->pool_len;
+	hd->warn_len = warn.len;
+	hd->summary_len = summary_len;
+	hd->ntb = h->ntb;
+	hd->ntbframe = h->ntbframe;
+	hd->meta = h->meta;
+	{
+		/* the layout must be the one begin wrote to: the heap may not grow in between */
+		struct hg_index_writer now;
 
-	if (hg_out_open(&out, path, err) < 0) {
-		strbuf_release(&warn);
-		return -1;
+		layout(&now, h, warn.buf, warn.len, summary, summary_len);
+		for (int k = 0; k < S_COUNT; k++)
+			if (!late(k) && (now.hd.off[k] != hd->off[k] || now.s[k].len != iw->s[k].len ||
+					 now.s[k].p != iw->s[k].p))
+				bad = 1;
+		/* (the early entries are the writing thread's to read: only the late ones change) */
+		for (int k = 0; k < S_COUNT; k++)
+			if (late(k)) {
+				iw->s[k] = now.s[k];
+				hd->off[k] = now.hd.off[k];
+				hd->len[k] = now.hd.len[k];
+			}
+		hd->file_size = now.hd.file_size;
 	}
-	bad |= fwrite(&hd, sizeof(hd), 1, out.f) != 1;
-	for (int k = 0; k < S_COUNT && !bad; k++) {
-		if (s[k].len)
-			bad |= fwrite(s[k].p, 1, s[k].len, out.f) != s[k].len;
-		if (s[k].len & 7)
-			bad |= fwrite(zero, 1, 8 - (s[k].len & 7), out.f) != 8 - (s[k].len & 7);
+	/* the checksums here while the early sections are written there */
+	for (int k = 0; k < S_COUNT; k++)
+		hd->crc[k] = crc_of(iw->s[k].len ? iw->s[k].p : zero, iw->s[k].len);
+	hd->header_crc = crc32_z(crc32(0, NULL, 0), (const unsigned char *)hd, offsetof(struct header, header_crc));
+	for (int k = 0; k < S_COUNT && !bad; k++)
+		if (late(k) && iw->s[k].len)
+			bad |= pwrite_all(iw->fd, iw->s[k].p, iw->s[k].len, hd->off[k]) < 0;
+	/* the header last, and the file's full length (its last section's padding) */
+	bad = bad || pwrite_all(iw->fd, hd, sizeof(*hd), 0) < 0 || ftruncate(iw->fd, (off_t)hd->file_size) < 0;
+	join(iw);
+	if (iw->bad) {
+		bad = 1;
+		errno = iw->bad_errno;
 	}
 	strbuf_release(&warn);
 	if (bad) {
-		hg_out_abort(&out);
-		return hg_errorf(err, HG_EWRITE, "%s: write failed: %s", path, strerror(errno));
+		int e = errno;
+
+		hg_out_abort(&iw->out);
+		free(iw);
+		hg_errorf(err, HG_EWRITE, "%s: write failed: %s", path, strerror(e));
+		free(path);
+		return -1;
 	}
 	/* trusted when the file now at path is the one written (its inode), with the times the rename gave it */
-	if (fstat(fileno(out.f), &st) < 0)
+	if (fstat(iw->fd, &st) < 0)
 		st.st_ino = 0;
-	if (hg_out_commit(&out, err) < 0)
+	if (hg_out_commit(&iw->out, err) < 0) {
+		free(iw);
+		free(path);
 		return -1;
+	}
 	if (st.st_ino && (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) >= 0) {
 		struct stat now;
 
 		if (fstat(fd, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev &&
-		    (uint64_t)now.st_size == hd.file_size)
-			remember(&now, &hd);
+		    (uint64_t)now.st_size == hd->file_size)
+			remember(&now, hd);
 		close(fd);
 	}
+	free(iw);
+	free(path);
 	return 0;
+}
+
+int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w, const void *summary, size_t summary_len,
+		   const struct hg_dump_id *id, const char *path, struct hg_error *err)
+{
+	struct hg_index_writer *iw;
+
+	/* the dominator tree is part of the index (hg_dom_compute) */
+	if (h->nobj && (!h->idom || !h->retained))
+		return hg_errorf(err, HG_EWRITE, "%s: the heap has no dominator tree to write", path);
+	iw = hg_index_begin(h, id, path, err);
+	return iw ? hg_index_finish(iw, h, w, summary, summary_len, err) : -1;
 }
 
 /* Every index inside the mapped arrays must be in range: a hostile index must not make us read wild. */
@@ -445,11 +587,11 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->repr = (uint32_t *)(map + hd.off[S_REPR]);
 	h->value = (uint32_t *)(map + hd.off[S_VALUE]);
 	h->refcnt = (uint32_t *)(map + hd.off[S_REFCNT]);
-	h->first = (uint64_t *)(map + hd.off[S_FIRST]);
+	h->first = (uint32_t *)(map + hd.off[S_FIRST]);
 	h->to = (uint32_t *)(map + hd.off[S_TO]);
 	h->label = (uint32_t *)(map + hd.off[S_LABEL]);
 	h->kind = (uint8_t *)(map + hd.off[S_KIND]);
-	h->rfirst = (uint64_t *)(map + hd.off[S_RFIRST]);
+	h->rfirst = (uint32_t *)(map + hd.off[S_RFIRST]);
 	h->redge = (uint32_t *)(map + hd.off[S_REDGE]);
 	h->from = (uint32_t *)(map + hd.off[S_FROM]);
 	h->by_addr = (uint32_t *)(map + hd.off[S_BYADDR]);

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include "heap.h"
 
-#define HG_INDEX_VERSION 6
+#define HG_INDEX_VERSION 7
 
 struct hg_dump_id {
 	uint64_t size, mtime_ns, head_hash;
@@ -30,6 +30,22 @@ int hg_dump_identity(const char *path, struct hg_dump_id *id);
  */
 int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w, const void *summary, size_t summary_len,
 		   const struct hg_dump_id *id, const char *path, struct hg_error *err);
+
+/*
+ * The same in two steps, so that writing overlaps work on a second core:
+ * begin, on a heap closed by hg_heap_finish, starts writing to path all
+ * but the dominator tree, the type totals, warnings and summary; the
+ * caller may then compute those (hg_dom_compute, a summary) but must not
+ * add objects, edges, roots or strings; finish writes the rest and puts
+ * the file in place (or fails with HG_EWRITE and leaves nothing); abort
+ * drops it.  begin fails with HG_EWRITE when path cannot be created.
+ */
+struct hg_index_writer;
+struct hg_index_writer *hg_index_begin(const struct hg_heap *h, const struct hg_dump_id *id, const char *path,
+				       struct hg_error *err);
+int hg_index_finish(struct hg_index_writer *iw, const struct hg_heap *h, const struct hg_warnings *w,
+		    const void *summary, size_t summary_len, struct hg_error *err);
+void hg_index_abort(struct hg_index_writer *iw);
 
 /*
  * Maps the index at path into h when it belongs to the dump id; the warnings

@@ -111,7 +111,8 @@ static size_t line_chars(const char *s)
 static unsigned node_width(const struct hg_heap *h, uint32_t i)
 {
 	size_t type = h->type[i] < h->ntype ? line_chars(hg_heap_s(h, h->types[h->type[i]].name)) : 1;
-	size_t repr = line_chars(hg_heap_s(h, h->repr[i])), w = 26;	/* "12.3 KiB, retains 4.5 MiB" */
+	char rb[HG_REPR_BUF];
+	size_t repr = line_chars(hg_heap_repr(h, i, rb, sizeof(rb))), w = 26;	/* "12.3 KiB, retains 4.5 MiB" */
 
 	if (type > w)
 		w = type;

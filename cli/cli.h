@@ -53,6 +53,8 @@ struct hg_warnings;
  * Prints warnings.  Returns 0, or the exit code after printing why not.
  * *used (if not NULL) receives the path, which the caller frees.
  */
+/* Shows long work's steps on a terminal and times them for $HEAPGRAPH_TIMES (main calls it). */
+void cli_steps(void);
 int cli_load(const char *cmd, const char *arg, const char *sysroot, struct hg_heap *h, char **used);
 
 /* {addr, type, repr, shallow, retained, path} of object i: what top and analyze list (cmd-top.c). */

@@ -58,7 +58,7 @@ static json_t *suspects(const struct hg_heap *h, uint64_t total)
 	struct hg_suspect s[SUSPECTS];
 	size_t n = hg_suspects(h, total, s, SUSPECTS);
 	json_t *a = json_array();
-	char q[512];
+	char q[512], rb[HG_REPR_BUF];
 
 	for (size_t k = 0; k < n; k++) {
 		json_t *o = cli_retainer_json(h, s[k].obj), *holds = json_object(), *ex = json_array();
@@ -84,7 +84,7 @@ static json_t *suspects(const struct hg_heap *h, uint64_t total)
 				const char *label = hg_heap_s(h, h->label[e[l]]);
 
 				json_array_append_new(ex, hg_json_str(label[0] == '[' && (label[1] == '\'' || label[1] == '"')
-								      ? label : hg_heap_s(h, h->repr[h->to[e[l]]])));
+								      ? label : hg_heap_repr(h, h->to[e[l]], rb, sizeof(rb))));
 			}
 		}
 		json_object_set_new(holds, "examples", ex);

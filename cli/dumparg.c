@@ -9,7 +9,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 #include "../common/util.h"
@@ -98,6 +100,52 @@ static void progress(void *arg, uint64_t done, uint64_t found)
 		fprintf(stderr, "\rheapgraph: reading %s: %" PRIu64 " of %" PRIu64 " objects found so far...", path, done, found);
 	else
 		fprintf(stderr, "\r\033[K");
+}
+
+/*
+ * The steps of long work: on a terminal, the step under way; with
+ * $HEAPGRAPH_TIMES set, each step's wall time when it ends.
+ */
+static int step_tty;
+static const char *step_what;
+static double step_t0;
+static long step_faults;
+
+static long faults(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_minflt + ru.ru_majflt : 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void step(const char *what)
+{
+	double t = now();
+	long f = faults();
+
+	if (step_what && getenv("HEAPGRAPH_TIMES"))
+		fprintf(stderr, "%sheapgraph: %-28s %8.3f s %8ld page faults\n", step_tty ? "\r\033[K" : "",
+			step_what, t - step_t0, f - step_faults);
+	if (step_tty)
+		fprintf(stderr, what ? "\rheapgraph: %s...\033[K" : "\r\033[K", what);
+	step_what = what;
+	step_t0 = t;
+	step_faults = f;
+}
+
+void cli_steps(void)
+{
+	step_tty = isatty(2);
+	if (step_tty || getenv("HEAPGRAPH_TIMES"))
+		hg_step_hook = step;
 }
 
 const char *cli_sysroot(const char *given)

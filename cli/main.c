@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "../common/util.h"
 #include "../formats/cpython/cpython.h"
 
 int cmd_info(int argc, char **argv);
@@ -236,6 +237,8 @@ int main(int argc, char **argv)
 {
 	const struct cmd *c;
 
+	hg_alloc_setup();
+	cli_steps();
 	if (argc < 2) {
 		usage(stderr);
 		return HG_EUSAGE;

@@ -45,3 +45,5 @@ void hg_warnings_release(struct hg_warnings *w)
 	w->line = NULL;
 	w->nr = w->alloc = 0;
 }
+
+void (*hg_step_hook)(const char *what);

@@ -42,4 +42,17 @@ void hg_warnf(struct hg_warnings *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void hg_warnings_release(struct hg_warnings *w);
 
+/*
+ * Long work (reading a big dump, dominators, writing the index) names each
+ * step as it starts, through this hook when cli/ set one: it shows them on
+ * a terminal, and times them for $HEAPGRAPH_TIMES.  NULL: the work is done.
+ */
+extern void (*hg_step_hook)(const char *what);
+
+static inline void hg_step(const char *what)
+{
+	if (hg_step_hook)
+		hg_step_hook(what);
+}
+
 #endif

@@ -1,16 +1,54 @@
 /*
  * util.c - the allocation wrappers and struct strbuf (see util.h).
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include "util.h"
+
+/*
+ * Big arrays (a heap of millions of objects has dozens of 100 MB ones) ask
+ * for transparent huge pages: with 4 KiB pages, faulting them in cost a
+ * third of analyze on a 10-million-object core (and the TLB misses more).
+ * Only advice: systems that do not have them ignore it.
+ */
+#define HUGE_ADVICE_MIN (4u << 20)
 
 static void die_oom(size_t n)
 {
 	fprintf(stderr, "heapgraph: out of memory (%zu bytes)\n", n);
 	abort();
+}
+
+void hg_alloc_setup(void)
+{
+	/*
+	 * glibc raises its mmap threshold as big blocks are freed, after which
+	 * big arrays come from the brk heap, which is not advised: keep it.
+	 */
+	mallopt(M_MMAP_THRESHOLD, HUGE_ADVICE_MIN / 4);
+}
+
+static void *advise_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	if (n >= HUGE_ADVICE_MIN) {
+		/*
+		 * The whole block, its header page and its last page too: advice
+		 * on part of a mapping splits it, and glibc can then no longer
+		 * grow it in place (mremap) but copies it at every realloc.
+		 */
+		uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
+		uintptr_t e = ((uintptr_t)p + malloc_usable_size(p) + 4095) & ~(uintptr_t)4095;
+
+		madvise((void *)a, e - a, MADV_HUGEPAGE);
+	}
+#endif
+	return p;
 }
 
 void *xmalloc(size_t n)
@@ -19,7 +57,7 @@ void *xmalloc(size_t n)
 
 	if (!p)
 		die_oom(n);
-	return p;
+	return advise_huge(p, n);
 }
 
 void *xcalloc(size_t nmemb, size_t size)
@@ -28,7 +66,7 @@ void *xcalloc(size_t nmemb, size_t size)
 
 	if (!p)
 		die_oom(nmemb * size);
-	return p;
+	return advise_huge(p, nmemb * size);
 }
 
 void *xrealloc(void *p, size_t n)
@@ -36,7 +74,7 @@ void *xrealloc(void *p, size_t n)
 	p = realloc(p, n ? n : 1);
 	if (!p)
 		die_oom(n);
-	return p;
+	return advise_huge(p, n);
 }
 
 char *xstrdup(const char *s)

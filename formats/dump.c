@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "dump.h"
+#include "../analyzer/dom.h"
 #include "../analyzer/index.h"
 #include "../analyzer/tracemalloc.h"
 #include "core.h"
@@ -82,8 +83,9 @@ static const struct reader {
 	{ "heapgraph-snapshot", hg_snapshot_probe, load_snapshot },
 };
 
-int hg_dump_load(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
-		 struct hg_warnings *w, struct hg_error *err)
+/* The dump's objects, references and roots: all but the dominator tree. */
+static int load_graph(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
+		      struct hg_warnings *w, struct hg_error *err)
 {
 	unsigned char head[64];
 	long got;
@@ -163,6 +165,19 @@ char *hg_dump_index_path(const char *path)
 	return cache_index_path(path);
 }
 
+int hg_dump_load(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
+		 struct hg_warnings *w, struct hg_error *err)
+{
+	int rc = load_graph(path, opt, h, w, err);
+
+	if (rc == 0) {
+		hg_step("dominators");
+		hg_dom_compute(h);
+	}
+	hg_step(NULL);
+	return rc;
+}
+
 int hg_dump_open(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
 		 struct hg_warnings *w, int *from_index, struct hg_error *err)
 {
@@ -182,21 +197,37 @@ int hg_dump_open(const char *path, const struct hg_dump_options *opt, struct hg_
 		free(cpath);
 		return 0;
 	}
-	if (hg_dump_load(path, opt, h, w, err) < 0) {
+	if (load_graph(path, opt, h, w, err) < 0) {
+		hg_step(NULL);
 		free(ipath);
 		free(cpath);
 		return -1;
 	}
 	{
+		struct hg_index_writer *iw;
 		size_t slen = 0;
-		char *summary = opt && opt->summary ? opt->summary(h, &slen) : NULL;
+		char *summary;
+		int saved;
 
-		if (hg_index_write(h, w, summary, slen, &id, ipath, &ierr) < 0) {
+		/* the index is written on a second core while the dominators and the summary are computed */
+		hg_step("dominators");
+		iw = hg_index_begin(h, &id, ipath, &ierr);
+		if (!iw) {
 			hg_make_parents(cpath);
-			if (hg_index_write(h, w, summary, slen, &id, cpath, &ierr) < 0)
-				hg_warnf(w, "%s (the index could not be saved; the next command reads the dump again)",
-					 ierr.msg);
+			iw = hg_index_begin(h, &id, cpath, &ierr);
 		}
+		hg_dom_compute(h);
+		hg_step("summary");
+		summary = opt && opt->summary ? opt->summary(h, &slen) : NULL;
+		hg_step("writing the index");
+		saved = iw && hg_index_finish(iw, h, w, summary, slen, &ierr) == 0;
+		if (!saved && strcmp(ipath, cpath)) {
+			hg_make_parents(cpath);
+			saved = hg_index_write(h, w, summary, slen, &id, cpath, &ierr) == 0;
+		}
+		if (!saved)
+			hg_warnf(w, "%s (the index could not be saved; the next command reads the dump again)", ierr.msg);
+		hg_step(NULL);
 		free(summary);
 	}
 	free(ipath);

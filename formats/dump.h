@@ -23,8 +23,8 @@ struct hg_dump_options {
 };
 
 /*
- * Reads the dump at path into h (which this initialises).  Warnings about
- * damage go to w.  Fails with the reader's error; h is then released.
+ * Reads the dump at path into h (which this initialises), with its
+ * dominator tree and retained sizes.  Warnings about damage go to w.  Fails with the reader's error; h is then released.
  */
 int hg_dump_load(const char *path, const struct hg_dump_options *opt, struct hg_heap *h,
 		 struct hg_warnings *w, struct hg_error *err);

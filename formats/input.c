@@ -211,7 +211,7 @@ int hg_input_open(struct hg_input *in, const char *path, struct hg_warnings *w,
 		return hg_errorf(err, HG_EFORMAT, "%s: empty file (is the dump complete?)", path);
 	}
 	in->file_size = (uint64_t)st.st_size;
-	raw = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	raw = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
 	if (raw == MAP_FAILED)
 		return hg_errorf(err, HG_EFORMAT, "%s: cannot map: %s", path, strerror(errno));

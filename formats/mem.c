@@ -67,17 +67,25 @@ uint64_t hg_mem_word(struct hg_mem *m, uint64_t addr)
 
 uint32_t hg_mem_u32(struct hg_mem *m, uint64_t addr)
 {
+	const unsigned char *p = hg_mem_ptr(m, addr, 4);
 	uint32_t v = 0;
 
-	hg_mem_read(m, addr, &v, 4);
+	if (p)
+		memcpy(&v, p, 4);	/* (a fixed size: no call) */
+	else
+		hg_mem_read(m, addr, &v, 4);
 	return v;
 }
 
 uint8_t hg_mem_u8(struct hg_mem *m, uint64_t addr)
 {
+	const unsigned char *p = hg_mem_ptr(m, addr, 1);
 	uint8_t v = 0;
 
-	hg_mem_read(m, addr, &v, 1);
+	if (p)
+		v = *p;
+	else
+		hg_mem_read(m, addr, &v, 1);
 	return v;
 }
 

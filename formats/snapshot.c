@@ -19,7 +19,6 @@
 #include <jansson.h>
 #include "snapshot.h"
 #include "input.h"
-#include "../analyzer/dom.h"
 #include "../common/util.h"
 
 /* A pool offset -> type index map (type names are interned, so equal names are equal offsets). */
@@ -477,7 +476,6 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 	hg_input_release(&in);
 	hg_heap_mark(h);
 	hg_heap_drop_build(h);
-	hg_dom_compute(h);
 	return 0;
 
 malformed:

@@ -14,7 +14,7 @@ int hg_snapshot_probe(const unsigned char *head, size_t n);
 
 /*
  * Reads the snapshot at path (plain, .gz or .zst) into h (initialised),
- * with reachability and the dominator tree.  A line that is not what the
+ * with reachability (the dominator tree is hg_dump_load's).  A line that is not what the
  * format says fails with HG_EFORMAT naming the line; references to objects
  * the file does not have are left out with a warning.
  */

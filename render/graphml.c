@@ -52,7 +52,7 @@ int hg_graphml_write(const struct hg_heap *h, const char *path, struct hg_error 
 	struct writer W = { NULL, { NULL, 0, 0 }, 0 };
 	xmlOutputBufferPtr buf;
 	uint32_t *root_of;
-	char id[32], to[32], q[512];
+	char id[32], to[32], q[512], rb[HG_REPR_BUF];
 
 	if (hg_out_open(&out, path, err) < 0)
 		return -1;
@@ -93,7 +93,7 @@ int hg_graphml_write(const struct hg_heap *h, const char *path, struct hg_error 
 		W.bad |= xmlTextWriterStartElement(W.w, BAD_CAST "node") < 0;
 		W.bad |= xmlTextWriterWriteAttribute(W.w, BAD_CAST "id", BAD_CAST id) < 0;
 		data(&W, "type", h->type[i] < h->ntype ? hg_heap_type_name(h, h->type[i], q, sizeof(q)) : "?");
-		data(&W, "repr", hg_heap_s(h, h->repr[i]));
+		data(&W, "repr", hg_heap_repr(h, (uint32_t)i, rb, sizeof(rb)));
 		data_u64(&W, "size", h->size[i]);
 		if (h->retained)
 			data_u64(&W, "retained", h->retained[i]);

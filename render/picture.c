@@ -53,6 +53,7 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 		       struct strbuf *sb)
 {
 	const char *type = h->type[i] < h->ntype ? hg_heap_s(h, h->types[h->type[i]].name) : "?";
+	char rb[HG_REPR_BUF];
 	char sz[32];
 
 	cut(sb, type);
@@ -63,7 +64,7 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 			strbuf_addf(sb, " [%u]", h->refcnt[i]);
 	}
 	strbuf_addch(sb, '\n');
-	cut(sb, hg_heap_s(h, h->repr[i]));
+	cut(sb, hg_heap_repr(h, i, rb, sizeof(rb)));
 	hg_human_bytes(h->size[i], 1, sz, sizeof(sz));
 	strbuf_addf(sb, "\n%s", sz);
 	if (h->retained && h->retained[i] > h->size[i]) {
@@ -78,7 +79,7 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 		if (has_field(st->extra_info, "refcount"))
 			strbuf_addf(sb, "\nrefcount=%u", h->refcnt[i]);
 		if (has_field(st->extra_info, "referrers"))
-			strbuf_addf(sb, "\nreferrers=%" PRIu64, h->rfirst[i + 1] - h->rfirst[i]);
+			strbuf_addf(sb, "\nreferrers=%" PRIu32, h->rfirst[i + 1] - h->rfirst[i]);
 		if (has_field(st->extra_info, "gc"))
 			strbuf_addstr(sb, h->flags[i] & HG_OBJ_GC ? "\ngc tracked" : "\nnot gc tracked");
 		if (has_field(st->extra_info, "reachable"))
@@ -190,7 +191,7 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 	hg_graph_dset(g, "fillcolor", "white");
 	for (size_t q = 0; q < nb->n; q++) {
 		uint32_t i = nb->obj[q];
-		char id[32];
+		char id[32], rb[HG_REPR_BUF];
 		struct strbuf sb;
 		double v = st->max_depth ? 1.0 - 0.7 * nb->depth[q] / st->max_depth : 1.0;
 		int module = is_module(h, i);
@@ -206,7 +207,7 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 
 			cut(&sb, h->type[i] < h->ntype ? hg_heap_s(h, h->types[h->type[i]].name) : "?");
 			strbuf_addf(&sb, " \xc3\x97 %u like this\n", nb->fold[q]);
-			cut(&sb, hg_heap_s(h, h->repr[i]));
+			cut(&sb, hg_heap_repr(h, i, rb, sizeof(rb)));
 			hg_human_bytes(nb->fold_bytes[q], 1, sz, sizeof(sz));
 			strbuf_addf(&sb, "\n%s in all", sz);
 			hg_graph_nset(g, node[q], "peripheries", "2");

@@ -13,7 +13,6 @@
 #include "walker.h"
 #include "../../common/util.h"
 
-#define REPR_MAX 40
 
 extern const struct kind_ops kind_type_ops, kind_int_ops, kind_float_ops, kind_str_ops, kind_bytes_ops,
 	kind_bytearray_ops, kind_tuple_ops, kind_list_ops, kind_dict_ops, kind_odict_ops, kind_set_ops,
@@ -46,19 +45,28 @@ const struct kind_ops *const kind_ops[K_NKINDS] = {
 uint32_t key_label(struct walker *w, uint64_t key, const char *pfx, const char *sfx_str)
 {
 	uint32_t k = obj_ref(w, key);
-	char buf[128];
+	char buf[128], r[HG_REPR_BUF];
 
 	if (k == HG_NONE)
 		return hg_heap_cstr(w->h, "[?]");
 	if (obj_kind(w, k) == K_STR) {
 		char open[8];
+		int item = pfx[0] == '[' && !strcmp(sfx_str, "']"), attr = pfx[0] == '.' && !sfx_str[0];
+		size_t slot = (key >> 4) & 1023;
 
+		if ((item || attr) && w->key_lbl[item][slot].key == key)
+			return w->key_lbl[item][slot].label;
 		snprintf(open, sizeof(open), "%s%s", pfx, pfx[0] == '[' ? "'" : "");
-		return str_label(w, key, open, sfx_str);
+		k = str_label(w, key, open, sfx_str);
+		if (item || attr) {
+			w->key_lbl[item][slot].key = key;
+			w->key_lbl[item][slot].label = k;
+		}
+		return k;
 	}
 	if (!w->h->repr[k])
 		text_repr(w, k);
-	snprintf(buf, sizeof(buf), "%s%s%s", pfx, hg_heap_s(w->h, w->h->repr[k]), pfx[0] == '[' ? "]" : "");
+	snprintf(buf, sizeof(buf), "%s%s%s", pfx, hg_heap_repr(w->h, k, r, sizeof(r)), pfx[0] == '[' ? "]" : "");
 	return hg_heap_cstr(w->h, buf);
 }
 
@@ -264,39 +272,6 @@ void walk_object(struct walker *w, uint32_t i)
 
 /* ---- reprs ---- */
 
-static int hexdigit(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-/*
- * Cuts s to REPR_MAX code points, as objgraph's repr(obj)[:40] would, but
- * never inside an address: "<app.Watcher object at 0x7f32f5a1b2c0>" stays
- * whole, so that boxes can be told apart and the address pasted into show.
- */
-static void cut40(char *s)
-{
-	size_t cps = 0;
-
-	for (char *p = s; *p; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80 && cps++ == REPR_MAX) {
-			char *t = p;
-
-			/* the start of the token the cut falls in: "0x" and hex digits */
-			while (t > s && (hexdigit(t[-1]) || t[-1] == 'x'))
-				t--;
-			if (t[0] == '0' && t[1] == 'x' && p > t) {
-				for (p = t + 2; hexdigit(*p); p++)
-					;
-				if (*p == '>')
-					p++;
-			}
-			*p = '\0';
-			return;
-		}
-	}
-}
-
 void text_repr(struct walker *w, uint32_t i)
 {
 	struct hg_heap *h = w->h;
@@ -311,23 +286,17 @@ void text_repr(struct walker *w, uint32_t i)
 	o.t = &w->ti[h->type[i]];
 	ops = kind_ops[o.t->kind] ? kind_ops[o.t->kind] : &kind_default;
 	r[0] = v[0] = '\0';
-	if (ops->repr) {
+	/* the others' "<module.Class object at 0x...>" is made when shown (hg_heap_repr) */
+	if (ops->repr)
 		ops->repr(w, &o, r, sizeof(r), v, sizeof(v));
-	} else {
-		/* <module.Class object at 0x...> for classes, <type object at 0x...> for C types */
-		const struct hg_type *T = &h->types[h->type[i]];
-		const char *mod = hg_heap_s(h, T->module);
-
-		if (o.t->heap && strcmp(mod, "builtins"))
-			snprintf(r, sizeof(r), "<%s.%s object at 0x%" PRIx64 ">", mod, hg_heap_s(h, T->qualname), o.a);
-		else
-			snprintf(r, sizeof(r), "<%s object at 0x%" PRIx64 ">", hg_heap_s(h, T->name), o.a);
-	}
-	/* containers' "N items" repeat; other reprs and values seldom do */
-	if (r[0]) {
-		cut40(r);
-		h->repr[i] = ops->shared_repr ? hg_heap_cstr(h, r) : hg_heap_str_unique(h, r, strlen(r));
-	}
 	if (v[0])
 		h->value[i] = hg_heap_str_unique(h, v, strlen(v));
+	/* containers' "N items" repeat; other reprs and values seldom do; a number's is its value */
+	if (r[0]) {
+		hg_repr_cut(r);
+		if (h->value[i] && !strcmp(r, hg_heap_s(h, h->value[i])))
+			h->repr[i] = h->value[i];
+		else
+			h->repr[i] = ops->shared_repr ? hg_heap_cstr(h, r) : hg_heap_str_unique(h, r, strlen(r));
+	}
 }

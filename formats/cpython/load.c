@@ -10,7 +10,6 @@
 #include <string.h>
 #include "walker.h"
 #include "../core.h"
-#include "../../analyzer/dom.h"
 #include "../../analyzer/tracemalloc.h"
 #include "../../common/util.h"
 
@@ -65,6 +64,7 @@ int hg_cpython_walk(struct hg_pysource *src, const struct hg_python *py, struct 
 	struct walker w;
 	struct hg_pylayout layout;
 
+	hg_step("finding types and roots");
 	if (walker_setup(&w, src, py, &layout, err) < 0)
 		return -1;
 	w.h = h;
@@ -90,6 +90,7 @@ int hg_cpython_walk(struct hg_pysource *src, const struct hg_python *py, struct 
 				 src->path, (unsigned long long)py->runtime);
 	}
 	roots_collect(&w);
+	hg_step("reading objects");
 	for (uint32_t i = 0; i < h->nobj; i++) {
 		walk_object(&w, i);
 		if (progress && !(i & 0xffff))
@@ -97,12 +98,15 @@ int hg_cpython_walk(struct hg_pysource *src, const struct hg_python *py, struct 
 	}
 	if (progress)
 		progress(progress_arg, h->nobj, h->nobj);
+	hg_step("tracemalloc traces");
 	tm_attach(&w);
+	hg_step("linking references");
 	hg_heap_finish(h);
+	hg_step("C memory");
 	roots_c_memory(&w);
+	hg_step("reachability");
 	hg_heap_collect(h);
 	hg_heap_drop_build(h);
-	hg_dom_compute(h);
 	/* A few stale pointers are normal (free lists, caches); many mean damage. */
 	h->meta.wild_refs = w.bad_refs;
 	if (w.bad_refs > h->nedge / 100 + 1000)
