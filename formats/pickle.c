@@ -22,7 +22,7 @@ struct chunk {
 	max_align_t data[];
 };
 
-#define CHUNK_SIZE	(1024 * 1024)
+#define CHUNK_SIZE	(8 * 1024 * 1024)	/* big: in huge pages (util.c) */
 
 struct hg_pickle {
 	struct hg_pvalue small[256];	/* the ints 0-255, one value each (a trace's domain and frame count) */

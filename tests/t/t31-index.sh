@@ -248,3 +248,47 @@ else
 	fail "a record in a world-writable folder was trusted"
 fi
 chmod 0700 "$vdir"
+
+# Long work names its steps on a terminal and nowhere else; $HEAPGRAPH_TIMES times them.
+rm -f "$core.hgi"
+"$HEAPGRAPH" analyze "$core" >/dev/null 2>"$T_OUT/quiet.err"
+if grep -q "dominators\|reading objects" "$T_OUT/quiet.err" || grep -q "$(printf '\r')" "$T_OUT/quiet.err"; then
+	fail "analyze printed its steps with stderr not a terminal: $(head -c 200 "$T_OUT/quiet.err")"
+else
+	ok "no steps when stderr is not a terminal"
+fi
+rm -f "$core.hgi"
+HEAPGRAPH_TIMES=1 "$HEAPGRAPH" analyze "$core" >/dev/null 2>"$T_OUT/times.err"
+missing=""
+for s in "finding types and roots" "reading objects" "linking references" "reachability" "dominators" \
+	 "summary" "writing the index"; do
+	grep -Eq "^heapgraph: $s +[0-9]+\.[0-9]{3} s +[0-9]+ page faults$" "$T_OUT/times.err" || missing="$missing, $s"
+done
+[ -z "$missing" ] && ok "HEAPGRAPH_TIMES gives each step's time and page faults" ||
+	fail "HEAPGRAPH_TIMES lacks${missing#,}: $(head -c 300 "$T_OUT/times.err")"
+rm -f "$core.hgi"
+python3 - "$HEAPGRAPH" "$core" "$T_OUT/tty.err" <<'PY'
+import os, subprocess, sys
+hg, core, out = sys.argv[1:]
+master, slave = os.openpty()
+p = subprocess.Popen([hg, "analyze", core], stdout=subprocess.DEVNULL, stderr=slave)
+os.close(slave)
+data = b""
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    data += chunk
+p.wait()
+open(out, "wb").write(data)
+PY
+if grep -q "heapgraph: dominators\.\.\." "$T_OUT/tty.err" && grep -q "heapgraph: writing the index\.\.\." "$T_OUT/tty.err"; then
+	ok "on a terminal the step under way is shown (dominators, writing the index)"
+else
+	fail "no steps on a terminal: $(head -c 300 "$T_OUT/tty.err" | od -c | head -5)"
+fi
+[ -f "$core.hgi" ] && "$HEAPGRAPH" types "$core" --json 2>/dev/null | cmp -s - "$T_OUT/types1.json" &&
+	ok "the index written on a second core answers as before" || fail "the index written under a terminal differs"
