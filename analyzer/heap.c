@@ -26,8 +26,7 @@ struct hg_heap_build {
 	 */
 	struct page { uint64_t no; uint32_t *idx; } *pages;	/* no 0 = empty slot */
 	size_t cap, used;
-	struct odd { uint64_t addr; uint32_t idx; } *odd;	/* addr 0 = empty slot */
-	size_t ocap, oused;
+	struct hg_u64map odd;
 	uint32_t **slabs;	/* the index arrays, SLAB_PAGES to a slab: few big allocations */
 	size_t nslab;
 	uint32_t *strs;		/* string set: pool offsets, 0 = empty */
@@ -138,42 +137,6 @@ static int cmp_addr_idx(const void *a, const void *b, void *arg)
 	return x < y ? -1 : x > y;
 }
 
-static void odd_put(struct hg_heap_build *b, uint64_t addr, uint32_t idx)
-{
-	size_t j;
-
-	if (2 * (b->oused + 1) > b->ocap) {
-		size_t ncap = b->ocap ? b->ocap * 2 : 256;
-		struct odd *n = xcalloc(ncap, sizeof(*n));
-
-		for (size_t k = 0; k < b->ocap; k++) {
-			if (!b->odd[k].addr)
-				continue;
-			for (j = mix(b->odd[k].addr) & (ncap - 1); n[j].addr; j = (j + 1) & (ncap - 1))
-				;
-			n[j] = b->odd[k];
-		}
-		free(b->odd);
-		b->odd = n;
-		b->ocap = ncap;
-	}
-	for (j = mix(addr) & (b->ocap - 1); b->odd[j].addr && b->odd[j].addr != addr; j = (j + 1) & (b->ocap - 1))
-		;
-	b->oused += !b->odd[j].addr;
-	b->odd[j].addr = addr;
-	b->odd[j].idx = idx;
-}
-
-static uint32_t odd_get(const struct hg_heap_build *b, uint64_t addr)
-{
-	if (!b->ocap)
-		return HG_NONE;
-	for (size_t j = mix(addr) & (b->ocap - 1); b->odd[j].addr; j = (j + 1) & (b->ocap - 1))
-		if (b->odd[j].addr == addr)
-			return b->odd[j].idx;
-	return HG_NONE;
-}
-
 uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr)
 {
 	if (h->b && h->b->cap) {
@@ -182,7 +145,7 @@ uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr)
 		if ((addr & 7) || !addr)
 			return HG_NONE;
 		if (addr & 8)
-			return odd_get(h->b, addr);
+			return hg_u64map_get(&h->b->odd, addr);
 		page = map_page(h->b, addr, 0);
 		return page ? page[(addr >> 4) & (PAGE_WORDS - 1)] : HG_NONE;
 	}
@@ -237,7 +200,7 @@ uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
 	if ((addr & 7) || !addr)
 		;
 	else if (addr & 8)
-		odd_put(b, addr, i);
+		*hg_u64map_slot(&b->odd, addr) = i;
 	else
 		map_page(b, addr, 1)[(addr >> 4) & (PAGE_WORDS - 1)] = i;
 	return i;
@@ -424,6 +387,8 @@ static int cmp_page_no(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+struct odd { uint64_t addr; uint32_t idx; };
+
 static int cmp_odd(const void *a, const void *b)
 {
 	uint64_t x = ((const struct odd *)a)->addr, y = ((const struct odd *)b)->addr;
@@ -443,6 +408,7 @@ static int by_addr_from_map(struct hg_heap *h)
 	struct page *pages;
 	struct odd *odd;
 	size_t np = 0, no = 0, n = 0, k = 0;
+	int bad = 0;
 
 	if (!b || !b->cap)
 		return -1;
@@ -450,31 +416,31 @@ static int by_addr_from_map(struct hg_heap *h)
 	for (size_t j = 0; j < b->cap; j++)
 		if (b->pages[j].no)
 			pages[np++] = b->pages[j];
-	odd = xmalloc((b->oused ? b->oused : 1) * sizeof(*odd));
-	for (size_t j = 0; j < b->ocap; j++)
-		if (b->odd[j].addr)
-			odd[no++] = b->odd[j];
+	odd = xmalloc((b->odd.used ? b->odd.used : 1) * sizeof(*odd));
+	for (size_t j = 0; j < b->odd.size; j++)
+		if (b->odd.key[j])
+			odd[no++] = (struct odd){ b->odd.key[j], b->odd.val[j] };
 	qsort(pages, np, sizeof(*pages), cmp_page_no);
 	qsort(odd, no, sizeof(*odd), cmp_odd);
-	for (size_t p = 0; p < np && n <= h->nobj; p++)
-		for (unsigned s = 0; s < PAGE_WORDS; s++) {
+	/* the two in address order, merged; more than nobj is a map that is not the objects */
+	for (size_t p = 0; p < np && !bad; p++)
+		for (unsigned s = 0; s < PAGE_WORDS && !bad; s++) {
 			uint32_t i = pages[p].idx[s];
 
 			if (i == HG_NONE)
 				continue;
 			while (k < no && odd[k].addr < h->addr[i] && n < h->nobj)
 				h->by_addr[n++] = odd[k++].idx;
-			if (n >= h->nobj) {
-				n = h->nobj + 1;
-				break;
-			}
-			h->by_addr[n++] = i;
+			if (n < h->nobj)
+				h->by_addr[n++] = i;
+			else
+				bad = 1;
 		}
 	while (k < no && n < h->nobj)
 		h->by_addr[n++] = odd[k++].idx;
 	free(pages);
 	free(odd);
-	return n == h->nobj && k == no ? 0 : -1;
+	return !bad && n == h->nobj && k == no ? 0 : -1;
 }
 
 void hg_heap_finish(struct hg_heap *h)
@@ -534,9 +500,7 @@ void hg_heap_drop_build(struct hg_heap *h)
 	for (size_t j = 0; j < h->b->nslab; j++)
 		free(h->b->slabs[j]);
 	free(h->b->slabs);
-	free(h->b->odd);
-	h->b->odd = NULL;
-	h->b->ocap = h->b->oused = 0;
+	hg_u64map_free(&h->b->odd);
 	free(h->b->pages);
 	free(h->b->strs);
 	h->b->pages = NULL;

@@ -148,22 +148,19 @@ static int trusted(const struct stat *st, const struct header *hd)
 static void remember(const struct stat *st, const struct header *hd)
 {
 	struct trust t;
-	char *dir, *rec, *tmp;
-	int fd;
+	struct hg_out out;
+	char *dir, *rec;
 
 	if (!own_file(st) || !(dir = trust_dir()))
 		return;
 	trust_of(st, hd, &t);
 	rec = record_path(dir, st);
-	tmp = xasprintf("%s/.record-XXXXXX", dir);
-	if ((fd = mkstemp(tmp)) >= 0) {
-		int bad = write(fd, &t, sizeof(t)) != (ssize_t)sizeof(t);
-
-		bad |= close(fd) != 0;
-		if (bad || rename(tmp, rec) != 0)
-			unlink(tmp);
+	if (hg_out_open(&out, rec, NULL) == 0) {
+		if (fwrite(&t, sizeof(t), 1, out.f) == 1)
+			hg_out_commit(&out, NULL);
+		else
+			hg_out_abort(&out);
 	}
-	free(tmp);
 	free(rec);
 	free(dir);
 }
@@ -430,12 +427,8 @@ int hg_index_finish(struct hg_index_writer *iw, const struct hg_heap *h, const s
 int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w, const void *summary, size_t summary_len,
 		   const struct hg_dump_id *id, const char *path, struct hg_error *err)
 {
-	struct hg_index_writer *iw;
+	struct hg_index_writer *iw = hg_index_begin(h, id, path, err);
 
-	/* the dominator tree is part of the index (hg_dom_compute) */
-	if (h->nobj && (!h->idom || !h->retained))
-		return hg_errorf(err, HG_EWRITE, "%s: the heap has no dominator tree to write", path);
-	iw = hg_index_begin(h, id, path, err);
 	return iw ? hg_index_finish(iw, h, w, summary, summary_len, err) : -1;
 }
 

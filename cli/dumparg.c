@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "../common/output.h"
 #include "../common/util.h"
 #include "../formats/dump.h"
 
@@ -35,20 +36,17 @@ static char *state_file(char **cwd)
 
 void cli_remember_dump(const char *path)
 {
-	char *cwd, *file = state_file(&cwd), *abs = realpath(path, NULL), *tmp;
-	FILE *f;
+	char *cwd, *file = state_file(&cwd), *abs = realpath(path, NULL);
+	struct hg_out out;
 
 	hg_make_parents(file);
-	tmp = xasprintf("%s.tmp", file);
-	if (abs && (f = fopen(tmp, "w"))) {
+	if (abs && hg_out_open(&out, file, NULL) == 0) {
 		/* the folder, then the dump: the folder line guards against a hash collision */
-		int bad = fprintf(f, "%s\n%s\n", cwd, abs) < 0;
-
-		bad |= fclose(f) != 0;
-		if (bad || rename(tmp, file) != 0)
-			unlink(tmp);
+		if (fprintf(out.f, "%s\n%s\n", cwd, abs) >= 0)
+			hg_out_commit(&out, NULL);
+		else
+			hg_out_abort(&out);
 	}
-	free(tmp);
 	free(abs);
 	free(file);
 	free(cwd);

@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Out of memory is not an error the caller can handle: these abort with a message. */
 /* Called first by main: how big allocations are made (util.c). */
 void hg_alloc_setup(void);
+/* Out of memory is not an error the caller can handle: these abort with a message. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);

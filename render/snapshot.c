@@ -105,6 +105,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 		json_t *refs = json_array(), *labels = json_array(), *weak = json_array(), *possible = json_array();
 		const struct hg_type *t = h->type[i] < h->ntype ? &h->types[h->type[i]] : NULL;
 		char rb[HG_REPR_BUF];
+		const char *repr;
 
 		o = json_object();
 		json_object_set_new(o, "address", json_integer((json_int_t)h->addr[i]));
@@ -114,8 +115,8 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 		json_object_set_new(o, "size", json_integer((json_int_t)h->size[i]));
 		if (h->retained)
 			json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
-		if (*hg_heap_repr(h, (uint32_t)i, rb, sizeof(rb)))
-			json_object_set_new(o, "repr", hg_json_str(hg_heap_repr(h, (uint32_t)i, rb, sizeof(rb))));
+		if (*(repr = hg_heap_repr(h, (uint32_t)i, rb, sizeof(rb))))
+			json_object_set_new(o, "repr", hg_json_str(repr));
 		if (h->value[i])
 			json_object_set_new(o, "value", hg_json_str(hg_heap_s(h, h->value[i])));
 		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++) {

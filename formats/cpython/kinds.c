@@ -13,7 +13,6 @@
 #include "walker.h"
 #include "../../common/util.h"
 
-
 extern const struct kind_ops kind_type_ops, kind_int_ops, kind_float_ops, kind_str_ops, kind_bytes_ops,
 	kind_bytearray_ops, kind_tuple_ops, kind_list_ops, kind_dict_ops, kind_odict_ops, kind_set_ops,
 	kind_none_ops, kind_notimpl_ops, kind_ellipsis_ops, kind_slice_ops, kind_range_ops,
