@@ -20,6 +20,7 @@ static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
 void hg_tm_names_init(struct hg_tm_names *n)
 {
 	memset(n, 0, sizeof(*n));
+	pthread_mutex_init(&n->lock, NULL);
 }
 
 void hg_tm_names_release(struct hg_tm_names *n)
@@ -29,10 +30,23 @@ void hg_tm_names_release(struct hg_tm_names *n)
 	free(n->name);
 	free(n->len);
 	free(n->table);
+	pthread_mutex_destroy(&n->lock);
 	memset(n, 0, sizeof(*n));
 }
 
+static uint32_t name_locked(struct hg_tm_names *n, const char *s, size_t len);
+
 uint32_t hg_tm_name(struct hg_tm_names *n, const char *s, size_t len)
+{
+	uint32_t got;
+
+	pthread_mutex_lock(&n->lock);
+	got = name_locked(n, s, len);
+	pthread_mutex_unlock(&n->lock);
+	return got;
+}
+
+static uint32_t name_locked(struct hg_tm_names *n, const char *s, size_t len)
 {
 	size_t mask, k;
 
@@ -192,12 +206,12 @@ static struct hg_tm_stat *group_get(struct group *g, const struct hg_tm_frame *f
 	return &g->st[g->n++];
 }
 
-static void add(struct group *g, const struct hg_tm_frame *f, size_t n, uint64_t size)
+static void add(struct group *g, const struct hg_tm_frame *f, size_t n, uint64_t size, uint64_t count)
 {
 	struct hg_tm_stat *s = group_get(g, f, n);
 
-	s->size += size;
-	s->count++;
+	s->size += size * count;
+	s->count += count;
 }
 
 static int group_by(const struct hg_tm_snapshot *s, enum hg_tm_key key, int cumulative, struct group *g)
@@ -208,19 +222,19 @@ static int group_by(const struct hg_tm_snapshot *s, enum hg_tm_key key, int cumu
 	for (size_t t = 0; t < s->ntraces; t++) {
 		const struct hg_tm_frame *fr = s->frames + s->tb_first[s->traces[t].tb];
 		size_t n = s->tb_len[s->traces[t].tb];
-		uint64_t size = s->traces[t].size;
+		uint64_t size = s->traces[t].size, count = s->traces[t].count;
 
 		if (!cumulative) {
 			struct hg_tm_frame one;
 
 			if (key == HG_TM_TRACEBACK) {
-				add(g, fr, n, size);
+				add(g, fr, n, size, count);
 			} else if (key == HG_TM_LINENO) {
-				add(g, fr, n ? 1 : 0, size);
+				add(g, fr, n ? 1 : 0, size, count);
 			} else if (n) {
 				one.file = fr[0].file;
 				one.lineno = 0;
-				add(g, &one, 1, size);
+				add(g, &one, 1, size, count);
 			}
 			continue;
 		}
@@ -230,7 +244,7 @@ static int group_by(const struct hg_tm_snapshot *s, enum hg_tm_key key, int cumu
 
 			if (key == HG_TM_FILENAME)
 				one.lineno = 0;
-			add(g, &one, 1, size);
+			add(g, &one, 1, size, count);
 		}
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #ifndef HG_TRACEMALLOC_H
 #define HG_TRACEMALLOC_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "../common/error.h"
@@ -27,12 +28,14 @@ struct hg_tm_names {
 	size_t n, alloc;
 	uint32_t *table;	/* open addressing */
 	size_t table_size;
+	pthread_mutex_t lock;	/* two files may be read at once (hg_dump_tracemalloc_each) */
 };
 
 struct hg_tm_trace {
 	uint64_t size;
 	uint64_t domain;
 	uint64_t ptr;		/* the block's address (read from a core; 0 from a file) */
+	uint64_t count;		/* traces this entry stands for: 1 in a core; a file's equal traces are one */
 	uint32_t tb;		/* index into tracebacks */
 };
 
@@ -50,7 +53,7 @@ struct hg_tm_snapshot {
 
 void hg_tm_names_init(struct hg_tm_names *n);
 void hg_tm_names_release(struct hg_tm_names *n);
-/* The number of name s[0..len), added when new. */
+/* The number of name s[0..len), added when new; any thread may ask. */
 uint32_t hg_tm_name(struct hg_tm_names *n, const char *s, size_t len);
 
 /*

@@ -88,7 +88,6 @@ int cmd_tracemalloc(int argc, char **argv)
 	size_t nf = 0, falloc = 0;
 	struct hg_tm_names names;
 	struct hg_tm_snapshot snap[2], use[2];
-	struct hg_error err = { 0, "" };
 	struct hg_tm_stat *st;
 
 	opterr = 0;
@@ -137,23 +136,26 @@ int cmd_tracemalloc(int argc, char **argv)
 		return cli_usage("tracemalloc", "cumulative mode cannot be used with key type '%s'", key_name);
 	}
 	hg_tm_names_init(&names);
-	for (int k = 0; k < (compare ? 2 : 1); k++) {
-		struct hg_warnings warn = { NULL, 0, 0 };
-		int got = hg_dump_tracemalloc(argv[optind + k], cli_sysroot(sysroot), &names, &snap[k], &warn, &err);
+	{
+		struct hg_warnings warn[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+		struct hg_error errs[2] = { { 0, "" }, { 0, "" } };
+		int got = hg_dump_tracemalloc_each((const char *const *)argv + optind, compare ? 2 : 1, cli_sysroot(sysroot),
+						   &names, snap, warn, errs);
 
-		cli_print_warnings(&warn);
-		hg_warnings_release(&warn);
+		for (int k = 0; k < 2; k++) {
+			cli_print_warnings(&warn[k]);
+			hg_warnings_release(&warn[k]);
+		}
 		if (got < 0) {
-			for (int j = 0; j < k; j++) {
-				hg_tm_release(&use[j]);
-				hg_tm_release(&snap[j]);
-			}
+			for (int k = 0; k < (compare ? 2 : 1); k++)
+				hg_tm_release(&snap[k]);
 			hg_tm_names_release(&names);
 			free(filters);
-			return cli_fail(&err);
+			return cli_fail(errs[0].code ? &errs[0] : &errs[1]);
 		}
-		hg_tm_filter(&snap[k], filters, nf, &use[k]);
 	}
+	for (int k = 0; k < (compare ? 2 : 1); k++)
+		hg_tm_filter(&snap[k], filters, nf, &use[k]);
 	/* compare OLD NEW is NEW.compare_to(OLD) */
 	n = compare ? hg_tm_compare(&use[1], &use[0], key, cumulative, &st) : hg_tm_statistics(&use[0], key, cumulative, &st);
 	if (json) {

@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -137,6 +138,54 @@ int hg_dump_tracemalloc(const char *path, const char *sysroot, struct hg_tm_name
 		rc = hg_cpython_tracemalloc(&core, &py, names, s, err);
 	close_core(&core, w);
 	return rc;
+}
+
+struct tm_job {
+	const char *path;
+	struct hg_tm_names *names;
+	struct hg_tm_snapshot *s;
+	struct hg_error *err;
+	int rc;
+};
+
+static void *tm_load_job(void *arg)
+{
+	struct tm_job *j = arg;
+
+	j->rc = hg_tm_load(j->path, j->names, j->s, j->err);
+	return NULL;
+}
+
+static int is_tm_file(const char *path)
+{
+	unsigned char head[64];
+	long got = hg_input_peek(path, head, sizeof(head));
+
+	return got > 0 && !probe_elf(head, (size_t)got) && !hg_snapshot_probe(head, (size_t)got);
+}
+
+int hg_dump_tracemalloc_each(const char *const *path, int n, const char *sysroot, struct hg_tm_names *names,
+			     struct hg_tm_snapshot *s, struct hg_warnings *w, struct hg_error *err)
+{
+	/* the pickle reader keeps nothing global and names are locked: the second file goes to a thread */
+	if (n == 2 && is_tm_file(path[0]) && is_tm_file(path[1])) {
+		struct tm_job job = { path[1], names, &s[1], &err[1], -1 };
+		pthread_t t;
+		int rc;
+
+		if (pthread_create(&t, NULL, tm_load_job, &job) == 0) {
+			rc = hg_tm_load(path[0], names, &s[0], &err[0]);
+			pthread_join(t, NULL);
+			return rc < 0 || job.rc < 0 ? -1 : 0;
+		}
+	}
+	for (int k = 0; k < n; k++)
+		if (hg_dump_tracemalloc(path[k], sysroot, names, &s[k], &w[k], &err[k]) < 0) {
+			for (int j = k + 1; j < n; j++)
+				memset(&s[j], 0, sizeof(s[j]));
+			return -1;
+		}
+	return 0;
 }
 
 static char *cache_index_path(const char *path)

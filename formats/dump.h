@@ -56,6 +56,14 @@ struct hg_tm_snapshot;
 int hg_dump_tracemalloc(const char *path, const char *sysroot, struct hg_tm_names *names, struct hg_tm_snapshot *s,
 			struct hg_warnings *w, struct hg_error *err);
 
+/*
+ * hg_dump_tracemalloc of n (1 or 2) dumps into s[k], w[k], err[k]: two
+ * files Snapshot.dump() wrote are read at once, one on each core.  -1 when
+ * any failed (the first that did has its reason in its err).
+ */
+int hg_dump_tracemalloc_each(const char *const *path, int n, const char *sysroot, struct hg_tm_names *names,
+			     struct hg_tm_snapshot *s, struct hg_warnings *w, struct hg_error *err);
+
 /* Where the index of path lives (beside it when that folder is writable); caller frees. */
 char *hg_dump_index_path(const char *path);
 

@@ -262,6 +262,7 @@ static void add_trace(struct tmread *r, uint64_t ptr, uint64_t domain, uint64_t 
 	s->traces[s->ntraces].domain = domain;
 	s->traces[s->ntraces].tb = tb;
 	s->traces[s->ntraces].ptr = ptr;
+	s->traces[s->ntraces].count = 1;
 	s->ntraces++;
 }
 

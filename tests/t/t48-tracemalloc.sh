@@ -4,8 +4,9 @@
 # what that Python's statistics() and compare_to() give, for every key type,
 # cumulative or not, and with filters (include, exclude, all_frames, .pyc).
 # Hostile pickles (a REDUCE of os.system, another class, truncated files,
-# absurd lengths, unset memo slots) are refused with exit 3, and nothing in
-# them runs.
+# absurd lengths, unset memo slots, traces that are not (domain, size,
+# frames[, n])) are refused with exit 3, and nothing in them runs.  Traces
+# are counted as Python counts them however the file lists them.
 . "$(dirname "$0")/lib.sh"
 
 n=0
@@ -100,6 +101,16 @@ w("stack-global-nul", b"\x80\x04\x8c\x0dtracemalloc\x00x\x94\x8c\x08Snapshot\x94
 w("pop-past-mark", b"\x80\x04K\x01(0t.")
 w("append-below-mark", b"\x80\x04](K\x01a.")
 w("global-long-line", b"\x80\x02c" + b"t" * 5000 + b"\nSnapshot\n.")
+# Snapshots whose traces are not what tracemalloc writes (Python loads them; heapgraph refuses them)
+import tracemalloc
+tb = (("a.py", 1), ("b.py", 2))
+def snap(traces):
+    return pickle.dumps(tracemalloc.Snapshot(traces, 2), 4)
+w("trace-frame-not-a-pair", snap([(0, 10, tb, 2), (0, 20, (("a.py", 1, 3),), 1)]))
+w("trace-lineno-a-str", snap([(0, 10, (("a.py", "1"),), 1)]))
+w("trace-size-negative", snap([(0, -10, tb, 2)]))
+w("trace-not-a-tuple", snap([(0, 10, tb, 2), [0, 10, tb, 2]]))
+w("trace-empty-traceback", snap([(0, 10, (), 0)]))
 PY
 for f in "$T_OUT"/*.snap; do
 	case "$f" in */good.snap) continue ;; esac
@@ -107,11 +118,54 @@ for f in "$T_OUT"/*.snap; do
 	timeout 20 "$HEAPGRAPH" tracemalloc top "$f" >"$T_OUT/h.out" 2>"$T_OUT/h.err"
 	rc=$?
 	if [ "$rc" = 3 ] && grep -q '^heapgraph' "$T_OUT/h.err" && [ ! -e "$marker" ]; then
-		ok "hostile pickle $what: refused (exit 3): $(head -c 120 "$T_OUT/h.err")"
+		ok "hostile pickle $what: refused (exit 3): $(head -c 160 "$T_OUT/h.err")"
 	else
 		fail "hostile pickle $what: exit $rc $(head -c 200 "$T_OUT/h.err")$([ -e "$marker" ] && echo ' AND IT RAN')"
 	fi
 done
+# a refused trace is named by its place in the list and what is wrong with it
+for c in "trace-frame-not-a-pair:trace 1 has a traceback that is not" "trace-lineno-a-str:trace 0 has a traceback" \
+	"trace-size-negative:trace 0 has a size that is not a count" "trace-empty-traceback:trace 0 has a traceback"; do
+	if "$HEAPGRAPH" tracemalloc top "$T_OUT/${c%%:*}.snap" 2>&1 | grep -q "${c#*:}"; then
+		ok "${c%%:*}: says '${c#*:}'"
+	else fail "${c%%:*}: does not say '${c#*:}': $("$HEAPGRAPH" tracemalloc top "$T_OUT/${c%%:*}.snap" 2>&1)"; fi
+done
+
+# Traces are counted as the reader appends them to their list, equal traces as one entry with a count:
+# traces that went to another list first (a decoy in the Snapshot's __dict__, pickled before 'traces'),
+# a trace tuple listed twice through the memo, and equal traces, are all counted as Python counts them.
+if python3 - "$HEAPGRAPH" "$T_OUT" <<'PY'
+import pickle, subprocess, sys, tracemalloc
+hg, out = sys.argv[1], sys.argv[2]
+tb1 = (("app/x.py", 10), ("app/main.py", 3))
+tb2 = (("app/y.py", 20), ("app/main.py", 4))
+shared = (0, 64, tb1, 2)
+traces = [shared, shared, (0, 64, tb1, 2), (0, 100, tb2, 2), (1, 100, tb2, 2), (0, 7, tb1, 2)]
+s = tracemalloc.Snapshot.__new__(tracemalloc.Snapshot)
+s.__dict__["decoy"] = [(0, 999, tb1, 2)] * 3 + [(0, 5, tb2, 2)]
+s.__dict__["traces"] = tracemalloc._Traces(traces)
+s.__dict__["traceback_limit"] = 2
+with open(out + "/decoy.snap", "wb") as f:
+    pickle.dump(s, f, 4)
+ok = True
+for key in ("lineno", "traceback", "filename"):
+    want = [str(x) for x in pickle.load(open(out + "/decoy.snap", "rb")).statistics(key)]
+    got = subprocess.run([hg, "tracemalloc", "top", out + "/decoy.snap", "--key-type", key],
+                         stdout=subprocess.PIPE, check=True).stdout.decode().splitlines()
+    if got != want:
+        print(key, got, want)
+        ok = False
+sys.exit(0 if ok else 1)
+PY
+then ok "traces behind a decoy list, listed twice through the memo, and equal: counted as Python counts them"
+else fail "traces behind a decoy list or listed twice: counts differ from Python's"; fi
+# two files are read at once: either one missing or bad is named, with its exit code
+python3 -c "import tracemalloc; tracemalloc.Snapshot([], 1).dump('$T_OUT/ok.snap')"
+expect_exit 1 "tracemalloc compare with NEW missing" "$HEAPGRAPH" tracemalloc compare "$T_OUT/ok.snap" "$T_OUT/missing.snap"
+expect_exit 3 "tracemalloc compare with OLD not a snapshot" "$HEAPGRAPH" tracemalloc compare "$T_OUT/trace-size-negative.snap" "$T_OUT/ok.snap"
+if "$HEAPGRAPH" tracemalloc compare "$T_OUT/ok.snap" "$T_OUT/trace-not-a-tuple.snap" 2>&1 | grep -q 'trace-not-a-tuple.snap: trace 1 is not a tuple'; then
+	ok "tracemalloc compare: the bad file named, and which trace"
+else fail "tracemalloc compare: the bad file and trace not named"; fi
 rm -f "$T_OUT"/*.snap
 expect_exit 3 "tracemalloc top /dev/zero (not a file: refused, not read forever)" timeout 20 "$HEAPGRAPH" tracemalloc top /dev/zero
 expect_exit 2 "tracemalloc with no file" "$HEAPGRAPH" tracemalloc top
