@@ -172,7 +172,7 @@ int hg_dom_compute(struct hg_heap *h)
 	/* retained sizes, summed up the tree */
 	ret = xcalloc(N, sizeof(*ret));
 	for (uint32_t w = (uint32_t)N - 1; w >= 1; w--) {
-		ret[w] += h->size[d.vertex[w]];
+		ret[w] += hg_heap_size(h, d.vertex[w]);
 		ret[d.idom[w]] += ret[w];
 	}
 	free(h->idom);

@@ -57,7 +57,7 @@ void hg_heap_release(struct hg_heap *h)
 		free(h->repr); free(h->value); free(h->refcnt); free(h->first); free(h->to);
 		free(h->label); free(h->kind); free(h->rfirst); free(h->redge);
 		free(h->from); free(h->by_addr); free(h->types); free(h->roots);
-		free(h->idom); free(h->retained);
+		free(h->idom); free(h->retained); free(h->big_size);
 		free(h->tb); free(h->tb_first); free(h->tb_frames);
 		free(h->pool);
 	}
@@ -165,6 +165,57 @@ uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr)
 		}
 	}
 	return HG_NONE;
+}
+
+/* big_size is kept sorted by object: a binary search */
+static size_t big_at(const struct hg_heap *h, uint32_t i)
+{
+	size_t lo = 0, hi = h->nbig_size;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->big_size[mid].obj < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint64_t hg_heap_big_size(const struct hg_heap *h, uint32_t i)
+{
+	size_t k = big_at(h, i);
+
+	return k < h->nbig_size && h->big_size[k].obj == i ? h->big_size[k].size : UINT32_MAX;
+}
+
+void hg_heap_set_size(struct hg_heap *h, uint32_t i, uint64_t size)
+{
+	size_t k;
+
+	if (h->mapping || i >= h->nobj)
+		return;
+	k = big_at(h, i);
+	if (size < UINT32_MAX) {
+		if (h->size[i] == UINT32_MAX && k < h->nbig_size && h->big_size[k].obj == i) {
+			memmove(h->big_size + k, h->big_size + k + 1, (h->nbig_size - k - 1) * sizeof(*h->big_size));
+			h->nbig_size--;
+		}
+		h->size[i] = (uint32_t)size;
+		return;
+	}
+	if (k == h->nbig_size || h->big_size[k].obj != i) {
+		/* readers set sizes in object order: an append (the array doubles at powers of two) */
+		if (!h->nbig_size || (h->nbig_size >= 4 && !(h->nbig_size & (h->nbig_size - 1))))
+			h->big_size = xrealloc(h->big_size, (h->nbig_size ? 2 * h->nbig_size : 4) * sizeof(*h->big_size));
+		memmove(h->big_size + k + 1, h->big_size + k, (h->nbig_size - k) * sizeof(*h->big_size));
+		h->nbig_size++;
+		h->big_size[k].obj = i;
+		h->big_size[k].pad = 0;
+	}
+	h->big_size[k].size = size;
+	h->size[i] = UINT32_MAX;
 }
 
 uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
@@ -485,7 +536,7 @@ void hg_heap_finish(struct hg_heap *h)
 			continue;
 		t = &h->types[h->type[i]];
 		t->count++;
-		t->bytes += h->size[i];
+		t->bytes += hg_heap_size(h, i);
 		if (h->flags[i] & HG_OBJ_GC)
 			t->gc_count++;
 	}
@@ -575,7 +626,7 @@ int hg_heap_mark(struct hg_heap *h)
 			h->meta.c_held++;
 		if (!(h->flags[i] & (HG_OBJ_REACHABLE | HG_OBJ_C_HELD))) {
 			h->meta.unreachable++;
-			h->meta.unreachable_bytes += h->size[i];
+			h->meta.unreachable_bytes += hg_heap_size(h, i);
 		}
 	}
 	free(queue);
@@ -680,7 +731,7 @@ int hg_heap_collect(struct hg_heap *h)
 		if (h->flags[i] & HG_OBJ_REACHABLE)
 			continue;
 		h->meta.unreachable++;
-		h->meta.unreachable_bytes += h->size[i];
+		h->meta.unreachable_bytes += hg_heap_size(h, i);
 		if (h->flags[i] & HG_OBJ_C_HELD)
 			h->meta.c_held++;
 	}

@@ -145,12 +145,18 @@ struct hg_tb_frame {
 	uint32_t file, lineno, func;
 };
 
+/* An object of 4 GiB or more: a size the 32-bit sizes cannot hold. */
+struct hg_big_size {
+	uint32_t obj, pad;
+	uint64_t size;
+};
+
 struct hg_heap {
 	size_t nobj, nedge, ntype, nroot;
 
 	uint64_t *addr;
 	uint32_t *type;		/* index into types */
-	uint64_t *size;		/* shallow size, as sys.getsizeof */
+	uint32_t *size;		/* shallow size, as sys.getsizeof: read with hg_heap_size */
 	uint8_t *flags;
 	uint32_t *repr;		/* pool offset: objgraph's short repr */
 	uint32_t *value;	/* pool offset: value of str/int/float/bytes, else 0 */
@@ -178,6 +184,10 @@ struct hg_heap {
 	struct hg_tb_frame *tb_frames;
 	size_t ntb, ntbframe;
 
+	/* sizes of 4 GiB and more (size[i] is UINT32_MAX), by object */
+	struct hg_big_size *big_size;
+	size_t nbig_size;
+
 	struct hg_type *types;
 	struct hg_root *roots;
 	char *pool;
@@ -199,6 +209,15 @@ uint32_t hg_heap_cstr(struct hg_heap *h, const char *s);
 /* Appends without looking for an equal string: for text that is seldom repeated (reprs, values). */
 uint32_t hg_heap_str_unique(struct hg_heap *h, const char *s, size_t len);
 static inline const char *hg_heap_s(const struct hg_heap *h, uint32_t off) { return h->pool + off; }
+
+/* Object i's shallow size (sys.getsizeof). */
+uint64_t hg_heap_big_size(const struct hg_heap *h, uint32_t i);
+static inline uint64_t hg_heap_size(const struct hg_heap *h, uint32_t i)
+{
+	return h->size[i] != UINT32_MAX ? h->size[i] : hg_heap_big_size(h, i);
+}
+/* Sets it (not on a loaded heap). */
+void hg_heap_set_size(struct hg_heap *h, uint32_t i, uint64_t size);
 
 /* Index of the object at addr, or HG_NONE. */
 uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr);

@@ -35,7 +35,7 @@
 #include "../common/util.h"
 #include "../common/output.h"
 
-enum { S_ADDR, S_TYPE, S_SIZE, S_FLAGS, S_REPR, S_VALUE, S_REFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
+enum { S_ADDR, S_TYPE, S_SIZE, S_BIGSIZE, S_FLAGS, S_REPR, S_VALUE, S_REFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
        S_RFIRST, S_REDGE, S_FROM, S_BYADDR, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL,
        S_TB, S_TBFIRST, S_TBFRAMES, S_WARN, S_SUMMARY, S_COUNT };
 
@@ -59,7 +59,7 @@ struct header {
 	uint32_t build, pad;	/* HG_BUILD_ID of the heapgraph that wrote it */
 	struct hg_dump_id id;
 	uint64_t nobj, nedge, ntype, nroot, pool_len, warn_len, summary_len;
-	uint64_t ntb, ntbframe;
+	uint64_t ntb, ntbframe, nbig_size;
 	struct hg_heap_meta meta;
 	uint64_t off[S_COUNT], len[S_COUNT];
 	uint32_t crc[S_COUNT];
@@ -196,7 +196,8 @@ static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_le
 {
 	s[S_ADDR] = (struct section){ h->addr, h->nobj * 8 };
 	s[S_TYPE] = (struct section){ h->type, h->nobj * 4 };
-	s[S_SIZE] = (struct section){ h->size, h->nobj * 8 };
+	s[S_SIZE] = (struct section){ h->size, h->nobj * 4 };
+	s[S_BIGSIZE] = (struct section){ h->big_size, h->nbig_size * sizeof(struct hg_big_size) };
 	s[S_FLAGS] = (struct section){ h->flags, h->nobj };
 	s[S_REPR] = (struct section){ h->repr, h->nobj * 4 };
 	s[S_VALUE] = (struct section){ h->value, h->nobj * 4 };
@@ -360,6 +361,7 @@ int hg_index_finish(struct hg_index_writer *iw, const struct hg_heap *h, const s
 	hd->summary_len = summary_len;
 	hd->ntb = h->ntb;
 	hd->ntbframe = h->ntbframe;
+	hd->nbig_size = h->nbig_size;
 	hd->meta = h->meta;
 	{
 		/* the layout must be the one begin wrote to: the heap may not grow in between */
@@ -448,6 +450,18 @@ static int validate(const struct hg_heap *h)
 		if (i && h->addr[h->by_addr[i - 1]] >= h->addr[h->by_addr[i]])
 			return -1;
 	}
+	/* sizes of 4 GiB and more: one entry per object whose size says so, in object order */
+	for (size_t k = 0, n = 0; k <= h->nbig_size; k++) {
+		size_t end = k < h->nbig_size ? h->big_size[k].obj : h->nobj;
+
+		if (k < h->nbig_size && (end >= h->nobj || (k && end <= h->big_size[k - 1].obj) ||
+					 h->size[end] != UINT32_MAX || h->big_size[k].size < UINT32_MAX))
+			return -1;
+		for (; n < end; n++)
+			if (h->size[n] == UINT32_MAX)
+				return -1;
+		n = end + 1;
+	}
 	for (size_t e = 0; e < h->nedge; e++)
 		if (h->to[e] >= h->nobj || h->label[e] >= h->pool_len || (h->kind[e] & 3) > HG_EDGE_POSSIBLE || ((h->kind[e] >> 2) & 0x1f) >= HG_REF_NROLES ||
 		    h->redge[e] >= h->nedge || h->from[e] >= h->nobj)
@@ -498,7 +512,7 @@ static int read_header(int fd, const char *path, const struct hg_dump_id *id, st
 	if (hd->file_size != (uint64_t)st.st_size || hd->nobj >= HG_NONE || hd->nedge >= HG_NONE ||
 	    hd->pool_len > UINT32_MAX || hd->ntype >= HG_NONE || hd->nroot > ((uint64_t)1 << 40) ||
 	    hd->warn_len > hd->file_size || hd->summary_len > hd->file_size || hd->ntb >= HG_NONE ||
-	    hd->ntbframe >= HG_NONE)
+	    hd->ntbframe >= HG_NONE || hd->nbig_size > hd->nobj)
 		return hg_errorf(err, HG_EFORMAT, "%s: index size does not match its header", path);
 	/* the expected lengths, from the counts alone */
 	memset(&shape, 0, sizeof(shape));
@@ -509,6 +523,7 @@ static int read_header(int fd, const char *path, const struct hg_dump_id *id, st
 	shape.pool_len = hd->pool_len;
 	shape.ntb = hd->ntb;
 	shape.ntbframe = hd->ntbframe;
+	shape.nbig_size = hd->nbig_size;
 	sections(&shape, NULL, hd->warn_len, NULL, hd->summary_len, s);
 	for (int k = 0; k < S_COUNT; k++) {
 		if (hd->off[k] != pos || hd->len[k] != s[k].len)
@@ -572,10 +587,12 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->pool_len = hd.pool_len;
 	h->ntb = hd.ntb;
 	h->ntbframe = hd.ntbframe;
+	h->nbig_size = hd.nbig_size;
 	h->meta = hd.meta;
 	h->addr = (uint64_t *)(map + hd.off[S_ADDR]);
 	h->type = (uint32_t *)(map + hd.off[S_TYPE]);
-	h->size = (uint64_t *)(map + hd.off[S_SIZE]);
+	h->size = (uint32_t *)(map + hd.off[S_SIZE]);
+	h->big_size = (struct hg_big_size *)(map + hd.off[S_BIGSIZE]);
 	h->flags = (uint8_t *)(map + hd.off[S_FLAGS]);
 	h->repr = (uint32_t *)(map + hd.off[S_REPR]);
 	h->value = (uint32_t *)(map + hd.off[S_VALUE]);

@@ -311,7 +311,7 @@ void hg_nbhood_build(const struct hg_heap *h, const uint32_t *start, size_t nsta
 			if (folded && gnode[g] != UINT32_MAX) {
 				if (gnode[g] != UINT32_MAX - 1) {
 					nb->fold[gnode[g]]++;
-					nb->fold_bytes[gnode[g]] += h->size[y];
+					nb->fold_bytes[gnode[g]] += hg_heap_size(h, y);
 				} else {
 					nb->skipped[q]++;
 				}
@@ -335,7 +335,7 @@ void hg_nbhood_build(const struct hg_heap *h, const uint32_t *start, size_t nsta
 			label_w[d] += label_width(h, cand[c].e);
 			if (folded) {
 				gnode[g] = ny;
-				nb->fold_bytes[ny] = h->size[y];
+				nb->fold_bytes[ny] = hg_heap_size(h, y);
 			}
 			if (o->backrefs)
 				add_edge(nb, &ealloc, ny, (uint32_t)q, cand[c].e, cand[c].count, folded);

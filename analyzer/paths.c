@@ -279,12 +279,12 @@ static uint32_t shape_of(struct hg_paths *p, uint32_t x, struct queue *up)
 /* Does a retain more than b (then shallow, then the lower address)? */
 static int retains_more(const struct hg_heap *h, uint32_t a, uint32_t b)
 {
-	uint64_t ra = h->retained ? h->retained[a] : h->size[a], rb = h->retained ? h->retained[b] : h->size[b];
+	uint64_t ra = h->retained ? h->retained[a] : hg_heap_size(h, a), rb = h->retained ? h->retained[b] : hg_heap_size(h, b);
 
 	if (ra != rb)
 		return ra > rb;
-	if (h->size[a] != h->size[b])
-		return h->size[a] > h->size[b];
+	if (hg_heap_size(h, a) != hg_heap_size(h, b))
+		return hg_heap_size(h, a) > hg_heap_size(h, b);
 	return h->addr[a] < h->addr[b];
 }
 
@@ -409,7 +409,7 @@ static uint64_t *shares(const struct hg_heap *h, const uint32_t *objs, size_t n)
 	const uint32_t unknown = UINT32_MAX;
 
 	for (size_t k = 0; k < n; k++)
-		share[k] = h->retained ? h->retained[objs[k]] : h->size[objs[k]];
+		share[k] = h->retained ? h->retained[objs[k]] : hg_heap_size(h, objs[k]);
 	if (!h->idom || !h->retained)
 		return share;
 	member = xcalloc(h->nobj ? h->nobj : 1, sizeof(*member));
@@ -481,7 +481,7 @@ size_t hg_paths_group(struct hg_paths *p, const uint32_t *objs, size_t n, uint32
 		}
 		G = &g[gidx[s]];
 		G->count++;
-		G->shallow += h->size[x];
+		G->shallow += hg_heap_size(h, x);
 		G->retained += share[k];
 		if (retains_more(h, x, G->example))
 			G->example = x;
@@ -586,7 +586,7 @@ size_t hg_paths_group_marked(struct hg_paths *p, const uint8_t *mark, struct hg_
 			struct hg_path_group *G = &g[head_group[top[i]]];
 
 			G->count++;
-			G->shallow += h->size[i];
+			G->shallow += hg_heap_size(h, i);
 			size_of[top[i]]++;
 		}
 	/* the example: the head taking in most (then the lowest index) */

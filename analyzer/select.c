@@ -42,13 +42,13 @@ static const struct hg_heap *sort_h;
 
 static uint64_t retained(const struct hg_heap *h, uint32_t i)
 {
-	return h->retained ? h->retained[i] : h->size[i];
+	return h->retained ? h->retained[i] : hg_heap_size(h, i);
 }
 
 static int by_size(uint32_t x, uint32_t y)
 {
-	if (sort_h->size[x] != sort_h->size[y])
-		return sort_h->size[x] < sort_h->size[y] ? 1 : -1;
+	if (hg_heap_size(sort_h, x) != hg_heap_size(sort_h, y))
+		return hg_heap_size(sort_h, x) < hg_heap_size(sort_h, y) ? 1 : -1;
 	return sort_h->addr[x] < sort_h->addr[y] ? -1 : sort_h->addr[x] > sort_h->addr[y];
 }
 

@@ -72,7 +72,7 @@ static size_t sites(const struct hg_heap *h, int by_type, int gc_only, const uin
 				  by_type ? h->type[i] : HG_NONE);
 		s = &rows[group[i]];
 		s->count++;
-		s->bytes += h->size[i];
+		s->bytes += hg_heap_size(h, i);
 	}
 	retained = xmalloc((n ? n : 1) * sizeof(*retained));
 	hg_dom_group_retained(h, group, n, retained);
@@ -94,7 +94,7 @@ static size_t sites(const struct hg_heap *h, int by_type, int gc_only, const uin
 				   t != HG_NONE && hg_heap_tb_len(h, t) ? hg_heap_tb_frame(h, t, 0) : NULL, h->type[i]);
 			HG_GROW(site, np, salloc);
 			site[p] = group[i];
-			pairs[p].bytes += h->size[i];
+			pairs[p].bytes += hg_heap_size(h, i);
 		}
 		for (size_t p = 0; p < np; p++)
 			if (rows[site[p]].type == HG_NONE || pairs[p].bytes > best[site[p]]) {

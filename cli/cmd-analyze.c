@@ -102,7 +102,7 @@ static json_t *analysis(const struct hg_heap *h, json_t *top)
 	uint32_t *order = xmalloc((h->ntype ? h->ntype : 1) * sizeof(*order));
 
 	for (size_t i = 0; i < h->nobj; i++) {
-		bytes += h->size[i];
+		bytes += hg_heap_size(h, i);
 		gc += (h->flags[i] & HG_OBJ_GC) != 0;
 	}
 	for (size_t r = 0; r < h->nroot; r++)

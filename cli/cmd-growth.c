@@ -65,7 +65,7 @@ static json_t *count_json(const struct hg_heap *h, const uint8_t *mark)
 	for (size_t i = 0; i < h->nobj; i++)
 		if (mark[i]) {
 			n++;
-			bytes += h->size[i];
+			bytes += hg_heap_size(h, i);
 		}
 	json_object_set_new(o, "count", json_integer((json_int_t)n));
 	json_object_set_new(o, "bytes", json_integer((json_int_t)bytes));

@@ -19,7 +19,7 @@ static json_t *obj_json(const struct hg_heap *h, uint32_t i)
 
 	json_object_set_new(o, "addr", hg_json_addr(h->addr[i]));
 	json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(h, h->type[i], q, sizeof(q))));
-	json_object_set_new(o, "size", json_integer((json_int_t)h->size[i]));
+	json_object_set_new(o, "size", json_integer((json_int_t)hg_heap_size(h, i)));
 	json_object_set_new(o, "repr", hg_json_str(hg_heap_repr(h, i, rb, sizeof(rb))));
 	return o;
 }

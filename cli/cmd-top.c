@@ -27,7 +27,7 @@ json_t *cli_retainer_json(const struct hg_heap *h, uint32_t i)
 	json_object_set_new(o, "addr", hg_json_addr(h->addr[i]));
 	json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(h, h->type[i], q, sizeof(q))));
 	json_object_set_new(o, "repr", hg_json_str(hg_heap_repr(h, i, rb, sizeof(rb))));
-	json_object_set_new(o, "shallow", json_integer((json_int_t)h->size[i]));
+	json_object_set_new(o, "shallow", json_integer((json_int_t)hg_heap_size(h, i)));
 	json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
 	if (hg_chain_find(h, i, 0, 1, &c)) {
 		char *p = hg_chain_path(h, c);
@@ -139,7 +139,7 @@ static int top_by_line(const struct hg_heap *h, int json, long limit)
 
 	free(rows);
 	for (size_t i = 0; i < h->nobj; i++)
-		total += h->size[i];
+		total += hg_heap_size(h, i);
 	if (json)
 		return hg_json_print(stdout, a) < 0 || fflush(stdout) != 0 ? HG_EWRITE : 0;
 	printf("%14s %5s %12s %10s  %s\n", "retained", "%", "shallow", "objects", "allocated at  (type with most bytes)");
@@ -223,7 +223,7 @@ int cmd_top(int argc, char **argv)
 		return ch;
 	}
 	for (size_t i = 0; i < h.nobj; i++)
-		total += h.size[i];
+		total += hg_heap_size(&h, i);
 	a = cli_top_json(&h, (size_t)limit);
 	hg_heap_release(&h);
 	return print(a, json, total);

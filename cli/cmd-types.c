@@ -170,9 +170,9 @@ int cmd_types(int argc, char **argv)
 		if (h.type[i] >= h.ntype || (gc_only && (h.flags[i] & (HG_OBJ_GC | HG_OBJ_FROZEN)) != HG_OBJ_GC))
 			continue;
 		rows[h.type[i]].count++;
-		rows[h.type[i]].bytes += h.size[i];
+		rows[h.type[i]].bytes += hg_heap_size(&h, i);
 		total++;
-		total_bytes += h.size[i];
+		total_bytes += hg_heap_size(&h, i);
 	}
 	for (uint32_t t = 0; t < h.ntype; t++)
 		if (rows[t].count)

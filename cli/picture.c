@@ -197,10 +197,10 @@ static int filter_ok(const struct hg_heap *h, uint32_t i, void *arg)
 			if (hg_type_matches(h, h->type[i], t + 5) == neg)
 				return 0;
 		} else if (!strncmp(t, "size>", 5)) {
-			if ((h->size[i] > strtoull(t + 5, NULL, 10)) == neg)
+			if ((hg_heap_size(h, i) > strtoull(t + 5, NULL, 10)) == neg)
 				return 0;
 		} else if (!strncmp(t, "size<", 5)) {
-			if ((h->size[i] < strtoull(t + 5, NULL, 10)) == neg)
+			if ((hg_heap_size(h, i) < strtoull(t + 5, NULL, 10)) == neg)
 				return 0;
 		} else if (!strcmp(t, "reachable")) {
 			if (((h->flags[i] & HG_OBJ_REACHABLE) != 0) == neg)

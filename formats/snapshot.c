@@ -315,7 +315,7 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 			h->types[*t].qualname = hg_heap_cstr(h, dot ? dot + 1 : json_string_value(tname));
 		}
 		i = hg_heap_add_object(h, (uint64_t)json_integer_value(addr), *t);
-		h->size[i] = (uint64_t)json_integer_value(json_object_get(o, "size"));
+		hg_heap_set_size(h, i, (uint64_t)json_integer_value(json_object_get(o, "size")));
 		if (json_string_value(json_object_get(o, "repr")))
 			h->repr[i] = hg_heap_str_unique(h, json_string_value(json_object_get(o, "repr")),
 							strlen(json_string_value(json_object_get(o, "repr"))));

@@ -94,7 +94,7 @@ int hg_graphml_write(const struct hg_heap *h, const char *path, struct hg_error 
 		W.bad |= xmlTextWriterWriteAttribute(W.w, BAD_CAST "id", BAD_CAST id) < 0;
 		data(&W, "type", h->type[i] < h->ntype ? hg_heap_type_name(h, h->type[i], q, sizeof(q)) : "?");
 		data(&W, "repr", hg_heap_repr(h, (uint32_t)i, rb, sizeof(rb)));
-		data_u64(&W, "size", h->size[i]);
+		data_u64(&W, "size", hg_heap_size(h, i));
 		if (h->retained)
 			data_u64(&W, "retained", h->retained[i]);
 		data(&W, "reachable", h->flags[i] & HG_OBJ_REACHABLE ? "true" : "false");

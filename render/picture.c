@@ -65,9 +65,9 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 	}
 	strbuf_addch(sb, '\n');
 	cut(sb, hg_heap_repr(h, i, rb, sizeof(rb)));
-	hg_human_bytes(h->size[i], 1, sz, sizeof(sz));
+	hg_human_bytes(hg_heap_size(h, i), 1, sz, sizeof(sz));
 	strbuf_addf(sb, "\n%s", sz);
-	if (h->retained && h->retained[i] > h->size[i]) {
+	if (h->retained && h->retained[i] > hg_heap_size(h, i)) {
 		hg_human_bytes(h->retained[i], 1, sz, sizeof(sz));
 		strbuf_addf(sb, ", retains %s", sz);
 	}
@@ -75,7 +75,7 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 		if (has_field(st->extra_info, "addr"))
 			strbuf_addf(sb, "\nid=0x%" PRIx64, h->addr[i]);
 		if (has_field(st->extra_info, "size"))
-			strbuf_addf(sb, "\nsize=%" PRIu64, h->size[i]);
+			strbuf_addf(sb, "\nsize=%" PRIu64, hg_heap_size(h, i));
 		if (has_field(st->extra_info, "refcount"))
 			strbuf_addf(sb, "\nrefcount=%u", h->refcnt[i]);
 		if (has_field(st->extra_info, "referrers"))

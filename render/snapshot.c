@@ -112,7 +112,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 		json_object_set_new(o, "type", hg_json_str(t ? hg_heap_s(h, t->name) : "?"));
 		if (t)
 			json_object_set_new(o, "qualname", qualname(h, t));
-		json_object_set_new(o, "size", json_integer((json_int_t)h->size[i]));
+		json_object_set_new(o, "size", json_integer((json_int_t)hg_heap_size(h, i)));
 		if (h->retained)
 			json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
 		if (*(repr = hg_heap_repr(h, (uint32_t)i, rb, sizeof(rb))))

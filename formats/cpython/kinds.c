@@ -259,7 +259,7 @@ void walk_object(struct walker *w, uint32_t i)
 	if (ext_ops[tcopy.ext].edges)
 		ext_ops[tcopy.ext].edges(w, &o);
 
-	w->h->size[i] = object_size(w, &o, ops);
+	hg_heap_set_size(w->h, i, object_size(w, &o, ops));
 	rc = rd_refcnt(w, o.a);
 	/* 3.12+: immortal objects have the low 32 bits negative */
 	if (w->L->immortal && (int32_t)(uint32_t)rc < 0)

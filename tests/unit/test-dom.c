@@ -26,7 +26,7 @@ static void build(struct hg_heap *h, uint32_t n, const struct edge *e, size_t ne
 		hg_heap_add_type(h, 0x100000 + 16 * t, HG_NONE);
 	for (uint32_t i = 0; i < n; i++) {
 		hg_heap_add_object(h, 0x1000000 + 16 * (uint64_t)i, types ? types[i] : 0);
-		h->size[i] = sizes[i];
+		hg_heap_set_size(h, i, sizes[i]);
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		hg_heap_begin_edges(h, i);
@@ -182,7 +182,7 @@ TEST(long_chain)
 	hg_heap_add_type(&h, 0x100000, HG_NONE);
 	for (uint32_t i = 0; i < n; i++) {
 		hg_heap_add_object(&h, 0x1000000 + 16 * (uint64_t)i, 0);
-		h.size[i] = 1;
+		hg_heap_set_size(&h, i, 1);
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		hg_heap_begin_edges(&h, i);
@@ -406,7 +406,7 @@ TEST(path_groups_by_shape)
 		uint32_t t = i == MOD ? module : i == AUDIT || i == INST_LIST ? list : i == INST ? cls : dict;
 
 		hg_heap_add_object(&h, 0x1000000 + 64 * (uint64_t)i, t);
-		h.size[i] = i < FIRST ? 1000 : 100 + i;
+		hg_heap_set_size(&h, i, i < FIRST ? 1000 : 100 + i);
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		hg_heap_begin_edges(&h, i);

@@ -37,7 +37,7 @@ static void build(struct hg_heap *h)
 	h->types[t].qualname = h->types[t].name;
 	for (uint32_t i = 0; i <= 11; i++) {
 		hg_heap_add_object(h, 0x1000 * (uint64_t)(i + 1), t);
-		h->size[i] = 10 * (i + 1);
+		hg_heap_set_size(h, i, 10 * (i + 1));
 	}
 #define E(a, b, l, k, r) hg_heap_add_edge(h, b, hg_heap_cstr(h, l), k, r)
 	hg_heap_begin_edges(h, 0); E(0, 1, "__dict__", HG_EDGE_STRONG, HG_REF_DICT);
@@ -284,12 +284,23 @@ TEST(index_round_trip)
 
 	close(fd);
 	build(&h);
+	/* sizes of 4 GiB and more are kept beside the 32-bit ones; one set big and back is not */
+	hg_heap_set_size(&h, 2, (uint64_t)5 << 30);
+	hg_heap_set_size(&h, 5, (uint64_t)6 << 30);
+	hg_heap_set_size(&h, 7, UINT32_MAX);
+	hg_heap_set_size(&h, 5, 3);
+	CHECK_EQ_INT(h.nbig_size, 2);
 	hg_warnf(&w, "a warning to keep");
 	CHECK_EQ_INT(hg_index_write(&h, &w, "{}", 2, &id, path, &err), 0);
 	if (CHECK_EQ_INT(hg_index_load(&back, &w2, &id, path, &err), 0)) {
 		CHECK_EQ_INT(back.nobj, h.nobj);
 		CHECK_EQ_INT(back.nedge, h.nedge);
 		CHECK_EQ_INT(hg_heap_find(&back, 0x4000), 3);
+		CHECK(hg_heap_size(&back, 2) == (uint64_t)5 << 30);
+		CHECK(hg_heap_size(&back, 7) == UINT32_MAX);
+		CHECK_EQ_INT(hg_heap_size(&back, 5), 3);
+		CHECK_EQ_INT(hg_heap_size(&back, 6), 70);
+		CHECK_EQ_INT(back.nbig_size, 2);
 		CHECK_EQ_STR(hg_heap_s(&back, back.roots[1].name), "thread 'T' frame f() local 'x'");
 		CHECK_EQ_INT(back.roots[1].what, HG_RW_LOCAL);
 		CHECK_EQ_INT(back.roots[1].part2, 9);
@@ -389,7 +400,7 @@ TEST(collect_as_the_collector_does)
 	hg_heap_add_type(&h, 0x100, HG_NONE);
 	for (uint32_t i = 0; i < 5; i++) {
 		hg_heap_add_object(&h, 0x1000 + 16 * (uint64_t)i, 0);
-		h.size[i] = 10;
+		hg_heap_set_size(&h, i, 10);
 		h.flags[i] |= HG_OBJ_GC;
 	}
 	h.refcnt[0] = 1; h.refcnt[1] = 1; h.refcnt[2] = 2; h.refcnt[3] = 1; h.refcnt[4] = 1;
@@ -441,7 +452,7 @@ TEST(neighbourhood_folds_and_closes_cycles)
 	hg_heap_add_type(&h, 0x100020, HG_NONE);
 	for (uint32_t i = 0; i < n; i++) {
 		hg_heap_add_object(&h, 0x1000000 + 64 * (uint64_t)i, i == 0 ? 0 : i <= 12 ? 1 : i <= 14 ? 2 : 0);
-		h.size[i] = 10 + i;
+		hg_heap_set_size(&h, i, 10 + i);
 	}
 	lbl = hg_heap_cstr(&h, ".session");
 	other = hg_heap_cstr(&h, ".owner");

@@ -43,9 +43,9 @@ TEST(graph_from_synthetic_memory)
 		CHECK_EQ_STR(hg_heap_s(&h, h.types[h.type[li]].name), "list");
 		CHECK_EQ_STR(labels(&h, W.list, buf, sizeof(buf)), "[0] [1]");
 		/* list: basic size, its item array, the GC header */
-		CHECK_EQ_INT(h.size[li], 40 + 2 * 8 + GC_HEAD_SIZE);
+		CHECK_EQ_INT(hg_heap_size(&h, li), 40 + 2 * 8 + GC_HEAD_SIZE);
 		/* str: the ASCII header, two characters and the NUL */
-		CHECK_EQ_INT(h.size[si], W.L.ascii_size + 3);
+		CHECK_EQ_INT(hg_heap_size(&h, si), W.L.ascii_size + 3);
 		CHECK_EQ_STR(hg_heap_s(&h, h.repr[si]), "'hi'");
 		CHECK_EQ_STR(hg_heap_s(&h, h.repr[li]), "2 items");
 		CHECK_EQ_INT(hg_heap_edge_role(&h, h.first[li]), HG_REF_ITEM);
