@@ -69,7 +69,8 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/craft.h tests/unit/syn
 
 check: $(BIN) $(UNIT_BIN) $(B)/.deps-test
 	@echo "== unit tests"
-	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; [ $$fail = 0 ]
+	@fail=0; cache=$$(mktemp -d); for t in $(UNIT_BIN); do XDG_CACHE_HOME=$$cache $$t || fail=1; done; \
+		rm -rf "$$cache"; [ $$fail = 0 ]
 	@echo "== end-to-end tests"
 	@T_OUTROOT=$(T_OUTROOT) HEAPGRAPH=$(abspath $(BIN)) sh tests/t/run.sh $(TESTS)
 

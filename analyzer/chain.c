@@ -113,14 +113,14 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 			break;
 		head++;
 		for (uint64_t r = h->rfirst[y]; r < h->rfirst[y + 1]; r++) {
-			uint32_t e = h->redge[r], x = h->from[e];
+			uint32_t x = h->rsrc[r];
 
 			/* the references that hold (and weak ones when asked): a chain exists when the object is alive */
-			if (dist[x] || hg_heap_edge_kind(h, e) == HG_EDGE_POSSIBLE ||
-			    (hg_heap_edge_kind(h, e) == HG_EDGE_WEAK && !weak))
+			if (dist[x] || hg_heap_redge_kind(h, r) == HG_EDGE_POSSIBLE ||
+			    (hg_heap_redge_kind(h, r) == HG_EDGE_WEAK && !weak))
 				continue;
 			dist[x] = dist[y] + 1;
-			next[x] = e;
+			next[x] = (uint32_t)hg_heap_redge(h, y, r);	/* x met once: one scan of its references */
 			queue[tail++] = x;
 		}
 	}

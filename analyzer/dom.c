@@ -140,12 +140,11 @@ int hg_dom_compute(struct hg_heap *h)
 		if (d.entry[w])
 			d.semi[w] = 0;	/* the virtual root is a predecessor */
 		for (uint64_t j = h->rfirst[o]; j < h->rfirst[o + 1]; j++) {
-			uint64_t e = h->redge[j];
 			uint32_t v, u;
 
-			if (!retains(h, e))
+			if (!hg_heap_redge_holds(h, j))
 				continue;
-			v = d.pre[h->from[e]];
+			v = d.pre[h->rsrc[j]];
 			/* garbage that points at a live object does not keep it alive */
 			if (w <= reached && v > reached)
 				continue;

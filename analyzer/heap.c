@@ -55,8 +55,8 @@ void hg_heap_release(struct hg_heap *h)
 	} else {
 		free(h->addr); free(h->type); free(h->size); free(h->flags);
 		free(h->repr); free(h->value); free(h->refcnt); free(h->first); free(h->to);
-		free(h->label); free(h->kind); free(h->rfirst); free(h->redge);
-		free(h->from); free(h->by_addr); free(h->types); free(h->roots);
+		free(h->label); free(h->kind); free(h->rfirst); free(h->rsrc);
+		free(h->rkind); free(h->by_addr); free(h->types); free(h->roots);
 		free(h->idom); free(h->retained); free(h->big_size);
 		free(h->tb); free(h->tb_first); free(h->tb_frames);
 		free(h->pool);
@@ -494,6 +494,20 @@ static int by_addr_from_map(struct hg_heap *h)
 	return !bad && n == h->nobj && k == no ? 0 : -1;
 }
 
+uint64_t hg_heap_redge(const struct hg_heap *h, uint32_t t, uint64_t r)
+{
+	uint32_t src = h->rsrc[r];
+	uint64_t k = 0;
+
+	/* a referrer's entries are side by side: the ones before r are its references to t before this one */
+	while (r - k > h->rfirst[t] && h->rsrc[r - k - 1] == src)
+		k++;
+	for (uint64_t e = h->first[src]; e < h->first[src + 1]; e++)
+		if (h->to[e] == t && k-- == 0)
+			return e;
+	return h->first[src];	/* not reached on a consistent heap */
+}
+
 void hg_heap_finish(struct hg_heap *h)
 {
 	uint32_t *fill;
@@ -503,21 +517,23 @@ void hg_heap_finish(struct hg_heap *h)
 	hg_heap_begin_edges(h, h->nobj ? (uint32_t)h->nobj - 1 : 0);
 	h->first[h->nobj] = (uint32_t)h->nedge;
 
-	h->from = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*h->from));
-	for (size_t i = 0; i < h->nobj; i++)
-		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++)
-			h->from[e] = (uint32_t)i;
-
+	/* the reverse entries, filled in the order of the references: by referrer, then as the referrer has them */
 	h->rfirst = xcalloc(h->nobj + 1, sizeof(*h->rfirst));
 	for (size_t e = 0; e < h->nedge; e++)
 		h->rfirst[h->to[e] + 1]++;
 	for (size_t i = 0; i < h->nobj; i++)
 		h->rfirst[i + 1] += h->rfirst[i];
-	h->redge = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*h->redge));
+	h->rsrc = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*h->rsrc));
+	h->rkind = xmalloc(h->nedge ? h->nedge : 1);
 	fill = xmalloc((h->nobj + 1) * sizeof(*fill));
 	memcpy(fill, h->rfirst, (h->nobj + 1) * sizeof(*fill));
-	for (size_t e = 0; e < h->nedge; e++)
-		h->redge[fill[h->to[e]]++] = (uint32_t)e;
+	for (size_t i = 0; i < h->nobj; i++)
+		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++) {
+			uint32_t at = fill[h->to[e]]++;
+
+			h->rsrc[at] = (uint32_t)i;
+			h->rkind[at] = h->kind[e];
+		}
 	free(fill);
 
 	h->by_addr = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*h->by_addr));

@@ -168,9 +168,16 @@ struct hg_heap {
 	uint32_t *to, *label;
 	uint8_t *kind;		/* enum hg_edge_kind | enum hg_edge_role << 2 */
 
-	uint32_t *rfirst;	/* reverse CSR, nobj + 1: referrers of i */
-	uint32_t *redge;	/* forward edge index of each reverse entry */
-	uint32_t *from;		/* owner of each forward edge (so redge -> referrer) */
+	/*
+	 * Reverse CSR: the references to i are the entries [rfirst[i],
+	 * rfirst[i+1]) of rsrc (the referrer) and rkind (the reference's kind
+	 * byte), in the order of the references themselves: by referrer, and
+	 * a referrer's several references to i in its own order.  The label
+	 * is the reference's: hg_heap_redge finds it.
+	 */
+	uint32_t *rfirst;	/* nobj + 1 */
+	uint32_t *rsrc;
+	uint8_t *rkind;
 	uint32_t *by_addr;	/* object indexes sorted by address */
 
 	/*
@@ -246,6 +253,20 @@ static inline int hg_heap_edge_holds(const struct hg_heap *h, uint64_t e)
 {
 	return (h->kind[e] & 3) == HG_EDGE_STRONG || (h->kind[e] & 3) == HG_EDGE_TYPE;
 }
+static inline enum hg_edge_kind hg_heap_redge_kind(const struct hg_heap *h, uint64_t r)
+{
+	return (enum hg_edge_kind)(h->rkind[r] & 3);
+}
+static inline int hg_heap_redge_holds(const struct hg_heap *h, uint64_t r)
+{
+	return (h->rkind[r] & 3) == HG_EDGE_STRONG || (h->rkind[r] & 3) == HG_EDGE_TYPE;
+}
+/*
+ * The reference (an index for to, label, kind) that reverse entry r of
+ * object t stands for: the referrer's k-th reference to t for its k-th
+ * entry.  Costs a scan of the referrer's references.
+ */
+uint64_t hg_heap_redge(const struct hg_heap *h, uint32_t t, uint64_t r);
 /* 0, or -1 when obj is no object or the heap is a loaded (read-only) one */
 int hg_heap_add_root(struct hg_heap *h, enum hg_root_kind kind, enum hg_root_what what, uint32_t name, uint32_t obj);
 /* A frame root: name is "THREAD frame FN() VAR", with the lengths of its last two parts. */

@@ -36,7 +36,7 @@
 #include "../common/output.h"
 
 enum { S_ADDR, S_TYPE, S_SIZE, S_BIGSIZE, S_FLAGS, S_REPR, S_VALUE, S_REFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
-       S_RFIRST, S_REDGE, S_FROM, S_BYADDR, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL,
+       S_RFIRST, S_RSRC, S_RKIND, S_BYADDR, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL,
        S_TB, S_TBFIRST, S_TBFRAMES, S_WARN, S_SUMMARY, S_COUNT };
 
 /*
@@ -207,8 +207,8 @@ static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_le
 	s[S_LABEL] = (struct section){ h->label, h->nedge * 4 };
 	s[S_KIND] = (struct section){ h->kind, h->nedge };
 	s[S_RFIRST] = (struct section){ h->rfirst, (h->nobj + 1) * 4 };
-	s[S_REDGE] = (struct section){ h->redge, h->nedge * 4 };
-	s[S_FROM] = (struct section){ h->from, h->nedge * 4 };
+	s[S_RSRC] = (struct section){ h->rsrc, h->nedge * 4 };
+	s[S_RKIND] = (struct section){ h->rkind, h->nedge };
 	s[S_BYADDR] = (struct section){ h->by_addr, h->nobj * 4 };
 	s[S_IDOM] = (struct section){ h->idom, h->nobj * 4 };
 	s[S_RETAINED] = (struct section){ h->retained, h->nobj * 8 };
@@ -434,6 +434,29 @@ int hg_index_write(const struct hg_heap *h, const struct hg_warnings *w, const v
 	return iw ? hg_index_finish(iw, h, w, summary, summary_len, err) : -1;
 }
 
+/*
+ * The reverse entries must be the references, in their order (hg_heap_redge
+ * relies on it): made again from the references and compared.
+ */
+static int validate_reverse(const struct hg_heap *h)
+{
+	uint32_t *fill = xmalloc((h->nobj + 1) * sizeof(*fill));
+	int bad = 0;
+
+	memcpy(fill, h->rfirst, (h->nobj + 1) * sizeof(*fill));
+	for (size_t i = 0; i < h->nobj && !bad; i++)
+		for (uint64_t e = h->first[i]; e < h->first[i + 1] && !bad; e++) {
+			uint32_t t = h->to[e];
+
+			bad = fill[t] >= h->rfirst[t + 1] || h->rsrc[fill[t]] != i || h->rkind[fill[t]] != h->kind[e];
+			fill[t]++;
+		}
+	for (size_t t = 0; t < h->nobj && !bad; t++)
+		bad = fill[t] != h->rfirst[t + 1];
+	free(fill);
+	return bad ? -1 : 0;
+}
+
 /* Every index inside the mapped arrays must be in range: a hostile index must not make us read wild. */
 static int validate(const struct hg_heap *h)
 {
@@ -463,9 +486,11 @@ static int validate(const struct hg_heap *h)
 		n = end + 1;
 	}
 	for (size_t e = 0; e < h->nedge; e++)
-		if (h->to[e] >= h->nobj || h->label[e] >= h->pool_len || (h->kind[e] & 3) > HG_EDGE_POSSIBLE || ((h->kind[e] >> 2) & 0x1f) >= HG_REF_NROLES ||
-		    h->redge[e] >= h->nedge || h->from[e] >= h->nobj)
+		if (h->to[e] >= h->nobj || h->label[e] >= h->pool_len || (h->kind[e] & 3) > HG_EDGE_POSSIBLE ||
+		    ((h->kind[e] >> 2) & 0x1f) >= HG_REF_NROLES)
 			return -1;
+	if (validate_reverse(h) < 0)
+		return -1;
 	for (size_t t = 0; t < h->ntype; t++)
 		if (h->types[t].name >= h->pool_len || h->types[t].module >= h->pool_len ||
 		    h->types[t].qualname >= h->pool_len || (h->types[t].obj >= h->nobj && h->types[t].obj != HG_NONE))
@@ -602,8 +627,8 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->label = (uint32_t *)(map + hd.off[S_LABEL]);
 	h->kind = (uint8_t *)(map + hd.off[S_KIND]);
 	h->rfirst = (uint32_t *)(map + hd.off[S_RFIRST]);
-	h->redge = (uint32_t *)(map + hd.off[S_REDGE]);
-	h->from = (uint32_t *)(map + hd.off[S_FROM]);
+	h->rsrc = (uint32_t *)(map + hd.off[S_RSRC]);
+	h->rkind = (uint8_t *)(map + hd.off[S_RKIND]);
 	h->by_addr = (uint32_t *)(map + hd.off[S_BYADDR]);
 	h->idom = (uint32_t *)(map + hd.off[S_IDOM]);
 	h->retained = (uint64_t *)(map + hd.off[S_RETAINED]);

@@ -180,19 +180,19 @@ static void find_hops(const struct hg_heap *h, const struct hg_nb_options *o, st
 
 			spent += 1 + (hi - lo);	/* the work is in the references scanned */
 			for (uint64_t r = lo; r < hi && !found; r++) {
-				uint32_t e = o->backrefs ? h->redge[r] : (uint32_t)r;
-				uint32_t y = o->backrefs ? h->from[e] : h->to[e], at;
+				uint32_t y = o->backrefs ? h->rsrc[r] : h->to[r], at;
 
-				if (!hg_heap_edge_holds(h, e) || y == nb->obj[q] || omap_get(&dist, y) != UINT32_MAX)
+				if (!(o->backrefs ? hg_heap_redge_holds(h, r) : hg_heap_edge_holds(h, r)) || y == nb->obj[q] ||
+				    omap_get(&dist, y) != UINT32_MAX)
 					continue;
 				at = omap_get(m, y);
 				if (at != UINT32_MAX && nb->fold[at] == 1 && is_ancestor(nb, at, (uint32_t)q)) {
 					if (d == 0) {
 						/* a reference between drawn objects: drawn as it is */
 						if (o->backrefs)
-							add_edge(nb, ealloc, at, (uint32_t)q, e, 1, 0);
+							add_edge(nb, ealloc, at, (uint32_t)q, (uint32_t)hg_heap_redge(h, x, r), 1, 0);
 						else
-							add_edge(nb, ealloc, (uint32_t)q, at, e, 1, 0);
+							add_edge(nb, ealloc, (uint32_t)q, at, (uint32_t)r, 1, 0);
 					} else {
 						HG_GROW(nb->hops, nb->nhops + 1, hop_alloc);
 						nb->hops[nb->nhops].from = o->backrefs ? at : (uint32_t)q;
@@ -254,11 +254,11 @@ void hg_nbhood_build(const struct hg_heap *h, const uint32_t *start, size_t nsta
 		lo = o->backrefs ? h->rfirst[x] : h->first[x];
 		hi = o->backrefs ? h->rfirst[x + 1] : h->first[x + 1];
 		for (uint64_t r = lo; r < hi; r++) {
-			uint32_t e = o->backrefs ? h->redge[r] : (uint32_t)r;
-			uint32_t y = o->backrefs ? h->from[e] : h->to[e];
-			uint32_t prev;
+			uint32_t y = o->backrefs ? h->rsrc[r] : h->to[r];
+			uint32_t prev, e;
 
-			if ((hg_heap_edge_kind(h, e) == HG_EDGE_WEAK && !o->weak) || (o->only && !o->only[y]))
+			if (((o->backrefs ? hg_heap_redge_kind(h, r) : hg_heap_edge_kind(h, r)) == HG_EDGE_WEAK && !o->weak) ||
+			    (o->only && !o->only[y]))
 				continue;
 			if (y == x && !o->only)
 				continue;
@@ -271,6 +271,8 @@ void hg_nbhood_build(const struct hg_heap *h, const uint32_t *start, size_t nsta
 				omap_put(&seen, y, UINT32_MAX - 1);
 				continue;
 			}
+			/* the reference itself (its label) for the first edge to each neighbour only */
+			e = o->backrefs ? (uint32_t)hg_heap_redge(h, x, r) : (uint32_t)r;
 			HG_GROW(cand, ncand + 1, calloc_);
 			cand[ncand] = (struct cand){ y, e, 1, UINT32_MAX };
 			omap_put(&seen, y, (uint32_t)ncand++);

@@ -26,11 +26,16 @@ struct shape {
 	uint8_t role;
 };
 
+#define ROOT_OF(p, x)	((p)->up[x])	/* when via[x] is HG_NONE */
+#define FROM(p, x)	((p)->up[x])	/* when it is not */
+
 struct hg_paths {
 	const struct hg_heap *h;
 	uint32_t *dist;		/* cost from the nearest root, INF: no chain */
 	uint32_t *via;		/* the edge the chain arrives by, HG_NONE at a root object */
-	uint32_t *root;		/* at a root object: the root (index into h->roots) */
+	/* where the chain comes from: the object the edge leaves, or at a root object the root
+	 * (an index into h->roots): one array read through the two names below */
+	uint32_t *up;
 	uint32_t *shape_of;	/* memo, HG_NONE: not known yet */
 	struct shape *shapes;
 	size_t nshape, shape_alloc;
@@ -102,14 +107,14 @@ static uint32_t search(struct hg_paths *p, int tier3, uint32_t base)
 			continue;
 		p->dist[o] = base + seeds[k].cost;
 		p->via[o] = HG_NONE;
-		p->root[o] = seeds[k].root;
+		ROOT_OF(p, o) = seeds[k].root;
 		push(seeds[k].cost ? &next : &cur, o);
 	}
 	free(seeds);
 	while (cur.n || next.n) {
 		for (size_t k = 0; k < cur.n; k++) {
 			uint32_t x = cur.v[k];
-			int module = p->via[x] == HG_NONE && h->roots[p->root[x]].kind == HG_ROOT_MODULE;
+			int module = p->via[x] == HG_NONE && h->roots[ROOT_OF(p, x)].kind == HG_ROOT_MODULE;
 
 			if (p->dist[x] != d)
 				continue;	/* met again later at a lower cost */
@@ -124,6 +129,7 @@ static uint32_t search(struct hg_paths *p, int tier3, uint32_t base)
 					continue;
 				p->dist[y] = d + c;
 				p->via[y] = (uint32_t)e;
+				FROM(p, y) = x;
 				push(c ? &next : &cur, y);
 			}
 		}
@@ -146,10 +152,10 @@ struct hg_paths *hg_paths_new(const struct hg_heap *h)
 	p->h = h;
 	p->dist = xmalloc(n * sizeof(*p->dist));
 	p->via = xmalloc(n * sizeof(*p->via));
-	p->root = xmalloc(n * sizeof(*p->root));
+	p->up = xmalloc(n * sizeof(*p->up));
 	for (size_t i = 0; i < h->nobj; i++) {
 		p->dist[i] = INF;
-		p->via[i] = p->root[i] = HG_NONE;
+		p->via[i] = p->up[i] = HG_NONE;
 	}
 	/* what only a root that says "held" reaches comes after everything else */
 	search(p, 1, search(p, 0, 0) + 2);
@@ -167,7 +173,7 @@ void hg_paths_free(struct hg_paths *p)
 		return;
 	free(p->dist);
 	free(p->via);
-	free(p->root);
+	free(p->up);
 	free(p->shape_of);
 	free(p->shapes);
 	free(p->table);
@@ -226,7 +232,7 @@ static int is_namespace(const struct hg_paths *p, uint32_t x)
 
 	if (p->via[x] != HG_NONE)
 		return hg_heap_edge_role(p->h, p->via[x]) == HG_REF_DICT;
-	R = &p->h->roots[p->root[x]];
+	R = &p->h->roots[ROOT_OF(p, x)];
 	return (R->kind == HG_ROOT_FRAME && R->what == HG_RW_FRAME) ||
 	       (R->kind == HG_ROOT_INTERPRETER && R->what == HG_RW_OTHER);
 }
@@ -238,15 +244,15 @@ static uint32_t step_shape(struct hg_paths *p, uint32_t x)
 
 	s.type = h->type[x];
 	if (p->via[x] == HG_NONE) {
-		const struct hg_root *R = &h->roots[p->root[x]];
+		const struct hg_root *R = &h->roots[ROOT_OF(p, x)];
 
 		s.parent = HG_NONE;
 		s.role = ROLE_ROOT;
-		s.root = p->root[x];
+		s.root = ROOT_OF(p, x);
 		s.label = R->kind == HG_ROOT_OUTSIDE ? L_OUTSIDE : R->what == HG_RW_IMMORTAL ? L_IMMORTAL :
 			  R->kind == HG_ROOT_C ? L_C : R->name;
 	} else {
-		uint32_t e = p->via[x], src = h->from[e];
+		uint32_t e = p->via[x], src = FROM(p, x);
 
 		s.parent = p->shape_of[src];
 		s.role = (uint8_t)hg_heap_edge_role(h, e);
@@ -263,7 +269,7 @@ static uint32_t shape_of(struct hg_paths *p, uint32_t x, struct queue *up)
 		return p->shape_of[x] = p->h->flags[x] & HG_OBJ_REACHABLE ? SHAPE_NO_CHAIN : SHAPE_GARBAGE;
 	/* up to the nearest object whose shape is known (or the root object), then down */
 	up->n = 0;
-	for (uint32_t y = x; p->shape_of[y] == HG_NONE; y = p->h->from[p->via[y]]) {
+	for (uint32_t y = x; p->shape_of[y] == HG_NONE; y = FROM(p, y)) {
 		push(up, y);
 		if (p->via[y] == HG_NONE)
 			break;
@@ -556,7 +562,7 @@ size_t hg_paths_group_marked(struct hg_paths *p, const uint8_t *mark, struct hg_
 			push(&up, y);
 			if (p->dist[y] == INF || p->via[y] == HG_NONE)
 				break;
-			y = h->from[p->via[y]];
+			y = FROM(p, y);
 		}
 		while (up.n) {
 			y = up.v[--up.n];

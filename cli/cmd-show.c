@@ -49,8 +49,8 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 	json_object_set_new(o, "referents_total", json_integer((json_int_t)(h->first[i + 1] - h->first[i])));
 	n = 0;
 	for (uint64_t r = h->rfirst[i]; r < h->rfirst[i + 1] && (limit <= 0 || n < (uint64_t)limit); r++, n++) {
-		uint32_t e = h->redge[r];
-		json_t *x = obj_json(h, h->from[e]);
+		uint64_t e = hg_heap_redge(h, i, r);
+		json_t *x = obj_json(h, h->rsrc[r]);
 
 		json_object_set_new(x, "edge", hg_json_str(hg_heap_s(h, h->label[e])));
 		json_object_set_new(x, "kind", json_string(hg_edge_kind_name(hg_heap_edge_kind(h, e))));

@@ -72,8 +72,11 @@ TEST(lookups_and_reverse_edges)
 	CHECK_EQ_INT(hg_heap_find(&h, 0), HG_NONE);
 	/* T(3) has two referrers: C(2) and L(4) */
 	CHECK_EQ_INT(h.rfirst[4] - h.rfirst[3], 2);
-	CHECK_EQ_INT(h.from[h.redge[h.rfirst[3]]], 2);
-	CHECK_EQ_INT(h.from[h.redge[h.rfirst[3] + 1]], 4);
+	CHECK_EQ_INT(h.rsrc[h.rfirst[3]], 2);
+	CHECK_EQ_INT(h.rsrc[h.rfirst[3] + 1], 4);
+	CHECK_EQ_STR(hg_heap_s(&h, h.label[hg_heap_redge(&h, 3, h.rfirst[3])]), "['k']");
+	CHECK_EQ_STR(hg_heap_s(&h, h.label[hg_heap_redge(&h, 3, h.rfirst[3] + 1)]), "[0]");
+	CHECK_EQ_INT(hg_heap_redge_kind(&h, h.rfirst[8]), HG_EDGE_WEAK);
 	hg_heap_release(&h);
 }
 
@@ -358,8 +361,10 @@ TEST(index_round_trip)
 		char *sum;
 		size_t len;
 
-		/* flip one byte in the middle: the checksum catches it; the summary, elsewhere, still reads */
-		buf[size / 2] ^= 0x5a;
+		/* flip eight bytes in the middle (one at least is a section's, not padding): the checksum
+		 * catches it; the summary, elsewhere, still reads */
+		for (int k = 0; k < 8; k++)
+			buf[size / 2 + k] ^= 0x5a;
 		fseek(f, 0, SEEK_SET);
 		fwrite(buf, 1, (size_t)size, f);
 		fflush(f);
@@ -367,7 +372,8 @@ TEST(index_round_trip)
 		if (CHECK_EQ_INT(hg_index_summary(&id, path, &sum, &len, &w3, &err), 0))
 			free(sum);
 		/* the summary's own bytes: refused (it is the last section, "{}" and its padding) */
-		buf[size / 2] ^= 0x5a;
+		for (int k = 0; k < 8; k++)
+			buf[size / 2 + k] ^= 0x5a;
 		buf[size - 8] ^= 0x01;
 		fseek(f, 0, SEEK_SET);
 		fwrite(buf, 1, (size_t)size, f);
@@ -504,9 +510,42 @@ TEST(neighbourhood_folds_and_closes_cycles)
 	hg_heap_release(&h);
 }
 
+/* A referrer's several references to one object: each reverse entry finds its own label, in order. */
+TEST(reverse_entries_of_one_referrer)
+{
+	struct hg_heap h;
+	uint32_t t;
+	const char *want[] = { "[0]", "[2]", "[3]" };
+
+	hg_heap_init(&h);
+	t = hg_heap_add_type(&h, 0xdead0, HG_NONE);
+	for (uint32_t i = 0; i < 4; i++)
+		hg_heap_add_object(&h, 0x1000 * (uint64_t)(i + 1), t);
+	hg_heap_begin_edges(&h, 0);
+	hg_heap_add_edge(&h, 2, hg_heap_cstr(&h, "[0]"), HG_EDGE_STRONG, HG_REF_ITEM);
+	hg_heap_add_edge(&h, 3, hg_heap_cstr(&h, "[1]"), HG_EDGE_STRONG, HG_REF_ITEM);
+	hg_heap_add_edge(&h, 2, hg_heap_cstr(&h, "[2]"), HG_EDGE_WEAK, HG_REF_ITEM);
+	hg_heap_add_edge(&h, 2, hg_heap_cstr(&h, "[3]"), HG_EDGE_STRONG, HG_REF_ITEM);
+	hg_heap_begin_edges(&h, 1);
+	hg_heap_add_edge(&h, 2, hg_heap_cstr(&h, ".a"), HG_EDGE_STRONG, HG_REF_ATTR);
+	hg_heap_finish(&h);
+	if (CHECK_EQ_INT(h.rfirst[3] - h.rfirst[2], 4)) {
+		for (uint32_t k = 0; k < 3; k++) {
+			CHECK_EQ_INT(h.rsrc[h.rfirst[2] + k], 0);
+			CHECK_EQ_STR(hg_heap_s(&h, h.label[hg_heap_redge(&h, 2, h.rfirst[2] + k)]), want[k]);
+		}
+		CHECK_EQ_INT(hg_heap_redge_kind(&h, h.rfirst[2] + 1), HG_EDGE_WEAK);
+		CHECK(!hg_heap_redge_holds(&h, h.rfirst[2] + 1));
+		CHECK_EQ_INT(h.rsrc[h.rfirst[2] + 3], 1);
+		CHECK_EQ_STR(hg_heap_s(&h, h.label[hg_heap_redge(&h, 2, h.rfirst[2] + 3)]), ".a");
+	}
+	hg_heap_release(&h);
+}
+
 int main(void)
 {
 	RUN(lookups_and_reverse_edges);
+	RUN(reverse_entries_of_one_referrer);
 	RUN(reachability);
 	RUN(chains);
 	RUN(chains_are_the_nearest_roots);
