@@ -43,15 +43,41 @@ static int cmp_cand(const void *a, const void *b)
 /* What kinds of roots hold an object (bits of root_kinds), for costing it as the BFS meets it. */
 enum { RK_LOCAL = 1, RK_MODULE = 2, RK_OTHER = 4 };
 
-/* The cost cand would get (below) for the best root of object x at distance d. */
-static uint32_t root_cost(const struct hg_heap *h, uint8_t kinds, uint32_t d, uint32_t next_edge)
+/*
+ * The reference the search went down from x by: it keeps the reverse entry
+ * (next[x]), and only the few references a chain shows are looked up, by
+ * the entry's object (the last t with rfirst[t] <= r) and hg_heap_redge.
+ */
+static uint32_t edge_of(const struct hg_heap *h, uint32_t r)
+{
+	size_t lo = 0, hi = h->nobj;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		if (h->rfirst[mid] <= r)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return (uint32_t)hg_heap_redge(h, (uint32_t)lo, r);
+}
+
+/* Does the chain step from x through a module's __dict__ (x's next reverse entry r)? */
+static int via_dict(const struct hg_heap *h, uint32_t r)
+{
+	return hg_heap_edge_role(h, edge_of(h, r)) == HG_REF_DICT;
+}
+
+/* The cost cand would get (below) for the best root of object x at distance d, x's next reverse entry r. */
+static uint32_t root_cost(const struct hg_heap *h, uint8_t kinds, uint32_t d, uint32_t r)
 {
 	uint32_t c = INF;
 
 	if (kinds & RK_LOCAL)
 		c = d;
-	if ((kinds & RK_MODULE) && d - (d >= 2 && hg_heap_edge_role(h, next_edge) == HG_REF_DICT) < c)
-		c = d - (d >= 2 && hg_heap_edge_role(h, next_edge) == HG_REF_DICT);
+	if ((kinds & RK_MODULE) && d - (d >= 2 && via_dict(h, r)) < c)
+		c = d - (d >= 2 && via_dict(h, r));
 	if ((kinds & RK_OTHER) && d + 1 < c)
 		c = d + 1;
 	return c;
@@ -120,7 +146,7 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 			    (hg_heap_redge_kind(h, r) == HG_EDGE_WEAK && !weak))
 				continue;
 			dist[x] = dist[y] + 1;
-			next[x] = (uint32_t)hg_heap_redge(h, y, r);	/* x met once: one scan of its references */
+			next[x] = (uint32_t)r;
 			queue[tail++] = x;
 		}
 	}
@@ -146,7 +172,7 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 			 * run_globals of runpy, under python -m), and the module names it.
 			 */
 			if (h->roots[r].kind == HG_ROOT_MODULE && cand[ncand].dist >= 2 &&
-			    hg_heap_edge_role(h, next[h->roots[r].obj]) == HG_REF_DICT)
+			    via_dict(h, next[h->roots[r].obj]))
 				cand[ncand].cost--;
 			cand[ncand].module = h->roots[r].kind == HG_ROOT_MODULE;
 			ncand++;
@@ -173,7 +199,7 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 		c->edge[0] = UINT32_MAX;
 		c->obj[0] = o;
 		for (size_t s = 1; s < c->len; s++) {
-			uint32_t e = next[c->obj[s - 1]];
+			uint32_t e = edge_of(h, next[c->obj[s - 1]]);
 
 			c->edge[s] = e;
 			c->obj[s] = h->to[e];

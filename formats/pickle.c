@@ -340,7 +340,7 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, const st
 			break;
 		case ')':
 			if (tuple(p, p->sp, &v) < 0)
-				FAIL("pickle: a tuple at byte %zu the reader's caller refused", at);
+				FAIL("pickle: a tuple at byte %zu too long, or refused", at);
 			push(p, v);
 			break;
 		case ']': push(p, container(p, HG_PV_LIST)); break;
@@ -350,7 +350,7 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, const st
 			if (avail(p) < n)
 				FAIL("pickle: TUPLE%u with %zu values at byte %zu", (unsigned)n, avail(p), at);
 			if (tuple(p, p->sp - (size_t)n, &v) < 0)
-				FAIL("pickle: a tuple at byte %zu the reader's caller refused", at);
+				FAIL("pickle: a tuple at byte %zu too long, or refused", at);
 			p->sp -= n;
 			push(p, v);
 			break;
@@ -358,7 +358,7 @@ struct hg_pickle *hg_pickle_read(const unsigned char *data, size_t len, const st
 			if (!p->nmark)
 				FAIL("pickle: TUPLE without MARK at byte %zu", at);
 			if (tuple(p, p->marks[p->nmark - 1], &v) < 0)
-				FAIL("pickle: a tuple at byte %zu too long or refused", at);
+				FAIL("pickle: a tuple at byte %zu too long, or refused", at);
 			p->sp = p->marks[--p->nmark];
 			push(p, v);
 			break;

@@ -100,28 +100,27 @@ static int64_t traceback(struct reading *r, const struct hg_pickle *p, hg_pref t
 	return (int64_t)s->ntb++;
 }
 
+/* v's value when it is an int (told without a call when it is a small one, as most are) */
+static int as_int(const struct hg_pickle *p, hg_pref v, int64_t *i)
+{
+	if (hg_pickle_small_int(v, i))
+		return 1;
+	if (hg_pickle_kind(p, v) != HG_PV_INT)
+		return 0;
+	*i = hg_pickle_int(p, v);
+	return 1;
+}
+
 /* The hook: a (domain, size, traceback[, total_nframe]) tuple becomes its distinct trace's number. */
 static int take_trace(void *ctx, const struct hg_pickle *p, const hg_pref *it, size_t n, uint64_t *number)
 {
 	struct reading *r = ctx;
 	struct hg_tm_snapshot *s = r->s;
-	int64_t domain, size, tb;
+	int64_t domain, size, nframe, tb;
 	size_t k, mask;
 
-	if (n != 3 && n != 4)
-		return 0;
-	if (!hg_pickle_small_int(it[0], &domain)) {
-		if (hg_pickle_kind(p, it[0]) != HG_PV_INT)
-			return 0;
-		domain = hg_pickle_int(p, it[0]);
-	}
-	if (!hg_pickle_small_int(it[1], &size)) {
-		if (hg_pickle_kind(p, it[1]) != HG_PV_INT)
-			return 0;
-		size = hg_pickle_int(p, it[1]);
-	}
-	if ((n == 4 && !hg_pickle_small_int(it[3], &tb) && hg_pickle_kind(p, it[3]) != HG_PV_INT) ||
-	    hg_pickle_kind(p, it[2]) != HG_PV_TUPLE)
+	if ((n != 3 && n != 4) || !as_int(p, it[0], &domain) || !as_int(p, it[1], &size) ||
+	    (n == 4 && !as_int(p, it[3], &nframe)) || hg_pickle_kind(p, it[2]) != HG_PV_TUPLE)
 		return 0;
 	if (domain < 0 || size < 0 || (tb = traceback(r, p, it[2])) < 0)
 		return 0;
