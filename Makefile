@@ -8,7 +8,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS = libgvc libxml-2.0 zlib libzstd jansson
+PKGS = libgvc libxml-2.0 zlib libzstd jansson libxxhash
 # B is the build folder and BIN the binary; parallel work in one tree can use
 # e.g. "make check B=build-x BIN=build-x/heapgraph T_OUTROOT=/tmp/x".
 B = build

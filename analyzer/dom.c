@@ -176,13 +176,15 @@ int hg_dom_compute(struct hg_heap *h)
 	}
 	free(h->idom);
 	free(h->retained);
+	free(h->big_retained.v);
+	memset(&h->big_retained, 0, sizeof(h->big_retained));
 	h->idom = xmalloc((N - 1 ? N - 1 : 1) * sizeof(*h->idom));
 	h->retained = xmalloc((N - 1 ? N - 1 : 1) * sizeof(*h->retained));
 	for (uint32_t i = 0; i < h->nobj; i++) {
 		uint32_t p = d.pre[i];
 
 		h->idom[i] = d.idom[p] ? d.vertex[d.idom[p]] : HG_NONE;
-		h->retained[i] = ret[p];
+		hg_heap_set_retained(h, i, ret[p]);
 	}
 	free(ret);
 	{
@@ -256,7 +258,7 @@ void hg_dom_group_retained(const struct hg_heap *h, const uint32_t *group, size_
 			continue;
 		}
 		if (group[v] < ngroups && !count[group[v]]++)
-			out[group[v]] += h->retained[v];
+			out[group[v]] += hg_heap_retained(h, v);
 		leaving[sp] = 1;
 		stack[sp++] = v;
 		for (uint32_t c = first[v + 1]; c-- > first[v];) {
@@ -285,7 +287,7 @@ size_t hg_dom_biggest(const struct hg_heap *h, uint32_t *out, size_t n)
 
 		if (len < n) {
 			k = len++;
-		} else if (h->retained[i] > h->retained[out[0]]) {
+		} else if (hg_heap_retained(h, i) > hg_heap_retained(h, out[0])) {
 			/* replace the smallest: sift down from the top */
 			k = 0;
 			for (;;) {
@@ -293,9 +295,9 @@ size_t hg_dom_biggest(const struct hg_heap *h, uint32_t *out, size_t n)
 
 				if (c >= len)
 					break;
-				if (c + 1 < len && h->retained[out[c + 1]] < h->retained[out[c]])
+				if (c + 1 < len && hg_heap_retained(h, out[c + 1]) < hg_heap_retained(h, out[c]))
 					c++;
-				if (h->retained[out[c]] >= h->retained[i])
+				if (hg_heap_retained(h, out[c]) >= hg_heap_retained(h, i))
 					break;
 				out[k] = out[c];
 				k = c;
@@ -306,7 +308,7 @@ size_t hg_dom_biggest(const struct hg_heap *h, uint32_t *out, size_t n)
 			continue;
 		}
 		/* a new element: sift up */
-		while (k && h->retained[out[(k - 1) / 2]] > h->retained[i]) {
+		while (k && hg_heap_retained(h, out[(k - 1) / 2]) > hg_heap_retained(h, i)) {
 			out[k] = out[(k - 1) / 2];
 			k = (k - 1) / 2;
 		}
@@ -315,8 +317,8 @@ size_t hg_dom_biggest(const struct hg_heap *h, uint32_t *out, size_t n)
 	/* heap order to descending order */
 	for (size_t a = 0; a < len; a++)
 		for (size_t b = a + 1; b < len; b++)
-			if (h->retained[out[b]] > h->retained[out[a]] ||
-			    (h->retained[out[b]] == h->retained[out[a]] && out[b] < out[a])) {
+			if (hg_heap_retained(h, out[b]) > hg_heap_retained(h, out[a]) ||
+			    (hg_heap_retained(h, out[b]) == hg_heap_retained(h, out[a]) && out[b] < out[a])) {
 				uint32_t t = out[a];
 
 				out[a] = out[b];

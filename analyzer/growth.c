@@ -121,10 +121,10 @@ size_t hg_growth_types(const struct hg_heap *a, const struct hg_heap *b, int gc_
 				continue;
 			r = &rows[nm.of[s][h[s]->type[i]]];
 			r->count[s]++;
-			r->bytes[s] += h[s]->size[i];
+			r->bytes[s] += hg_heap_size(h[s], i);
 			if (s == 1 && is_new && is_new[i]) {
 				r->new_count++;
-				r->new_bytes += h[s]->size[i];
+				r->new_bytes += hg_heap_size(h[s], i);
 			}
 		}
 	}

@@ -26,6 +26,8 @@ struct hg_heap_build {
 	 */
 	struct page { uint64_t no; uint32_t *idx; } *pages;	/* no 0 = empty slot */
 	size_t cap, used;
+	uint64_t last_no;	/* the page the last lookup found (a cache; 0 none) */
+	uint32_t *last_idx;
 	struct hg_u64map odd;
 	uint32_t **slabs;	/* the index arrays, SLAB_PAGES to a slab: few big allocations */
 	size_t nslab;
@@ -57,7 +59,7 @@ void hg_heap_release(struct hg_heap *h)
 		free(h->repr); free(h->value); free(h->refcnt); free(h->first); free(h->to);
 		free(h->label); free(h->kind); free(h->rfirst); free(h->rsrc);
 		free(h->rkind); free(h->by_addr); free(h->types); free(h->roots);
-		free(h->idom); free(h->retained); free(h->big_size);
+		free(h->idom); free(h->retained); free(h->big_size.v); free(h->big_retained.v); free(h->big_refcnt.v);
 		free(h->tb); free(h->tb_first); free(h->tb_frames);
 		free(h->pool);
 	}
@@ -107,10 +109,14 @@ static uint32_t *map_page(struct hg_heap_build *b, uint64_t addr, int create)
 	uint64_t no = (addr >> PAGE_SHIFT) + 1;
 	size_t j;
 
+	if (no == b->last_no)
+		return b->last_idx;
 	if (b->cap) {
 		for (j = mix(no) & (b->cap - 1); b->pages[j].no; j = (j + 1) & (b->cap - 1))
-			if (b->pages[j].no == no)
-				return b->pages[j].idx;
+			if (b->pages[j].no == no) {
+				b->last_no = no;
+				return b->last_idx = b->pages[j].idx;
+			}
 	}
 	if (!create)
 		return NULL;
@@ -126,7 +132,8 @@ static uint32_t *map_page(struct hg_heap_build *b, uint64_t addr, int create)
 	b->pages[j].idx = b->slabs[b->nslab - 1] + (b->used % SLAB_PAGES) * PAGE_WORDS;
 	memset(b->pages[j].idx, 0xff, PAGE_WORDS * sizeof(uint32_t));
 	b->used++;
-	return b->pages[j].idx;
+	b->last_no = no;
+	return b->last_idx = b->pages[j].idx;
 }
 
 static int cmp_addr_idx(const void *a, const void *b, void *arg)
@@ -167,15 +174,15 @@ uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr)
 	return HG_NONE;
 }
 
-/* big_size is kept sorted by object: a binary search */
-static size_t big_at(const struct hg_heap *h, uint32_t i)
+/* A list of wide values is sorted by object: a binary search. */
+static size_t wide_at(const struct hg_wide_list *l, uint32_t i)
 {
-	size_t lo = 0, hi = h->nbig_size;
+	size_t lo = 0, hi = l->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (h->big_size[mid].obj < i)
+		if (l->v[mid].obj < i)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -183,39 +190,72 @@ static size_t big_at(const struct hg_heap *h, uint32_t i)
 	return lo;
 }
 
-uint64_t hg_heap_big_size(const struct hg_heap *h, uint32_t i)
+uint64_t hg_wide_get(const struct hg_wide_list *l, uint32_t i)
 {
-	size_t k = big_at(h, i);
+	size_t k = wide_at(l, i);
 
-	return k < h->nbig_size && h->big_size[k].obj == i ? h->big_size[k].size : UINT32_MAX;
+	return k < l->n && l->v[k].obj == i ? l->v[k].value : UINT32_MAX;
+}
+
+/* Drops object i's entry from l, if it has one. */
+static void wide_drop(struct hg_wide_list *l, uint32_t i)
+{
+	size_t k = wide_at(l, i);
+
+	if (k < l->n && l->v[k].obj == i) {
+		memmove(l->v + k, l->v + k + 1, (l->n - k - 1) * sizeof(*l->v));
+		l->n--;
+	}
+}
+
+/* Sets object i's entry in l. */
+static void wide_put(struct hg_wide_list *l, uint32_t i, uint64_t value)
+{
+	size_t k = wide_at(l, i);
+
+	if (k == l->n || l->v[k].obj != i) {
+		/* values are mostly set in object order: an append (the array doubles at powers of two) */
+		if (!l->n || (l->n >= 4 && !(l->n & (l->n - 1))))
+			l->v = xrealloc(l->v, (l->n ? 2 * l->n : 4) * sizeof(*l->v));
+		memmove(l->v + k + 1, l->v + k, (l->n - k) * sizeof(*l->v));
+		l->n++;
+		l->v[k].obj = i;
+		l->v[k].pad = 0;
+	}
+	l->v[k].value = value;
 }
 
 void hg_heap_set_size(struct hg_heap *h, uint32_t i, uint64_t size)
 {
-	size_t k;
-
 	if (h->mapping || i >= h->nobj)
 		return;
-	k = big_at(h, i);
-	if (size < UINT32_MAX) {
-		if (h->size[i] == UINT32_MAX && k < h->nbig_size && h->big_size[k].obj == i) {
-			memmove(h->big_size + k, h->big_size + k + 1, (h->nbig_size - k - 1) * sizeof(*h->big_size));
-			h->nbig_size--;
-		}
-		h->size[i] = (uint32_t)size;
+	if (size < HG_SIZE_WIDE)
+		wide_drop(&h->big_size, i);
+	else
+		wide_put(&h->big_size, i, size);
+	h->size[i] = size < HG_SIZE_WIDE ? (uint16_t)size : HG_SIZE_WIDE;
+}
+
+void hg_heap_set_retained(struct hg_heap *h, uint32_t i, uint64_t retained)
+{
+	if (h->mapping || i >= h->nobj || !h->retained)
 		return;
-	}
-	if (k == h->nbig_size || h->big_size[k].obj != i) {
-		/* readers set sizes in object order: an append (the array doubles at powers of two) */
-		if (!h->nbig_size || (h->nbig_size >= 4 && !(h->nbig_size & (h->nbig_size - 1))))
-			h->big_size = xrealloc(h->big_size, (h->nbig_size ? 2 * h->nbig_size : 4) * sizeof(*h->big_size));
-		memmove(h->big_size + k + 1, h->big_size + k, (h->nbig_size - k) * sizeof(*h->big_size));
-		h->nbig_size++;
-		h->big_size[k].obj = i;
-		h->big_size[k].pad = 0;
-	}
-	h->big_size[k].size = size;
-	h->size[i] = UINT32_MAX;
+	if (retained < UINT32_MAX)
+		wide_drop(&h->big_retained, i);
+	else
+		wide_put(&h->big_retained, i, retained);
+	h->retained[i] = retained < UINT32_MAX ? (uint32_t)retained : UINT32_MAX;
+}
+
+void hg_heap_set_refcnt(struct hg_heap *h, uint32_t i, uint32_t refcnt)
+{
+	if (h->mapping || i >= h->nobj)
+		return;
+	if (refcnt < HG_REFCNT_WIDE)
+		wide_drop(&h->big_refcnt, i);
+	else
+		wide_put(&h->big_refcnt, i, refcnt);
+	h->refcnt[i] = refcnt < HG_REFCNT_WIDE ? (uint8_t)refcnt : HG_REFCNT_WIDE;
 }
 
 uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
@@ -573,6 +613,8 @@ void hg_heap_drop_build(struct hg_heap *h)
 	h->b->pages = NULL;
 	h->b->slabs = NULL;
 	h->b->used = h->b->nslab = 0;
+	h->b->last_no = 0;
+	h->b->last_idx = NULL;
 	h->b->strs = NULL;
 	h->b->cap = h->b->scap = 0;
 }
@@ -701,11 +743,13 @@ int hg_heap_collect(struct hg_heap *h)
 	for (uint32_t i = 0; i < h->nobj; i++) {
 		char name[96];
 
-		if (h->refcnt[i] == HG_REFCNT_IMMORTAL) {
+		uint32_t rc = hg_heap_refcnt(h, i);
+
+		if (rc == HG_REFCNT_IMMORTAL) {
 			hg_heap_add_root(h, HG_ROOT_INTERPRETER, HG_RW_IMMORTAL, hg_heap_cstr(h, "immortal object"), i);
-		} else if (h->refcnt[i] > found[i] || (h->flags[i] & HG_OBJ_FROZEN)) {
+		} else if (rc > found[i] || (h->flags[i] & HG_OBJ_FROZEN)) {
 			snprintf(name, sizeof(name), "held from outside the heap: refcount %u, %u reference%s found",
-				 h->refcnt[i], found[i], found[i] == 1 ? "" : "s");
+				 rc, found[i], found[i] == 1 ? "" : "s");
 			hg_heap_add_root(h, HG_ROOT_OUTSIDE, HG_RW_OUTSIDE, hg_heap_cstr(h, name), i);
 		}
 	}

@@ -25,6 +25,10 @@
 
 #define HG_NONE UINT32_MAX
 #define HG_REFCNT_IMMORTAL UINT32_MAX
+/* Sizes are 16-bit: this and more are kept beside them (few are). */
+#define HG_SIZE_WIDE UINT16_MAX
+/* Reference counts are a byte per object: this and more are kept beside them (few are). */
+#define HG_REFCNT_WIDE 255
 /* Edge numbers are 32-bit: a heap keeps the first this many references and is marked incomplete. */
 #define HG_MAX_EDGES (UINT32_MAX - 1)
 
@@ -145,10 +149,19 @@ struct hg_tb_frame {
 	uint32_t file, lineno, func;
 };
 
-/* An object of 4 GiB or more: a size the 32-bit sizes cannot hold. */
-struct hg_big_size {
+/*
+ * A value too big for its narrow per-object array (sizes are 16-bit,
+ * retained sizes 32-bit, reference counts 8-bit): the array holds its
+ * largest value, the escape, and a list of these, sorted by object, the
+ * value.  Few objects need one.
+ */
+struct hg_wide {
 	uint32_t obj, pad;
-	uint64_t size;
+	uint64_t value;
+};
+struct hg_wide_list {
+	struct hg_wide *v;
+	size_t n;
 };
 
 struct hg_heap {
@@ -156,13 +169,13 @@ struct hg_heap {
 
 	uint64_t *addr;
 	uint32_t *type;		/* index into types */
-	uint32_t *size;		/* shallow size, as sys.getsizeof: read with hg_heap_size */
+	uint16_t *size;		/* shallow size, as sys.getsizeof: read with hg_heap_size */
 	uint8_t *flags;
 	uint32_t *repr;		/* pool offset: objgraph's short repr */
 	uint32_t *value;	/* pool offset: value of str/int/float/bytes, else 0 */
-	uint32_t *refcnt;	/* ob_refcnt, capped; HG_REFCNT_IMMORTAL for immortal objects */
+	uint8_t *refcnt;	/* ob_refcnt: read with hg_heap_refcnt */
 	uint32_t *idom;		/* immediate dominator, HG_NONE under the virtual root (dom.h) */
-	uint64_t *retained;	/* retained size: the shallow sizes of what it dominates */
+	uint32_t *retained;	/* retained size, the shallow sizes of what it dominates: hg_heap_retained */
 
 	uint32_t *first;	/* nobj + 1 entries (edges are capped at HG_MAX_EDGES) */
 	uint32_t *to, *label;
@@ -191,9 +204,10 @@ struct hg_heap {
 	struct hg_tb_frame *tb_frames;
 	size_t ntb, ntbframe;
 
-	/* sizes of 4 GiB and more (size[i] is UINT32_MAX), by object */
-	struct hg_big_size *big_size;
-	size_t nbig_size;
+	/* sizes of HG_SIZE_WIDE and more, retained sizes of 4 GiB and more (size[i], retained[i] say so) */
+	struct hg_wide_list big_size, big_retained;
+	/* reference counts of HG_REFCNT_WIDE and more (refcnt[i] is HG_REFCNT_WIDE) */
+	struct hg_wide_list big_refcnt;
 
 	struct hg_type *types;
 	struct hg_root *roots;
@@ -217,14 +231,27 @@ uint32_t hg_heap_cstr(struct hg_heap *h, const char *s);
 uint32_t hg_heap_str_unique(struct hg_heap *h, const char *s, size_t len);
 static inline const char *hg_heap_s(const struct hg_heap *h, uint32_t off) { return h->pool + off; }
 
+/* Object i's value in a list of wide values (UINT32_MAX when it has none). */
+uint64_t hg_wide_get(const struct hg_wide_list *l, uint32_t i);
 /* Object i's shallow size (sys.getsizeof). */
-uint64_t hg_heap_big_size(const struct hg_heap *h, uint32_t i);
 static inline uint64_t hg_heap_size(const struct hg_heap *h, uint32_t i)
 {
-	return h->size[i] != UINT32_MAX ? h->size[i] : hg_heap_big_size(h, i);
+	return h->size[i] != HG_SIZE_WIDE ? h->size[i] : hg_wide_get(&h->big_size, i);
 }
-/* Sets it (not on a loaded heap). */
+/* Object i's retained size (h->retained must be there: hg_dom_compute). */
+static inline uint64_t hg_heap_retained(const struct hg_heap *h, uint32_t i)
+{
+	return h->retained[i] != UINT32_MAX ? h->retained[i] : hg_wide_get(&h->big_retained, i);
+}
+/* Object i's ob_refcnt, capped below HG_REFCNT_IMMORTAL; HG_REFCNT_IMMORTAL for an immortal object. */
+static inline uint32_t hg_heap_refcnt(const struct hg_heap *h, uint32_t i)
+{
+	return h->refcnt[i] != HG_REFCNT_WIDE ? h->refcnt[i] : (uint32_t)hg_wide_get(&h->big_refcnt, i);
+}
+/* Set them (not on a loaded heap). */
+void hg_heap_set_refcnt(struct hg_heap *h, uint32_t i, uint32_t refcnt);
 void hg_heap_set_size(struct hg_heap *h, uint32_t i, uint64_t size);
+void hg_heap_set_retained(struct hg_heap *h, uint32_t i, uint64_t retained);
 
 /* Index of the object at addr, or HG_NONE. */
 uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr);

@@ -285,7 +285,7 @@ static uint32_t shape_of(struct hg_paths *p, uint32_t x, struct queue *up)
 /* Does a retain more than b (then shallow, then the lower address)? */
 static int retains_more(const struct hg_heap *h, uint32_t a, uint32_t b)
 {
-	uint64_t ra = h->retained ? h->retained[a] : hg_heap_size(h, a), rb = h->retained ? h->retained[b] : hg_heap_size(h, b);
+	uint64_t ra = h->retained ? hg_heap_retained(h, a) : hg_heap_size(h, a), rb = h->retained ? hg_heap_retained(h, b) : hg_heap_size(h, b);
 
 	if (ra != rb)
 		return ra > rb;
@@ -415,7 +415,7 @@ static uint64_t *shares(const struct hg_heap *h, const uint32_t *objs, size_t n)
 	const uint32_t unknown = UINT32_MAX;
 
 	for (size_t k = 0; k < n; k++)
-		share[k] = h->retained ? h->retained[objs[k]] : hg_heap_size(h, objs[k]);
+		share[k] = h->retained ? hg_heap_retained(h, objs[k]) : hg_heap_size(h, objs[k]);
 	if (!h->idom || !h->retained)
 		return share;
 	member = xcalloc(h->nobj ? h->nobj : 1, sizeof(*member));
@@ -443,7 +443,7 @@ static uint64_t *shares(const struct hg_heap *h, const uint32_t *objs, size_t n)
 		while (walk.n)
 			above[walk.v[--walk.n]] = ans;
 		if (ans && ans - 1 != k)
-			share[ans - 1] -= share[ans - 1] >= h->retained[objs[k]] ? h->retained[objs[k]] : share[ans - 1];
+			share[ans - 1] -= share[ans - 1] >= hg_heap_retained(h, objs[k]) ? hg_heap_retained(h, objs[k]) : share[ans - 1];
 	}
 	free(walk.v);
 	free(above);

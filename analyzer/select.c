@@ -42,7 +42,7 @@ static const struct hg_heap *sort_h;
 
 static uint64_t retained(const struct hg_heap *h, uint32_t i)
 {
-	return h->retained ? h->retained[i] : hg_heap_size(h, i);
+	return h->retained ? hg_heap_retained(h, i) : hg_heap_size(h, i);
 }
 
 static int by_size(uint32_t x, uint32_t y)

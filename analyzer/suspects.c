@@ -60,7 +60,7 @@ static const struct hg_heap *sort_heap;
 static int by_retained(const void *a, const void *b)
 {
 	const struct hg_suspect *x = a, *y = b;
-	uint64_t rx = sort_heap->retained[x->obj], ry = sort_heap->retained[y->obj];
+	uint64_t rx = hg_heap_retained(sort_heap, x->obj), ry = hg_heap_retained(sort_heap, y->obj);
 
 	return rx < ry ? 1 : rx > ry ? -1 : x->obj < y->obj ? -1 : x->obj > y->obj;
 }
@@ -96,7 +96,7 @@ size_t hg_suspects(const struct hg_heap *h, uint64_t total, struct hg_suspect *o
 	for (uint32_t i = 0; i < h->nobj; i++) {
 		uint32_t p = h->idom[i];
 
-		if (p < h->nobj && (best[p] == HG_NONE || h->retained[i] > h->retained[best[p]]))
+		if (p < h->nobj && (best[p] == HG_NONE || hg_heap_retained(h, i) > hg_heap_retained(h, best[p])))
 			best[p] = i;
 	}
 	/* MAT's rule, from every top-level object retaining a tenth */
@@ -104,10 +104,10 @@ size_t hg_suspects(const struct hg_heap *h, uint64_t total, struct hg_suspect *o
 		uint32_t x = i;
 		size_t steps = 0;
 
-		if (h->idom[i] != HG_NONE || !(h->flags[i] & HG_OBJ_REACHABLE) || h->retained[i] < total / 10)
+		if (h->idom[i] != HG_NONE || !(h->flags[i] & HG_OBJ_REACHABLE) || hg_heap_retained(h, i) < total / 10)
 			continue;
 		while (best[x] != HG_NONE && steps++ < h->nobj &&
-		       5 * h->retained[best[x]] >= 4 * h->retained[x])
+		       5 * hg_heap_retained(h, best[x]) >= 4 * hg_heap_retained(h, x))
 			x = best[x];
 		memset(&s, 0, sizeof(s));
 		s.obj = x;
@@ -119,7 +119,7 @@ size_t hg_suspects(const struct hg_heap *h, uint64_t total, struct hg_suspect *o
 	/* containers of many objects of one type */
 	for (uint32_t i = 0; i < h->nobj; i++) {
 		if (h->first[i + 1] - h->first[i] < HG_SUSPECT_MANY || !(h->flags[i] & HG_OBJ_REACHABLE) ||
-		    h->retained[i] < total / 100)
+		    hg_heap_retained(h, i) < total / 100)
 			continue;
 		memset(&s, 0, sizeof(s));
 		s.obj = i;

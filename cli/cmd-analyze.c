@@ -71,7 +71,7 @@ static json_t *suspects(const struct hg_heap *h, uint64_t total)
 
 			json_object_set_new(f, "addr", hg_json_addr(h->addr[s[k].from]));
 			json_object_set_new(f, "type", hg_json_str(hg_heap_type_name(h, h->type[s[k].from], q, sizeof(q))));
-			json_object_set_new(f, "retained", json_integer((json_int_t)h->retained[s[k].from]));
+			json_object_set_new(f, "retained", json_integer((json_int_t)hg_heap_retained(h, s[k].from)));
 			json_object_set_new(o, "followed_from", f);
 		}
 		json_object_set_new(holds, "items", json_integer((json_int_t)s[k].items));

@@ -32,7 +32,7 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 	if (h->value[i])
 		json_object_set_new(o, "value", hg_json_str(hg_heap_s(h, h->value[i])));
 	json_object_set_new(o, "gc", json_boolean(h->flags[i] & HG_OBJ_GC));
-	json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
+	json_object_set_new(o, "retained", json_integer((json_int_t)hg_heap_retained(h, i)));
 	json_object_set_new(o, "dominator", h->idom[i] == HG_NONE ? json_null() : hg_json_addr(h->addr[h->idom[i]]));
 	json_object_set_new(o, "reachable", json_boolean(h->flags[i] & HG_OBJ_REACHABLE));
 	json_object_set_new(o, "c_memory_points_at_it", json_boolean(h->flags[i] & HG_OBJ_C_HELD));

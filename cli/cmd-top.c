@@ -28,7 +28,7 @@ json_t *cli_retainer_json(const struct hg_heap *h, uint32_t i)
 	json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(h, h->type[i], q, sizeof(q))));
 	json_object_set_new(o, "repr", hg_json_str(hg_heap_repr(h, i, rb, sizeof(rb))));
 	json_object_set_new(o, "shallow", json_integer((json_int_t)hg_heap_size(h, i)));
-	json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
+	json_object_set_new(o, "retained", json_integer((json_int_t)hg_heap_retained(h, i)));
 	if (hg_chain_find(h, i, 0, 1, &c)) {
 		char *p = hg_chain_path(h, c);
 

@@ -47,7 +47,7 @@ int hg_out_commit(struct hg_out *o, struct hg_error *err)
 		return bad ? hg_errorf(err, HG_EWRITE, "standard output: write failed: %s", strerror(errno)) : 0;
 	}
 	bad = fflush(o->f) != 0 || ferror(o->f);
-	bad |= fsync(fileno(o->f)) != 0 && errno != EINVAL;
+	bad |= !o->no_sync && fsync(fileno(o->f)) != 0 && errno != EINVAL;
 	bad |= fclose(o->f) != 0;
 	o->f = NULL;
 	if (bad || rename(o->tmp, o->path) != 0) {

@@ -13,6 +13,12 @@ struct hg_out {
 	FILE *f;		/* write here */
 	char *path, *tmp;
 	int to_stdout;
+	/*
+	 * Set after open for a file that need not survive a crash: commit
+	 * then renames without waiting for the data to reach the disk (the
+	 * index: its user voids it across reboots, index.c).
+	 */
+	int no_sync;
 };
 
 /* Opens path for writing ("-" or NULL: standard output).  Fails with HG_EWRITE. */

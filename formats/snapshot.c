@@ -325,7 +325,7 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 		h->flags[i] |= (json_is_true(json_object_get(o, "gc")) ? HG_OBJ_GC : 0) |
 			       (json_is_true(json_object_get(o, "frozen")) ? HG_OBJ_FROZEN : 0) |
 			       (json_is_true(json_object_get(o, "conservative")) ? HG_OBJ_CONSERVATIVE : 0);
-		h->refcnt[i] = 0;
+		hg_heap_set_refcnt(h, i, 0);
 		HG_GROW(ts.obj, (size_t)i + 1, ts.obj_alloc);
 		ts.obj[i] = HG_NONE;
 		if (json_object_get(o, "traceback") && add_traceback(h, &ts, i, json_object_get(o, "traceback")) < 0) {

@@ -96,7 +96,7 @@ int hg_graphml_write(const struct hg_heap *h, const char *path, struct hg_error 
 		data(&W, "repr", hg_heap_repr(h, (uint32_t)i, rb, sizeof(rb)));
 		data_u64(&W, "size", hg_heap_size(h, i));
 		if (h->retained)
-			data_u64(&W, "retained", h->retained[i]);
+			data_u64(&W, "retained", hg_heap_retained(h, i));
 		data(&W, "reachable", h->flags[i] & HG_OBJ_REACHABLE ? "true" : "false");
 		data(&W, "gc", h->flags[i] & HG_OBJ_GC ? "true" : "false");
 		if (root_of[i] != HG_NONE)

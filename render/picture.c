@@ -58,17 +58,17 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 
 	cut(sb, type);
 	if (st->refcounts) {
-		if (h->refcnt[i] == HG_REFCNT_IMMORTAL)
+		if (hg_heap_refcnt(h, i) == HG_REFCNT_IMMORTAL)
 			strbuf_addstr(sb, " [immortal]");
 		else
-			strbuf_addf(sb, " [%u]", h->refcnt[i]);
+			strbuf_addf(sb, " [%u]", hg_heap_refcnt(h, i));
 	}
 	strbuf_addch(sb, '\n');
 	cut(sb, hg_heap_repr(h, i, rb, sizeof(rb)));
 	hg_human_bytes(hg_heap_size(h, i), 1, sz, sizeof(sz));
 	strbuf_addf(sb, "\n%s", sz);
-	if (h->retained && h->retained[i] > hg_heap_size(h, i)) {
-		hg_human_bytes(h->retained[i], 1, sz, sizeof(sz));
+	if (h->retained && hg_heap_retained(h, i) > hg_heap_size(h, i)) {
+		hg_human_bytes(hg_heap_retained(h, i), 1, sz, sizeof(sz));
 		strbuf_addf(sb, ", retains %s", sz);
 	}
 	if (st->extra_info) {
@@ -77,7 +77,7 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 		if (has_field(st->extra_info, "size"))
 			strbuf_addf(sb, "\nsize=%" PRIu64, hg_heap_size(h, i));
 		if (has_field(st->extra_info, "refcount"))
-			strbuf_addf(sb, "\nrefcount=%u", h->refcnt[i]);
+			strbuf_addf(sb, "\nrefcount=%u", hg_heap_refcnt(h, i));
 		if (has_field(st->extra_info, "referrers"))
 			strbuf_addf(sb, "\nreferrers=%" PRIu32, h->rfirst[i + 1] - h->rfirst[i]);
 		if (has_field(st->extra_info, "gc"))

@@ -114,7 +114,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 			json_object_set_new(o, "qualname", qualname(h, t));
 		json_object_set_new(o, "size", json_integer((json_int_t)hg_heap_size(h, i)));
 		if (h->retained)
-			json_object_set_new(o, "retained", json_integer((json_int_t)h->retained[i]));
+			json_object_set_new(o, "retained", json_integer((json_int_t)hg_heap_retained(h, i)));
 		if (*(repr = hg_heap_repr(h, (uint32_t)i, rb, sizeof(rb))))
 			json_object_set_new(o, "repr", hg_json_str(repr));
 		if (h->value[i])

@@ -263,9 +263,9 @@ void walk_object(struct walker *w, uint32_t i)
 	rc = rd_refcnt(w, o.a);
 	/* 3.12+: immortal objects have the low 32 bits negative */
 	if (w->L->immortal && (int32_t)(uint32_t)rc < 0)
-		w->h->refcnt[i] = HG_REFCNT_IMMORTAL;
+		hg_heap_set_refcnt(w->h, i, HG_REFCNT_IMMORTAL);
 	else
-		w->h->refcnt[i] = rc >= HG_REFCNT_IMMORTAL ? HG_REFCNT_IMMORTAL - 1 : (uint32_t)rc;
+		hg_heap_set_refcnt(w->h, i, rc >= HG_REFCNT_IMMORTAL ? HG_REFCNT_IMMORTAL - 1 : (uint32_t)rc);
 	text_repr(w, i);
 }
 

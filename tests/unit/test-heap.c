@@ -292,7 +292,21 @@ TEST(index_round_trip)
 	hg_heap_set_size(&h, 5, (uint64_t)6 << 30);
 	hg_heap_set_size(&h, 7, UINT32_MAX);
 	hg_heap_set_size(&h, 5, 3);
-	CHECK_EQ_INT(h.nbig_size, 2);
+	/* sizes are 16-bit: 65535 and more beside them */
+	hg_heap_set_size(&h, 0, 65535);
+	hg_heap_set_size(&h, 1, 65534);
+	CHECK_EQ_INT(h.big_size.n, 3);
+	/* reference counts are a byte: big ones and immortal objects are kept beside */
+	hg_heap_set_refcnt(&h, 1, 300);
+	hg_heap_set_refcnt(&h, 3, HG_REFCNT_IMMORTAL);
+	hg_heap_set_refcnt(&h, 4, 1000);
+	hg_heap_set_refcnt(&h, 4, 254);
+	hg_heap_set_refcnt(&h, 6, 255);
+	CHECK_EQ_INT(h.big_refcnt.n, 3);
+	/* and so are retained sizes: what holds object 2 retains more than 4 GiB */
+	hg_dom_compute(&h);
+	CHECK(h.big_retained.n >= 1);
+	CHECK(hg_heap_retained(&h, 2) >= (uint64_t)5 << 30);
 	hg_warnf(&w, "a warning to keep");
 	CHECK_EQ_INT(hg_index_write(&h, &w, "{}", 2, &id, path, &err), 0);
 	if (CHECK_EQ_INT(hg_index_load(&back, &w2, &id, path, &err), 0)) {
@@ -303,7 +317,17 @@ TEST(index_round_trip)
 		CHECK(hg_heap_size(&back, 7) == UINT32_MAX);
 		CHECK_EQ_INT(hg_heap_size(&back, 5), 3);
 		CHECK_EQ_INT(hg_heap_size(&back, 6), 70);
-		CHECK_EQ_INT(back.nbig_size, 2);
+		CHECK_EQ_INT(back.big_size.n, 3);
+		CHECK_EQ_INT(hg_heap_size(&back, 0), 65535);
+		CHECK_EQ_INT(hg_heap_size(&back, 1), 65534);
+		CHECK_EQ_INT(hg_heap_refcnt(&back, 1), 300);
+		CHECK(hg_heap_refcnt(&back, 3) == HG_REFCNT_IMMORTAL);
+		CHECK_EQ_INT(hg_heap_refcnt(&back, 4), 254);
+		CHECK_EQ_INT(hg_heap_refcnt(&back, 6), 255);
+		CHECK_EQ_INT(hg_heap_refcnt(&back, 0), hg_heap_refcnt(&h, 0));
+		CHECK_EQ_INT(back.big_retained.n, h.big_retained.n);
+		for (uint32_t i = 0; i < h.nobj; i++)
+			CHECK(hg_heap_retained(&back, i) == hg_heap_retained(&h, i));
 		CHECK_EQ_STR(hg_heap_s(&back, back.roots[1].name), "thread 'T' frame f() local 'x'");
 		CHECK_EQ_INT(back.roots[1].what, HG_RW_LOCAL);
 		CHECK_EQ_INT(back.roots[1].part2, 9);
