@@ -245,6 +245,7 @@ void hg_path_step(struct strbuf *sb, enum hg_edge_role role, const char *label)
 char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c)
 {
 	struct strbuf sb;
+	char lb[HG_LABEL_BUF];
 
 	strbuf_init(&sb);
 	strbuf_addstr(&sb, hg_heap_s(h, h->roots[c->root].name));
@@ -261,11 +262,11 @@ char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c)
 		/* the root object is named by the root; others by their type */
 		if (s > 1)
 			strbuf_addstr(&sb, h->type[src] < h->ntype ? hg_heap_s(h, h->types[h->type[src]].name) : "?");
-		hg_path_step(&sb, hg_heap_edge_role(h, c->edge[s]), hg_heap_s(h, h->label[c->edge[s]]));
+		hg_path_step(&sb, hg_heap_edge_role(h, c->edge[s]), hg_heap_label(h, h->label[c->edge[s]], lb));
 		/* an object's __dict__ and the entry in it read as one step: .__dict__['x'] */
 		if (hg_heap_edge_role(h, c->edge[s]) == HG_REF_DICT && s + 1 < c->len) {
 			s++;
-			hg_path_step(&sb, hg_heap_edge_role(h, c->edge[s]), hg_heap_s(h, h->label[c->edge[s]]));
+			hg_path_step(&sb, hg_heap_edge_role(h, c->edge[s]), hg_heap_label(h, h->label[c->edge[s]], lb));
 		}
 	}
 	return strbuf_detach(&sb);

@@ -416,7 +416,7 @@ static uint32_t pool_append(struct hg_heap *h, const char *s, size_t len)
 	struct hg_heap_build *b = h->b;
 	uint32_t off;
 
-	if (h->pool_len + len + 1 > UINT32_MAX)
+	if (h->pool_len + len + 1 > HG_LABEL_INDEX)
 		return 0;	/* such a heap is beyond the index format */
 	if (h->pool_len + len + 1 > b->pool_alloc) {
 		while (h->pool_len + len + 1 > b->pool_alloc)
@@ -456,6 +456,24 @@ uint32_t hg_heap_str(struct hg_heap *h, const char *s, size_t len)
 	b->strs[j] = off;
 	b->sused++;
 	return off;
+}
+
+uint32_t hg_heap_item_label(struct hg_heap *h, uint64_t k)
+{
+	char buf[32];
+
+	if (k <= HG_LABEL_INDEX_MAX)
+		return HG_LABEL_INDEX | (uint32_t)k;
+	snprintf(buf, sizeof(buf), "[%" PRIu64 "]", k);
+	return hg_heap_cstr(h, buf);
+}
+
+const char *hg_heap_label(const struct hg_heap *h, uint32_t label, char buf[HG_LABEL_BUF])
+{
+	if (!(label & HG_LABEL_INDEX))
+		return hg_heap_s(h, label);
+	snprintf(buf, HG_LABEL_BUF, "[%" PRIu32 "]", label & ~HG_LABEL_INDEX);
+	return buf;
 }
 
 uint32_t hg_heap_str_unique(struct hg_heap *h, const char *s, size_t len)

@@ -6,7 +6,7 @@
  * the edges of object i are [first[i], first[i+1]) of to/label/kind, in the
  * order the reader found them.  Every string (type names, labels, reprs,
  * root names) is an offset into one pool of NUL-terminated strings; offset 0
- * is "".  A heap is filled by a format reader through the builder functions,
+ * is "" (an item's label [k] is the number k instead: hg_heap_label).  A heap is filled by a format reader through the builder functions,
  * then closed with hg_heap_finish; after that it is read-only except for
  * roots added by hg_heap_add_root and hg_heap_mark (C roots found late).
  *
@@ -230,6 +230,18 @@ uint32_t hg_heap_cstr(struct hg_heap *h, const char *s);
 /* Appends without looking for an equal string: for text that is seldom repeated (reprs, values). */
 uint32_t hg_heap_str_unique(struct hg_heap *h, const char *s, size_t len);
 static inline const char *hg_heap_s(const struct hg_heap *h, uint32_t off) { return h->pool + off; }
+/*
+ * Labels of references are pool offsets, but a sequence's items, [k], are
+ * that bit and k: two million items need no two million strings.  Pool
+ * offsets are below it (the pool is at most 2 GiB).
+ */
+#define HG_LABEL_INDEX 0x80000000u
+#define HG_LABEL_INDEX_MAX (HG_LABEL_INDEX - 16)	/* (above it paths.c has marks of its own) */
+#define HG_LABEL_BUF 16
+/* The label for item k. */
+uint32_t hg_heap_item_label(struct hg_heap *h, uint64_t k);
+/* A label's text: in the pool, or made in buf. */
+const char *hg_heap_label(const struct hg_heap *h, uint32_t label, char buf[HG_LABEL_BUF]);
 
 /* Object i's value in a list of wide values (UINT32_MAX when it has none). */
 uint64_t hg_wide_get(const struct hg_wide_list *l, uint32_t i);

@@ -562,7 +562,8 @@ static int validate(const struct hg_heap *h)
 	    validate_wide(h, &h->big_refcnt, h->refcnt, 1, HG_REFCNT_WIDE) < 0)
 		return -1;
 	for (size_t e = 0; e < h->nedge; e++)
-		if (h->to[e] >= h->nobj || h->label[e] >= h->pool_len || (h->kind[e] & 3) > HG_EDGE_POSSIBLE ||
+		if (h->to[e] >= h->nobj || (h->label[e] & HG_LABEL_INDEX ? (h->label[e] & ~HG_LABEL_INDEX) > HG_LABEL_INDEX_MAX :
+					      h->label[e] >= h->pool_len) || (h->kind[e] & 3) > HG_EDGE_POSSIBLE ||
 		    ((h->kind[e] >> 2) & 0x1f) >= HG_REF_NROLES)
 			return -1;
 	if (validate_reverse(h) < 0)
@@ -611,7 +612,7 @@ static int read_header(int fd, const char *path, const struct hg_dump_id *id, st
 	if (memcmp(&hd->id, id, sizeof(*id)))
 		return hg_errorf(err, HG_EFORMAT, "%s: index of another dump (the dump changed)", path);
 	if (hd->file_size != (uint64_t)st.st_size || hd->nobj >= HG_NONE || hd->nedge >= HG_NONE ||
-	    hd->pool_len > UINT32_MAX || hd->ntype >= HG_NONE || hd->nroot > ((uint64_t)1 << 40) ||
+	    hd->pool_len > HG_LABEL_INDEX || hd->ntype >= HG_NONE || hd->nroot > ((uint64_t)1 << 40) ||
 	    hd->warn_len > hd->file_size || hd->summary_len > hd->file_size || hd->ntb >= HG_NONE ||
 	    hd->ntbframe >= HG_NONE || hd->nbig_size > hd->nobj || hd->nbig_retained > hd->nobj ||
 	    hd->nbig_refcnt > hd->nobj)

@@ -123,7 +123,9 @@ static unsigned node_width(const struct hg_heap *h, uint32_t i)
 
 static unsigned label_width(const struct hg_heap *h, uint32_t e)
 {
-	return (unsigned)(line_chars(hg_heap_s(h, h->label[e])) * 8 + 20);
+	char lb[HG_LABEL_BUF];
+
+	return (unsigned)(line_chars(hg_heap_label(h, h->label[e], lb)) * 8 + 20);
 }
 
 /* A neighbour met while expanding one node: the first edge to it and how many there are. */

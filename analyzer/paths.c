@@ -624,6 +624,7 @@ char *hg_paths_name(const struct hg_paths *p, uint32_t shape)
 {
 	const struct hg_heap *h = p->h;
 	struct strbuf sb;
+	char lb[HG_LABEL_BUF];
 	uint32_t *steps = NULL, len = 0;
 	size_t alloc = 0;
 
@@ -655,12 +656,12 @@ char *hg_paths_name(const struct hg_paths *p, uint32_t shape)
 		strbuf_addstr(&sb, " \xe2\x86\x92 ");
 		if (s > 1)
 			strbuf_addstr(&sb, type_name(h, p->shapes[steps[k + 1]].type));
-		hg_path_step(&sb, (enum hg_edge_role)S->role, S->label == L_WILD ? "[*]" : hg_heap_s(h, S->label));
+		hg_path_step(&sb, (enum hg_edge_role)S->role, S->label == L_WILD ? "[*]" : hg_heap_label(h, S->label, lb));
 		/* an object's __dict__ and the entry in it read as one step, as in chain */
 		if (S->role == HG_REF_DICT && k > 0) {
 			k--;
 			S = &p->shapes[steps[k]];
-			hg_path_step(&sb, (enum hg_edge_role)S->role, S->label == L_WILD ? "[*]" : hg_heap_s(h, S->label));
+			hg_path_step(&sb, (enum hg_edge_role)S->role, S->label == L_WILD ? "[*]" : hg_heap_label(h, S->label, lb));
 		}
 	}
 	if (len > 1)

@@ -81,7 +81,8 @@ static json_t *suspects(const struct hg_heap *h, uint64_t total)
 			/* a dict's keys say most; a sequence's indexes nothing: then the items' reprs */
 			ne = hg_suspect_examples(h, s[k].obj, s[k].type, e, EXAMPLES);
 			for (size_t l = 0; l < ne; l++) {
-				const char *label = hg_heap_s(h, h->label[e[l]]);
+				char lb[HG_LABEL_BUF];
+				const char *label = hg_heap_label(h, h->label[e[l]], lb);
 
 				json_array_append_new(ex, hg_json_str(label[0] == '[' && (label[1] == '\'' || label[1] == '"')
 								      ? label : hg_heap_repr(h, h->to[e[l]], rb, sizeof(rb))));

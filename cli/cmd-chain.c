@@ -15,7 +15,7 @@
 static json_t *chain_json(const struct hg_heap *h, const struct hg_chain *c)
 {
 	json_t *o = json_object(), *root = json_object(), *steps = json_array();
-	char q[512], rb[HG_REPR_BUF], *path = hg_chain_path(h, c);
+	char q[512], rb[HG_REPR_BUF], lb[HG_LABEL_BUF], *path = hg_chain_path(h, c);
 
 	json_object_set_new(root, "kind", json_string(hg_root_kind_name(h->roots[c->root].kind)));
 	json_object_set_new(root, "name", hg_json_str(hg_heap_s(h, h->roots[c->root].name)));
@@ -25,7 +25,7 @@ static json_t *chain_json(const struct hg_heap *h, const struct hg_chain *c)
 
 		json_object_set_new(st, "addr", hg_json_addr(h->addr[c->obj[s]]));
 		json_object_set_new(st, "type", hg_json_str(hg_heap_type_name(h, h->type[c->obj[s]], q, sizeof(q))));
-		json_object_set_new(st, "edge", s ? hg_json_str(hg_heap_s(h, h->label[c->edge[s]])) : json_null());
+		json_object_set_new(st, "edge", s ? hg_json_str(hg_heap_label(h, h->label[c->edge[s]], lb)) : json_null());
 		json_object_set_new(st, "repr", hg_json_str(hg_heap_repr(h, c->obj[s], rb, sizeof(rb))));
 		json_object_set_new(st, "allocated_at", hg_json_str(hg_heap_alloc_site(h, c->obj[s], q, sizeof(q))));
 		json_array_append_new(steps, st);
@@ -38,7 +38,7 @@ static json_t *chain_json(const struct hg_heap *h, const struct hg_chain *c)
 
 static void chain_text(const struct hg_heap *h, const struct hg_chain *c)
 {
-	char *path = hg_chain_path(h, c), q[512], rb[HG_REPR_BUF];
+	char *path = hg_chain_path(h, c), q[512], rb[HG_REPR_BUF], lb[HG_LABEL_BUF];
 
 	printf("%s\n", path);
 	free(path);
@@ -46,7 +46,7 @@ static void chain_text(const struct hg_heap *h, const struct hg_chain *c)
 		uint32_t i = c->obj[s];
 
 		printf("  %s%-28s %-18s 0x%" PRIx64 "  %s\n", s ? "\xe2\x86\x92 " : "",
-		       s ? hg_heap_s(h, h->label[c->edge[s]]) : hg_heap_s(h, h->roots[c->root].name),
+		       s ? hg_heap_label(h, h->label[c->edge[s]], lb) : hg_heap_s(h, h->roots[c->root].name),
 		       hg_heap_type_name(h, h->type[i], q, sizeof(q)), h->addr[i], hg_heap_repr(h, i, rb, sizeof(rb)));
 	}
 }

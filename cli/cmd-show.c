@@ -27,6 +27,7 @@ static json_t *obj_json(const struct hg_heap *h, uint32_t i)
 static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 {
 	json_t *o = obj_json(h, i), *refs = json_array(), *back = json_array(), *roots = json_array();
+	char lb[HG_LABEL_BUF];
 	uint64_t n;
 
 	if (h->value[i])
@@ -41,7 +42,7 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 	for (uint64_t e = h->first[i]; e < h->first[i + 1] && (limit <= 0 || n < (uint64_t)limit); e++, n++) {
 		json_t *r = obj_json(h, h->to[e]);
 
-		json_object_set_new(r, "edge", hg_json_str(hg_heap_s(h, h->label[e])));
+		json_object_set_new(r, "edge", hg_json_str(hg_heap_label(h, h->label[e], lb)));
 		json_object_set_new(r, "kind", json_string(hg_edge_kind_name(hg_heap_edge_kind(h, e))));
 		json_array_append_new(refs, r);
 	}
@@ -52,7 +53,7 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 		uint64_t e = hg_heap_redge(h, i, r);
 		json_t *x = obj_json(h, h->rsrc[r]);
 
-		json_object_set_new(x, "edge", hg_json_str(hg_heap_s(h, h->label[e])));
+		json_object_set_new(x, "edge", hg_json_str(hg_heap_label(h, h->label[e], lb)));
 		json_object_set_new(x, "kind", json_string(hg_edge_kind_name(hg_heap_edge_kind(h, e))));
 		json_array_append_new(back, x);
 	}

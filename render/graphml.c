@@ -52,7 +52,7 @@ int hg_graphml_write(const struct hg_heap *h, const char *path, struct hg_error 
 	struct writer W = { NULL, { NULL, 0, 0 }, 0 };
 	xmlOutputBufferPtr buf;
 	uint32_t *root_of;
-	char id[32], to[32], q[512], rb[HG_REPR_BUF];
+	char id[32], to[32], q[512], rb[HG_REPR_BUF], lb[HG_LABEL_BUF];
 
 	if (hg_out_open(&out, path, err) < 0)
 		return -1;
@@ -110,7 +110,7 @@ int hg_graphml_write(const struct hg_heap *h, const char *path, struct hg_error 
 			W.bad |= xmlTextWriterStartElement(W.w, BAD_CAST "edge") < 0;
 			W.bad |= xmlTextWriterWriteAttribute(W.w, BAD_CAST "source", BAD_CAST id) < 0;
 			W.bad |= xmlTextWriterWriteAttribute(W.w, BAD_CAST "target", BAD_CAST to) < 0;
-			data(&W, "label", hg_heap_s(h, h->label[e]));
+			data(&W, "label", hg_heap_label(h, h->label[e], lb));
 			data(&W, "kind", hg_edge_kind_name(hg_heap_edge_kind(h, e)));
 			W.bad |= xmlTextWriterEndElement(W.w) < 0;
 		}

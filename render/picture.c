@@ -268,7 +268,8 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 	}
 	for (size_t k = 0; k < nb->nedges; k++) {
 		const struct hg_nb_edge *E = &nb->edges[k];
-		const char *label = hg_heap_s(h, h->label[E->edge]);
+		char lb[HG_LABEL_BUF];
+		const char *label = hg_heap_label(h, h->label[E->edge], lb);
 		size_t e = hg_graph_edge(g, node[E->from], node[E->to]);
 		struct strbuf sb;
 

@@ -103,6 +103,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 
 	for (size_t i = 0; i < h->nobj; i++) {
 		json_t *refs = json_array(), *labels = json_array(), *weak = json_array(), *possible = json_array();
+		char lb[HG_LABEL_BUF];
 		const struct hg_type *t = h->type[i] < h->ntype ? &h->types[h->type[i]] : NULL;
 		char rb[HG_REPR_BUF];
 		const char *repr;
@@ -129,7 +130,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 			if (hg_heap_edge_kind(h, e) == HG_EDGE_POSSIBLE)
 				json_array_append(possible, a);
 			json_array_append_new(refs, a);
-			json_array_append_new(labels, hg_json_str(hg_heap_s(h, h->label[e])));
+			json_array_append_new(labels, hg_json_str(hg_heap_label(h, h->label[e], lb)));
 		}
 		json_object_set_new(o, "refs", refs);
 		json_object_set_new(o, "ref_labels", labels);

@@ -33,8 +33,8 @@ static void deque_edges(struct walker *w, const struct pyobj *o)
 			return;
 		}
 		for (; idx < DEQUE_BLOCKLEN && k < n; idx++, k++)
-			edgef(w, hg_le64(b + DEQUE_BLOCK_DATA + 8 * (uint64_t)idx), HG_EDGE_STRONG, HG_REF_ITEM, "[%lld]",
-			      (long long)k);
+			edge(w, hg_le64(b + DEQUE_BLOCK_DATA + 8 * (uint64_t)idx), hg_heap_item_label(w->h, (uint64_t)k),
+			     HG_EDGE_STRONG, HG_REF_ITEM);
 		idx = 0;
 		blk = hg_le64(b + DEQUE_BLOCK_RIGHT);
 		if (k < n && chain_guard_step(&g, blk) < 0) {
@@ -173,8 +173,8 @@ static void simplequeue_edges(struct walker *w, const struct pyobj *o)
 		return;
 	}
 	for (uint64_t k = 0; k < n; k++)
-		edgef(w, rd_ptr(w, items + 8 * ((get + k) % cap)), HG_EDGE_STRONG, HG_REF_ITEM, "[%llu]",
-		      (unsigned long long)k);
+		edge(w, rd_ptr(w, items + 8 * ((get + k) % cap)), hg_heap_item_label(w->h, k), HG_EDGE_STRONG,
+		     HG_REF_ITEM);
 }
 
 static uint64_t simplequeue_size(struct walker *w, const struct pyobj *o, uint64_t size)
@@ -306,7 +306,7 @@ static void ndarray_edges(struct walker *w, const struct pyobj *o)
 	if (!n || !hg_mem_ptr(w->m, data, 8 * n))
 		return;
 	for (uint64_t k = 0; k < n; k++)
-		edgef(w, rd_ptr(w, data + 8 * k), HG_EDGE_STRONG, HG_REF_ITEM, "[%llu]", (unsigned long long)k);
+		edge(w, rd_ptr(w, data + 8 * k), hg_heap_item_label(w->h, k), HG_EDGE_STRONG, HG_REF_ITEM);
 }
 
 const struct ext_ops ext_ops[] = {

@@ -266,8 +266,7 @@ void seq_items(struct walker *w, uint64_t items, int64_t n)
 	for (int64_t k = 0; k < n; k++) {
 		const unsigned char *p = hg_mem_ptr(w->m, items + 8 * (uint64_t)k, 8);
 		uint64_t v;
-		uint32_t t, l;
-		char lbl[32];
+		uint32_t t;
 
 		/* a damaged length must not walk past the memory the dump has */
 		if (!p)
@@ -275,15 +274,7 @@ void seq_items(struct walker *w, uint64_t items, int64_t n)
 		v = hg_le64(p);
 		if (!v || (t = obj_ref(w, v)) == HG_NONE)
 			continue;
-		if (k < 1024 && w->item_lbl[k]) {
-			hg_heap_add_edge(w->h, t, w->item_lbl[k], HG_EDGE_STRONG, HG_REF_ITEM);
-			continue;
-		}
-		snprintf(lbl, sizeof(lbl), "[%lld]", (long long)k);
-		l = hg_heap_cstr(w->h, lbl);
-		hg_heap_add_edge(w->h, t, l, HG_EDGE_STRONG, HG_REF_ITEM);
-		if (k < 1024)
-			w->item_lbl[k] = l;
+		hg_heap_add_edge(w->h, t, hg_heap_item_label(w->h, (uint64_t)k), HG_EDGE_STRONG, HG_REF_ITEM);
 	}
 }
 

@@ -408,8 +408,9 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 			return -1;
 		for (uint64_t e = h->first[ai]; e < h->first[ai + 1]; e++) {
 			uint32_t k = h->to[e];
+			char lb[HG_LABEL_BUF];
 
-			if (!strcmp(hg_heap_s(h, h->label[e]), "key") && h->value[k]) {
+			if (!strcmp(hg_heap_label(h, h->label[e], lb), "key") && h->value[k]) {
 				char want[32];
 
 				snprintf(want, sizeof(want), "%" PRIu64, ident);
@@ -430,7 +431,8 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 		if (ti == HG_NONE)
 			return -1;
 		for (uint64_t e = h->first[ti]; e < h->first[ti + 1]; e++) {
-			const char *l = hg_heap_s(h, h->label[e]);
+			char lb[HG_LABEL_BUF];
+			const char *l = hg_heap_label(h, h->label[e], lb);
 			uint32_t t = h->to[e];
 
 			if (!strcmp(l, "._name") && h->value[t]) {
@@ -439,7 +441,7 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 			}
 			if (!strcmp(l, "__dict__")) {
 				for (uint64_t e2 = h->first[t]; e2 < h->first[t + 1]; e2++)
-					if (!strcmp(hg_heap_s(h, h->label[e2]), "['_name']") && h->value[h->to[e2]]) {
+					if (!strcmp(hg_heap_label(h, h->label[e2], lb), "['_name']") && h->value[h->to[e2]]) {
 						snprintf(out, max, "%s", hg_heap_s(h, h->value[h->to[e2]]));
 						return 0;
 					}

@@ -114,11 +114,10 @@ struct walker {
 	uint32_t lbl_dict, lbl_class, lbl_weak, lbl_key, lbl_set;
 	/*
 	 * Labels made before, by what they are made of: a str key's "['k']" and
-	 * ".k" by the key's address (keys are shared by many dicts), a
-	 * sequence's "[i]" by i.  Most labels are found here, not made again.
+	 * ".k" by the key's address (keys are shared by many dicts).  Most
+	 * labels are found here, not made again.
 	 */
 	struct { uint64_t key; uint32_t label; } key_lbl[2][1024];
-	uint32_t item_lbl[1024];
 	char buf[4096];			/* scratch for labels */
 };
 

@@ -534,11 +534,16 @@ TEST(neighbourhood_folds_and_closes_cycles)
 	hg_heap_release(&h);
 }
 
-/* A referrer's several references to one object: each reverse entry finds its own label, in order. */
+/*
+ * A referrer's several references to one object: each reverse entry finds
+ * its own label, in order.  Items' labels are numbers, not strings, up to
+ * a bound; their text is the same.
+ */
 TEST(reverse_entries_of_one_referrer)
 {
 	struct hg_heap h;
-	uint32_t t;
+	uint32_t t, big;
+	char lb[HG_LABEL_BUF];
 	const char *want[] = { "[0]", "[2]", "[3]" };
 
 	hg_heap_init(&h);
@@ -548,15 +553,20 @@ TEST(reverse_entries_of_one_referrer)
 	hg_heap_begin_edges(&h, 0);
 	hg_heap_add_edge(&h, 2, hg_heap_cstr(&h, "[0]"), HG_EDGE_STRONG, HG_REF_ITEM);
 	hg_heap_add_edge(&h, 3, hg_heap_cstr(&h, "[1]"), HG_EDGE_STRONG, HG_REF_ITEM);
-	hg_heap_add_edge(&h, 2, hg_heap_cstr(&h, "[2]"), HG_EDGE_WEAK, HG_REF_ITEM);
-	hg_heap_add_edge(&h, 2, hg_heap_cstr(&h, "[3]"), HG_EDGE_STRONG, HG_REF_ITEM);
+	hg_heap_add_edge(&h, 2, hg_heap_item_label(&h, 2), HG_EDGE_WEAK, HG_REF_ITEM);
+	hg_heap_add_edge(&h, 2, hg_heap_item_label(&h, 3), HG_EDGE_STRONG, HG_REF_ITEM);
+	CHECK(hg_heap_item_label(&h, 3) & HG_LABEL_INDEX);
+	big = hg_heap_item_label(&h, (uint64_t)HG_LABEL_INDEX_MAX + 1);
+	CHECK(!(big & HG_LABEL_INDEX));
+	CHECK_EQ_STR(hg_heap_label(&h, big, lb), "[2147483633]");
+	CHECK_EQ_STR(hg_heap_label(&h, hg_heap_item_label(&h, HG_LABEL_INDEX_MAX), lb), "[2147483632]");
 	hg_heap_begin_edges(&h, 1);
 	hg_heap_add_edge(&h, 2, hg_heap_cstr(&h, ".a"), HG_EDGE_STRONG, HG_REF_ATTR);
 	hg_heap_finish(&h);
 	if (CHECK_EQ_INT(h.rfirst[3] - h.rfirst[2], 4)) {
 		for (uint32_t k = 0; k < 3; k++) {
 			CHECK_EQ_INT(h.rsrc[h.rfirst[2] + k], 0);
-			CHECK_EQ_STR(hg_heap_s(&h, h.label[hg_heap_redge(&h, 2, h.rfirst[2] + k)]), want[k]);
+			CHECK_EQ_STR(hg_heap_label(&h, h.label[hg_heap_redge(&h, 2, h.rfirst[2] + k)], lb), want[k]);
 		}
 		CHECK_EQ_INT(hg_heap_redge_kind(&h, h.rfirst[2] + 1), HG_EDGE_WEAK);
 		CHECK(!hg_heap_redge_holds(&h, h.rfirst[2] + 1));

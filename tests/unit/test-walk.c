@@ -14,13 +14,14 @@
 static const char *labels(struct hg_heap *h, uint64_t a, char *buf, size_t n)
 {
 	uint32_t i = hg_heap_find(h, a);
+	char lb[HG_LABEL_BUF];
 	size_t o = 0;
 
 	buf[0] = '\0';
 	if (i == HG_NONE)
 		return buf;
 	for (uint64_t e = h->first[i]; e < h->first[i + 1] && o + 1 < n; e++)
-		o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? " " : "", hg_heap_s(h, h->label[e]));
+		o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? " " : "", hg_heap_label(h, h->label[e], lb));
 	return buf;
 }
 
