@@ -179,7 +179,7 @@ int hg_dom_compute(struct hg_heap *h)
 	free(h->big_retained.v);
 	memset(&h->big_retained, 0, sizeof(h->big_retained));
 	h->idom = xmalloc((N - 1 ? N - 1 : 1) * sizeof(*h->idom));
-	h->retained = xmalloc((N - 1 ? N - 1 : 1) * sizeof(*h->retained));
+	h->retained = xcalloc(N - 1 ? N - 1 : 1, sizeof(*h->retained));	/* (set below: none wide yet) */
 	for (uint32_t i = 0; i < h->nobj; i++) {
 		uint32_t p = d.pre[i];
 

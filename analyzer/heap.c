@@ -225,37 +225,40 @@ static void wide_put(struct hg_wide_list *l, uint32_t i, uint64_t value)
 	l->v[k].value = value;
 }
 
+/*
+ * What a narrow array holds for value (escape when value is that or more,
+ * with the value put in l), dropping i's entry from l when the narrow
+ * array held the escape before (was_wide) and the value now fits.
+ */
+static uint64_t wide_store(struct hg_wide_list *l, uint32_t i, uint64_t value, uint64_t escape, int was_wide)
+{
+	if (value < escape) {
+		if (was_wide)
+			wide_drop(l, i);
+		return value;
+	}
+	wide_put(l, i, value);
+	return escape;
+}
+
 void hg_heap_set_size(struct hg_heap *h, uint32_t i, uint64_t size)
 {
-	if (h->mapping || i >= h->nobj)
-		return;
-	if (size < HG_SIZE_WIDE)
-		wide_drop(&h->big_size, i);
-	else
-		wide_put(&h->big_size, i, size);
-	h->size[i] = size < HG_SIZE_WIDE ? (uint16_t)size : HG_SIZE_WIDE;
+	if (!h->mapping && i < h->nobj)
+		h->size[i] = (uint16_t)wide_store(&h->big_size, i, size, HG_SIZE_WIDE, h->size[i] == HG_SIZE_WIDE);
 }
 
 void hg_heap_set_retained(struct hg_heap *h, uint32_t i, uint64_t retained)
 {
-	if (h->mapping || i >= h->nobj || !h->retained)
-		return;
-	if (retained < UINT32_MAX)
-		wide_drop(&h->big_retained, i);
-	else
-		wide_put(&h->big_retained, i, retained);
-	h->retained[i] = retained < UINT32_MAX ? (uint32_t)retained : UINT32_MAX;
+	if (!h->mapping && i < h->nobj && h->retained)
+		h->retained[i] = (uint32_t)wide_store(&h->big_retained, i, retained, UINT32_MAX,
+						      h->retained[i] == UINT32_MAX);
 }
 
 void hg_heap_set_refcnt(struct hg_heap *h, uint32_t i, uint32_t refcnt)
 {
-	if (h->mapping || i >= h->nobj)
-		return;
-	if (refcnt < HG_REFCNT_WIDE)
-		wide_drop(&h->big_refcnt, i);
-	else
-		wide_put(&h->big_refcnt, i, refcnt);
-	h->refcnt[i] = refcnt < HG_REFCNT_WIDE ? (uint8_t)refcnt : HG_REFCNT_WIDE;
+	if (!h->mapping && i < h->nobj)
+		h->refcnt[i] = (uint8_t)wide_store(&h->big_refcnt, i, refcnt, HG_REFCNT_WIDE,
+						   h->refcnt[i] == HG_REFCNT_WIDE);
 }
 
 uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
