@@ -77,7 +77,7 @@ void hg_growth_match(const struct hg_heap *a, const struct hg_heap *b, uint32_t 
 			/* an int or a str with another value is another object at a reused address */
 			if (a->type[x] < a->ntype && b->type[y] < b->ntype &&
 			    nm.of[0][a->type[x]] == nm.of[1][b->type[y]] &&
-			    !strcmp(hg_heap_s(a, a->value[x]), hg_heap_s(b, b->value[y])))
+			    !strcmp(hg_heap_value(a, x), hg_heap_value(b, y)))
 				match[y] = x;
 			i++;
 			j++;

@@ -56,7 +56,7 @@ void hg_heap_release(struct hg_heap *h)
 		free(h->roots);
 	} else {
 		free(h->addr); free(h->type); free(h->size); free(h->flags);
-		free(h->repr); free(h->value); free(h->refcnt); free(h->first); free(h->to);
+		free(h->text); free(h->refcnt); free(h->first); free(h->to);
 		free(h->label); free(h->kind); free(h->rfirst); free(h->rsrc);
 		free(h->rkind); free(h->by_addr); free(h->types); free(h->roots);
 		free(h->idom); free(h->retained); free(h->big_size.v); free(h->big_retained.v); free(h->big_refcnt.v);
@@ -276,8 +276,7 @@ uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
 		h->type = xrealloc(h->type, n * sizeof(*h->type));
 		h->size = xrealloc(h->size, n * sizeof(*h->size));
 		h->flags = xrealloc(h->flags, n * sizeof(*h->flags));
-		h->repr = xrealloc(h->repr, n * sizeof(*h->repr));
-		h->value = xrealloc(h->value, n * sizeof(*h->value));
+		h->text = xrealloc(h->text, n * sizeof(*h->text));
 		h->refcnt = xrealloc(h->refcnt, n * sizeof(*h->refcnt));
 		h->first = xrealloc(h->first, (n + 1) * sizeof(*h->first));
 		b->obj_alloc = n;
@@ -286,8 +285,7 @@ uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
 	h->type[i] = type;
 	h->size[i] = 0;
 	h->flags[i] = 0;
-	h->repr[i] = 0;
-	h->value[i] = 0;
+	h->text[i] = 0;
 	h->refcnt[i] = 0;
 	h->nobj++;
 	/* objects are 8-byte aligned (callers check); an odd address is never stored */
@@ -856,13 +854,54 @@ void hg_repr_cut(char *s)
 	}
 }
 
+void hg_str_repr(const char *s, char *out, size_t max)
+{
+	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+	size_t o = 0;
+
+	if (max < 4) {
+		if (max)
+			out[0] = '\0';
+		return;
+	}
+	out[o++] = q;
+	for (; *s && o + 5 < max; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == (unsigned char)q || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			out[o++] = '\\';
+			out[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(out + o, max - o, "\\x%02x", c);
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	if (o + 1 < max)
+		out[o++] = q;
+	out[o] = '\0';
+}
+
 const char *hg_heap_repr(const struct hg_heap *h, uint32_t i, char *buf, size_t n)
 {
 	const struct hg_type *T;
 	const char *mod;
 
-	if (h->repr[i] || h->type[i] >= h->ntype || !n)
-		return hg_heap_s(h, h->repr[i]);
+	if (h->text[i] & HG_TEXT_VALUE && n) {
+		const char *v = hg_heap_value(h, i);
+
+		if (h->type[i] < h->ntype && (h->types[h->type[i]].tflags & HG_TYPE_STR))
+			hg_str_repr(v, buf, n);
+		else
+			snprintf(buf, n, "%s", v);
+		hg_repr_cut(buf);
+		return buf;
+	}
+	if (h->text[i] || h->type[i] >= h->ntype || !n)
+		return hg_heap_s(h, h->text[i] & ~HG_TEXT_VALUE);
 	/* <module.Class object at 0x...> for classes, <type object at 0x...> for C types */
 	T = &h->types[h->type[i]];
 	mod = hg_heap_s(h, T->module);

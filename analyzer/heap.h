@@ -108,6 +108,7 @@ struct hg_type {
 
 #define HG_TYPE_HEAP	0x1	/* a class (heap type), not a static C type */
 #define HG_TYPE_HAS_DEL	0x2	/* defines __del__ */
+#define HG_TYPE_STR	0x4	/* a str: an instance's repr is its value quoted */
 
 struct hg_root {
 	uint32_t kind;		/* enum hg_root_kind */
@@ -171,8 +172,12 @@ struct hg_heap {
 	uint32_t *type;		/* index into types */
 	uint16_t *size;		/* shallow size, as sys.getsizeof: read with hg_heap_size */
 	uint8_t *flags;
-	uint32_t *repr;		/* pool offset: objgraph's short repr */
-	uint32_t *value;	/* pool offset: value of str/int/float/bytes, else 0 */
+	/*
+	 * Pool offset of objgraph's short repr, or, with HG_TEXT_VALUE, of the
+	 * value of a str, int, float or bytes, which the repr is made from when
+	 * shown: read with hg_heap_repr and hg_heap_value.  0: none stored.
+	 */
+	uint32_t *text;
 	uint8_t *refcnt;	/* ob_refcnt: read with hg_heap_refcnt */
 	uint32_t *idom;		/* immediate dominator, HG_NONE under the virtual root (dom.h) */
 	uint32_t *retained;	/* retained size, the shallow sizes of what it dominates: hg_heap_retained */
@@ -238,6 +243,17 @@ static inline const char *hg_heap_s(const struct hg_heap *h, uint32_t off) { ret
 #define HG_LABEL_INDEX 0x80000000u
 #define HG_LABEL_INDEX_MAX (HG_LABEL_INDEX - 16)	/* (above it paths.c has marks of its own) */
 #define HG_LABEL_BUF 16
+/* The bit of h->text[i] that says it is the object's value (the pool is below it too). */
+#define HG_TEXT_VALUE 0x80000000u
+static inline void hg_heap_set_text(struct hg_heap *h, uint32_t i, uint32_t off, int value)
+{
+	h->text[i] = off | (off && value ? HG_TEXT_VALUE : 0);
+}
+/* The value of a str, int, float or bytes ("" for others): its text, or its first 200 characters. */
+static inline const char *hg_heap_value(const struct hg_heap *h, uint32_t i)
+{
+	return h->text[i] & HG_TEXT_VALUE ? hg_heap_s(h, h->text[i] & ~HG_TEXT_VALUE) : "";
+}
 /* The label for item k. */
 uint32_t hg_heap_item_label(struct hg_heap *h, uint64_t k);
 /* A label's text: in the pool, or made in buf. */
@@ -371,9 +387,10 @@ char *hg_heap_type_name(const struct hg_heap *h, uint32_t t, char *buf, size_t n
 
 /*
  * Object i's short repr, as objgraph's repr(obj)[:40]: the one the reader
- * stored, else (most objects: instances, frames, C objects) the default
- * "<module.Class object at 0x...>" made here into buf (HG_REPR_BUF bytes
- * suffice), "" for an object of unknown type.
+ * stored, or made here into buf (HG_REPR_BUF bytes suffice) from its value
+ * (a str's quoted as Python quotes it) or, for most objects (instances,
+ * frames, C objects), the default "<module.Class object at 0x...>"; "" for
+ * an object of unknown type.
  */
 #define HG_REPR_BUF 512
 const char *hg_heap_repr(const struct hg_heap *h, uint32_t i, char *buf, size_t n);
@@ -383,6 +400,12 @@ const char *hg_heap_repr(const struct hg_heap *h, uint32_t i, char *buf, size_t 
  * so that boxes can be told apart and the address pasted into show.
  */
 void hg_repr_cut(char *s);
+/*
+ * s quoted as Python's repr of a str: in ' unless it holds ' and no ",
+ * with \\, the quote, \n, \r, \t and other control bytes escaped; at most
+ * max bytes with the NUL (the closing quote is left out when cut).
+ */
+void hg_str_repr(const char *s, char *out, size_t max);
 
 const char *hg_root_kind_name(enum hg_root_kind k);
 const char *hg_edge_kind_name(enum hg_edge_kind k);

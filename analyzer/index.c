@@ -48,7 +48,7 @@
 #include "../common/util.h"
 #include "../common/output.h"
 
-enum { S_ADDR, S_TYPE, S_SIZE, S_BIGSIZE, S_FLAGS, S_REPR, S_VALUE, S_REFCNT, S_BIGREFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
+enum { S_ADDR, S_TYPE, S_SIZE, S_BIGSIZE, S_FLAGS, S_TEXT, S_REFCNT, S_BIGREFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
        S_RFIRST, S_RSRC, S_RKIND, S_BYADDR, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL,
        S_TB, S_TBFIRST, S_TBFRAMES, S_BIGRET, S_WARN, S_SUMMARY, S_COUNT };
 
@@ -245,8 +245,7 @@ static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_le
 	s[S_SIZE] = (struct section){ h->size, h->nobj * 2 };
 	s[S_BIGSIZE] = (struct section){ h->big_size.v, h->big_size.n * sizeof(struct hg_wide) };
 	s[S_FLAGS] = (struct section){ h->flags, h->nobj };
-	s[S_REPR] = (struct section){ h->repr, h->nobj * 4 };
-	s[S_VALUE] = (struct section){ h->value, h->nobj * 4 };
+	s[S_TEXT] = (struct section){ h->text, h->nobj * 4 };
 	s[S_REFCNT] = (struct section){ h->refcnt, h->nobj };
 	s[S_BIGREFCNT] = (struct section){ h->big_refcnt.v, h->big_refcnt.n * sizeof(struct hg_wide) };
 	s[S_FIRST] = (struct section){ h->first, (h->nobj + 1) * 4 };
@@ -550,8 +549,8 @@ static int validate(const struct hg_heap *h)
 		return -1;
 	for (size_t i = 0; i < h->nobj; i++) {
 		if (h->first[i] > h->first[i + 1] || h->rfirst[i] > h->rfirst[i + 1] ||
-		    (h->type[i] >= h->ntype && h->type[i] != HG_NONE) || h->repr[i] >= h->pool_len ||
-		    h->value[i] >= h->pool_len || h->by_addr[i] >= h->nobj ||
+		    (h->type[i] >= h->ntype && h->type[i] != HG_NONE) || (h->text[i] & ~HG_TEXT_VALUE) >= h->pool_len ||
+		    h->by_addr[i] >= h->nobj ||
 		    (h->idom[i] >= h->nobj && h->idom[i] != HG_NONE))
 			return -1;
 		if (i && h->addr[h->by_addr[i - 1]] >= h->addr[h->by_addr[i]])
@@ -703,8 +702,7 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->big_retained.v = (struct hg_wide *)(map + hd.off[S_BIGRET]);
 	h->big_refcnt.v = (struct hg_wide *)(map + hd.off[S_BIGREFCNT]);
 	h->flags = (uint8_t *)(map + hd.off[S_FLAGS]);
-	h->repr = (uint32_t *)(map + hd.off[S_REPR]);
-	h->value = (uint32_t *)(map + hd.off[S_VALUE]);
+	h->text = (uint32_t *)(map + hd.off[S_TEXT]);
 	h->refcnt = (uint8_t *)(map + hd.off[S_REFCNT]);
 	h->first = (uint32_t *)(map + hd.off[S_FIRST]);
 	h->to = (uint32_t *)(map + hd.off[S_TO]);

@@ -30,8 +30,8 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 	char lb[HG_LABEL_BUF];
 	uint64_t n;
 
-	if (h->value[i])
-		json_object_set_new(o, "value", hg_json_str(hg_heap_s(h, h->value[i])));
+	if (*hg_heap_value(h, i))
+		json_object_set_new(o, "value", hg_json_str(hg_heap_value(h, i)));
 	json_object_set_new(o, "gc", json_boolean(h->flags[i] & HG_OBJ_GC));
 	json_object_set_new(o, "retained", json_integer((json_int_t)hg_heap_retained(h, i)));
 	json_object_set_new(o, "dominator", h->idom[i] == HG_NONE ? json_null() : hg_json_addr(h->addr[h->idom[i]]));

@@ -269,7 +269,7 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 	while ((line = next_line(&in, &pos, &len)) != NULL) {
 		json_t *addr, *tname;
 		uint32_t i, q, *t;
-		const char *qual, *dot;
+		const char *qual, *dot, *text;
 
 		lineno++;
 		if (!len)
@@ -313,15 +313,31 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 			dot = qual ? strrchr(qual, '.') : NULL;
 			h->types[*t].module = dot ? hg_heap_str(h, qual, (size_t)(dot - qual)) : hg_heap_cstr(h, "builtins");
 			h->types[*t].qualname = hg_heap_cstr(h, dot ? dot + 1 : json_string_value(tname));
+			if (!strcmp(hg_heap_s(h, q), "builtins.str"))
+				h->types[*t].tflags |= HG_TYPE_STR;
 		}
 		i = hg_heap_add_object(h, (uint64_t)json_integer_value(addr), *t);
 		hg_heap_set_size(h, i, (uint64_t)json_integer_value(json_object_get(o, "size")));
-		if (json_string_value(json_object_get(o, "repr")))
-			h->repr[i] = hg_heap_str_unique(h, json_string_value(json_object_get(o, "repr")),
-							strlen(json_string_value(json_object_get(o, "repr"))));
-		if (json_string_value(json_object_get(o, "value")))
-			h->value[i] = hg_heap_str_unique(h, json_string_value(json_object_get(o, "value")),
-							 strlen(json_string_value(json_object_get(o, "value"))));
+		/*
+		 * A value is kept, and the repr made from it when shown, as for a
+		 * core: quoted for a str, and for a str subclass's objects when
+		 * their repr says so (heapgraph export writes those).
+		 */
+		if ((text = json_string_value(json_object_get(o, "value"))) && *text) {
+			const char *repr = json_string_value(json_object_get(o, "repr"));
+
+			hg_heap_set_text(h, i, hg_heap_str_unique(h, text, strlen(text)), 1);
+			if (repr && !(h->types[*t].tflags & HG_TYPE_STR)) {
+				char rb[HG_REPR_BUF];
+
+				hg_str_repr(text, rb, sizeof(rb));
+				hg_repr_cut(rb);
+				if (!strcmp(rb, repr))
+					h->types[*t].tflags |= HG_TYPE_STR;
+			}
+		} else if ((text = json_string_value(json_object_get(o, "repr")))) {
+			hg_heap_set_text(h, i, hg_heap_str_unique(h, text, strlen(text)), 0);
+		}
 		h->flags[i] |= (json_is_true(json_object_get(o, "gc")) ? HG_OBJ_GC : 0) |
 			       (json_is_true(json_object_get(o, "frozen")) ? HG_OBJ_FROZEN : 0) |
 			       (json_is_true(json_object_get(o, "conservative")) ? HG_OBJ_CONSERVATIVE : 0);

@@ -118,8 +118,8 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 			json_object_set_new(o, "retained", json_integer((json_int_t)hg_heap_retained(h, i)));
 		if (*(repr = hg_heap_repr(h, (uint32_t)i, rb, sizeof(rb))))
 			json_object_set_new(o, "repr", hg_json_str(repr));
-		if (h->value[i])
-			json_object_set_new(o, "value", hg_json_str(hg_heap_s(h, h->value[i])));
+		if (*hg_heap_value(h, (uint32_t)i))
+			json_object_set_new(o, "value", hg_json_str(hg_heap_value(h, (uint32_t)i)));
 		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++) {
 			json_t *a = json_integer((json_int_t)h->addr[h->to[e]]);
 

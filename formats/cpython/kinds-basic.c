@@ -154,8 +154,9 @@ static void str_repr(struct walker *w, const struct pyobj *o, char *r, size_t rn
 {
 	int trunc = 0;
 
-	if (text_str(w, o->a, v, VALUE_MAX, &trunc) >= 0)
-		text_quote(v, strchr(v, '\'') && !strchr(v, '"') ? '"' : '\'', r, rn);
+	/* the repr is made from the value when shown (hg_heap_repr); the empty str has none */
+	if (text_str(w, o->a, v, VALUE_MAX, &trunc) >= 0 && !v[0])
+		snprintf(r, rn, "''");
 }
 
 const struct kind_ops kind_str_ops = { NULL, str_size, str_repr, 0 };

@@ -63,7 +63,7 @@ uint32_t key_label(struct walker *w, uint64_t key, const char *pfx, const char *
 		}
 		return k;
 	}
-	if (!w->h->repr[k])
+	if (!w->h->text[k])
 		text_repr(w, k);
 	snprintf(buf, sizeof(buf), "%s%s%s", pfx, hg_heap_repr(w->h, k, r, sizeof(r)), pfx[0] == '[' ? "]" : "");
 	return hg_heap_cstr(w->h, buf);
@@ -288,14 +288,11 @@ void text_repr(struct walker *w, uint32_t i)
 	/* the others' "<module.Class object at 0x...>" is made when shown (hg_heap_repr) */
 	if (ops->repr)
 		ops->repr(w, &o, r, sizeof(r), v, sizeof(v));
-	if (v[0])
-		h->value[i] = hg_heap_str_unique(h, v, strlen(v));
-	/* containers' "N items" repeat; other reprs and values seldom do; a number's is its value */
-	if (r[0]) {
+	/* a value is stored, and its repr made from it when shown; containers' "N items" repeat, other reprs seldom do */
+	if (v[0]) {
+		hg_heap_set_text(h, i, hg_heap_str_unique(h, v, strlen(v)), 1);
+	} else if (r[0]) {
 		hg_repr_cut(r);
-		if (h->value[i] && !strcmp(r, hg_heap_s(h, h->value[i])))
-			h->repr[i] = h->value[i];
-		else
-			h->repr[i] = ops->shared_repr ? hg_heap_cstr(h, r) : hg_heap_str_unique(h, r, strlen(r));
+		hg_heap_set_text(h, i, ops->shared_repr ? hg_heap_cstr(h, r) : hg_heap_str_unique(h, r, strlen(r)), 0);
 	}
 }

@@ -410,11 +410,11 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 			uint32_t k = h->to[e];
 			char lb[HG_LABEL_BUF];
 
-			if (!strcmp(hg_heap_label(h, h->label[e], lb), "key") && h->value[k]) {
+			if (!strcmp(hg_heap_label(h, h->label[e], lb), "key") && *hg_heap_value(h, k)) {
 				char want[32];
 
 				snprintf(want, sizeof(want), "%" PRIu64, ident);
-				if (!strcmp(hg_heap_s(h, h->value[k]), want) && e + 1 < h->first[ai + 1]) {
+				if (!strcmp(hg_heap_value(h, k), want) && e + 1 < h->first[ai + 1]) {
 					df.found = h->addr[h->to[e + 1]];
 					break;
 				}
@@ -435,14 +435,14 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 			const char *l = hg_heap_label(h, h->label[e], lb);
 			uint32_t t = h->to[e];
 
-			if (!strcmp(l, "._name") && h->value[t]) {
-				snprintf(out, max, "%s", hg_heap_s(h, h->value[t]));
+			if (!strcmp(l, "._name") && *hg_heap_value(h, t)) {
+				snprintf(out, max, "%s", hg_heap_value(h, t));
 				return 0;
 			}
 			if (!strcmp(l, "__dict__")) {
 				for (uint64_t e2 = h->first[t]; e2 < h->first[t + 1]; e2++)
-					if (!strcmp(hg_heap_label(h, h->label[e2], lb), "['_name']") && h->value[h->to[e2]]) {
-						snprintf(out, max, "%s", hg_heap_s(h, h->value[h->to[e2]]));
+					if (!strcmp(hg_heap_label(h, h->label[e2], lb), "['_name']") && *hg_heap_value(h, h->to[e2])) {
+						snprintf(out, max, "%s", hg_heap_value(h, h->to[e2]));
 						return 0;
 					}
 			}

@@ -108,37 +108,6 @@ void text_sanitize(char *s)
 	hg_printable(s);
 }
 
-/* Python's repr quoting of str text (already UTF-8) into out, at most max bytes. */
-void text_quote(const char *s, char q, char *out, size_t max)
-{
-	size_t o = 0;
-
-	if (max < 4)
-		return;
-	out[o++] = q;
-	for (; *s && o + 5 < max; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == (unsigned char)q || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else if (c == '\n') {
-			out[o++] = '\\'; out[o++] = 'n';
-		} else if (c == '\r') {
-			out[o++] = '\\'; out[o++] = 'r';
-		} else if (c == '\t') {
-			out[o++] = '\\'; out[o++] = 't';
-		} else if (c < 0x20 || c == 0x7f) {
-			o += (size_t)snprintf(out + o, max - o, "\\x%02x", c);
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	if (o + 1 < max)
-		out[o++] = q;
-	out[o] = '\0';
-}
-
 void text_int(struct walker *w, uint64_t a, char *out, size_t max)
 {
 	int64_t sz = (int64_t)rd_ptr(w, a + OB_SIZE);

@@ -473,7 +473,8 @@ uint32_t type_ref(struct walker *w, uint64_t tp, int depth)
 		t->has_del = d && dict_get(w, d, "__del__") != 0;
 	}
 	type_names(w, ti, tp);
-	w->h->types[ti].tflags = (t->heap ? HG_TYPE_HEAP : 0) | (t->has_del ? HG_TYPE_HAS_DEL : 0);
+	w->h->types[ti].tflags = (t->heap ? HG_TYPE_HEAP : 0) | (t->has_del ? HG_TYPE_HAS_DEL : 0) |
+				 (kind == K_STR ? HG_TYPE_STR : 0);
 	return ti;
 }
 

@@ -30,7 +30,7 @@ TEST(graph_from_synthetic_memory)
 	struct world W;
 	struct hg_heap h;
 	struct hg_warnings warn = { NULL, 0, 0 };
-	char buf[512];
+	char buf[512], rb[HG_REPR_BUF];
 	uint32_t li, si;
 
 	synth_build(&W, 5);
@@ -47,8 +47,9 @@ TEST(graph_from_synthetic_memory)
 		CHECK_EQ_INT(hg_heap_size(&h, li), 40 + 2 * 8 + GC_HEAD_SIZE);
 		/* str: the ASCII header, two characters and the NUL */
 		CHECK_EQ_INT(hg_heap_size(&h, si), W.L.ascii_size + 3);
-		CHECK_EQ_STR(hg_heap_s(&h, h.repr[si]), "'hi'");
-		CHECK_EQ_STR(hg_heap_s(&h, h.repr[li]), "2 items");
+		CHECK_EQ_STR(hg_heap_repr(&h, si, rb, sizeof(rb)), "'hi'");
+		CHECK_EQ_STR(hg_heap_value(&h, si), "hi");
+		CHECK_EQ_STR(hg_heap_repr(&h, li, rb, sizeof(rb)), "2 items");
 		CHECK_EQ_INT(hg_heap_edge_role(&h, h.first[li]), HG_REF_ITEM);
 	}
 	/* the good deque: items from index 62 of its first block on into the second */
