@@ -67,7 +67,8 @@ void hg_growth_match(const struct hg_heap *a, const struct hg_heap *b, uint32_t 
 	for (size_t k = 0; k < b->nobj; k++)
 		match[k] = HG_NONE;
 	while (i < a->nobj && j < b->nobj) {
-		uint32_t x = a->by_addr[i], y = b->by_addr[j];
+		/* objects are numbered in address order */
+		uint32_t x = (uint32_t)i, y = (uint32_t)j;
 
 		if (a->addr[x] < b->addr[y]) {
 			i++;

@@ -3,8 +3,9 @@
  *
  * While building, an open-addressing map finds objects by address and a
  * second one interns strings; both are dropped by hg_heap_drop_build, after
- * which lookups go through the sorted by_addr array, as they do when the
- * heap is mapped from an index file.
+ * which lookups search the addresses (objects are numbered in address
+ * order when the heap is closed), as they do when the heap is mapped from
+ * an index file.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -58,7 +59,7 @@ void hg_heap_release(struct hg_heap *h)
 		free(h->addr); free(h->type); free(h->size); free(h->flags);
 		free(h->text); free(h->refcnt); free(h->first); free(h->to);
 		free(h->label); free(h->kind); free(h->rfirst); free(h->rsrc);
-		free(h->rkind); free(h->by_addr); free(h->types); free(h->roots);
+		free(h->rkind); free(h->types); free(h->roots);
 		free(h->idom); free(h->retained); free(h->big_size.v); free(h->big_retained.v); free(h->big_refcnt.v);
 		free(h->tb); free(h->tb_first); free(h->tb_frames);
 		free(h->pool);
@@ -156,15 +157,16 @@ uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr)
 		page = map_page(h->b, addr, 0);
 		return page ? page[(addr >> 4) & (PAGE_WORDS - 1)] : HG_NONE;
 	}
-	if (h->by_addr) {
+	/* objects are numbered in address order (hg_heap_finish) */
+	if (h->addr) {
 		size_t lo = 0, hi = h->nobj;
 
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			uint64_t a = h->addr[h->by_addr[mid]];
+			uint64_t a = h->addr[mid];
 
 			if (a == addr)
-				return h->by_addr[mid];
+				return (uint32_t)mid;
 			if (a < addr)
 				lo = mid + 1;
 			else
@@ -507,12 +509,13 @@ static int cmp_odd(const void *a, const void *b)
 }
 
 /*
- * by_addr read off the address map, which holds the objects in address
- * order page by page: sorting the pages (and the few odd ones) is much less
- * work than sorting the objects.  -1 when the map does not hold every
- * object once (a snapshot's unaligned addresses): then they are sorted.
+ * The objects in address order (order[k] is the k-th lowest), read off the
+ * address map, which holds them in address order page by page: sorting the
+ * pages (and the few odd ones) is much less work than sorting the objects.
+ * -1 when the map does not hold every object once (a snapshot's unaligned
+ * addresses): then they are sorted.
  */
-static int by_addr_from_map(struct hg_heap *h)
+static int order_from_map(struct hg_heap *h, uint32_t *order)
 {
 	struct hg_heap_build *b = h->b;
 	struct page *pages;
@@ -540,14 +543,14 @@ static int by_addr_from_map(struct hg_heap *h)
 			if (i == HG_NONE)
 				continue;
 			while (k < no && odd[k].addr < h->addr[i] && n < h->nobj)
-				h->by_addr[n++] = odd[k++].idx;
+				order[n++] = odd[k++].idx;
 			if (n < h->nobj)
-				h->by_addr[n++] = i;
+				order[n++] = i;
 			else
 				bad = 1;
 		}
 	while (k < no && n < h->nobj)
-		h->by_addr[n++] = odd[k++].idx;
+		order[n++] = odd[k++].idx;
 	free(pages);
 	free(odd);
 	return !bad && n == h->nobj && k == no ? 0 : -1;
@@ -567,14 +570,130 @@ uint64_t hg_heap_redge(const struct hg_heap *h, uint32_t t, uint64_t r)
 	return h->first[src];	/* not reached on a consistent heap */
 }
 
+static int cmp_wide(const void *a, const void *b)
+{
+	uint32_t x = ((const struct hg_wide *)a)->obj, y = ((const struct hg_wide *)b)->obj;
+
+	return x < y ? -1 : x > y;
+}
+
+static void renumber_wide(struct hg_wide_list *l, const uint32_t *inv)
+{
+	for (size_t k = 0; k < l->n; k++)
+		l->v[k].obj = inv[l->v[k].obj];
+	qsort(l->v, l->n, sizeof(*l->v), cmp_wide);
+}
+
+/* a[k] = a[order[k]] for one per-object array of elements of size sz */
+#define GATHER(a, n, order)							\
+	do {									\
+		__typeof__(a) g_ = xmalloc(((n) ? (n) : 1) * sizeof(*(a)));	\
+		for (size_t k_ = 0; k_ < (n); k_++)				\
+			g_[k_] = (a)[(order)[k_]];				\
+		free(a);							\
+		(a) = g_;							\
+	} while (0)
+
+/*
+ * Numbers the objects in address order: object k is order[k].  Every
+ * array, edge, root, type and list that names objects follows, and so does
+ * the address map (objects are looked up by address after this too).
+ * Then an object's number is its rank by address: no table of the order
+ * is kept, and two heaps are compared by walking both in step.
+ */
+static void renumber(struct hg_heap *h, const uint32_t *order)
+{
+	size_t n = h->nobj, k;
+	uint32_t *inv, *first, *to, *label;
+	uint8_t *kind;
+	uint64_t at = 0;
+
+	for (k = 0; k < n && order[k] == k; k++)
+		;
+	if (k == n)
+		return;
+	inv = xmalloc(n * sizeof(*inv));
+	for (k = 0; k < n; k++)
+		inv[order[k]] = (uint32_t)k;
+
+	first = xmalloc((n + 1) * sizeof(*first));
+	to = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*to));
+	for (k = 0; k < n; k++) {
+		uint32_t o = order[k];
+
+		first[k] = (uint32_t)at;
+		for (uint64_t e = h->first[o]; e < h->first[o + 1]; e++)
+			to[at++] = inv[h->to[e]];
+	}
+	first[n] = (uint32_t)at;
+	free(h->to);
+	h->to = to;
+	label = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*label));
+	kind = xmalloc(h->nedge ? h->nedge : 1);
+	for (k = 0; k < n; k++) {
+		uint32_t o = order[k], d = h->first[o + 1] - h->first[o];
+
+		memcpy(label + first[k], h->label + h->first[o], d * sizeof(*label));
+		memcpy(kind + first[k], h->kind + h->first[o], d);
+	}
+	free(h->label);
+	free(h->kind);
+	free(h->first);
+	h->label = label;
+	h->kind = kind;
+	h->first = first;
+	if (h->b)
+		h->b->edge_alloc = h->nedge ? h->nedge : 1;
+
+	GATHER(h->addr, n, order);
+	GATHER(h->type, n, order);
+	GATHER(h->size, n, order);
+	GATHER(h->flags, n, order);
+	GATHER(h->text, n, order);
+	GATHER(h->refcnt, n, order);
+	if (h->tb)
+		GATHER(h->tb, n, order);
+	if (h->b)
+		h->b->obj_alloc = n;
+	renumber_wide(&h->big_size, inv);
+	renumber_wide(&h->big_refcnt, inv);
+	for (size_t r = 0; r < h->nroot; r++)
+		if (h->roots[r].obj < n)
+			h->roots[r].obj = inv[h->roots[r].obj];
+	for (size_t t = 0; t < h->ntype; t++)
+		if (h->types[t].obj < n)
+			h->types[t].obj = inv[h->types[t].obj];
+	if (h->b) {
+		for (size_t j = 0; j < h->b->cap; j++)
+			if (h->b->pages[j].no)
+				for (unsigned s = 0; s < PAGE_WORDS; s++)
+					if (h->b->pages[j].idx[s] < n)
+						h->b->pages[j].idx[s] = inv[h->b->pages[j].idx[s]];
+		for (size_t j = 0; j < h->b->odd.size; j++)
+			if (h->b->odd.key[j] && h->b->odd.val[j] < n)
+				h->b->odd.val[j] = inv[h->b->odd.val[j]];
+	}
+	free(inv);
+}
+
 void hg_heap_finish(struct hg_heap *h)
 {
-	uint32_t *fill;
+	uint32_t *fill, *order;
 
 	if (!h->first)
 		h->first = xmalloc(sizeof(*h->first));
 	hg_heap_begin_edges(h, h->nobj ? (uint32_t)h->nobj - 1 : 0);
 	h->first[h->nobj] = (uint32_t)h->nedge;
+
+	order = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*order));
+	if (order_from_map(h, order) < 0) {
+		for (size_t i = 0; i < h->nobj; i++)
+			order[i] = (uint32_t)i;
+		qsort_r(order, h->nobj, sizeof(*order), cmp_addr_idx, h->addr);
+	}
+
+	renumber(h, order);
+	free(order);
 
 	/* the reverse entries, filled in the order of the references: by referrer, then as the referrer has them */
 	h->rfirst = xcalloc(h->nobj + 1, sizeof(*h->rfirst));
@@ -594,13 +713,6 @@ void hg_heap_finish(struct hg_heap *h)
 			h->rkind[at] = h->kind[e];
 		}
 	free(fill);
-
-	h->by_addr = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*h->by_addr));
-	if (by_addr_from_map(h) < 0) {
-		for (size_t i = 0; i < h->nobj; i++)
-			h->by_addr[i] = (uint32_t)i;
-		qsort_r(h->by_addr, h->nobj, sizeof(*h->by_addr), cmp_addr_idx, h->addr);
-	}
 
 	for (size_t t = 0; t < h->ntype; t++)
 		h->types[t].count = h->types[t].bytes = h->types[t].gc_count = 0;

@@ -2,7 +2,9 @@
  * heap.h - the heap graph: objects, types, labeled edges and roots, in flat
  * arrays so that it can be written to and mapped back from an index file.
  *
- * Objects are numbered 0..nobj-1 in discovery order.  Edges are stored CSR:
+ * Objects are numbered 0..nobj-1 in discovery order while the heap is built,
+ * and in address order once hg_heap_finish closed it (object i's address is
+ * the i-th lowest: addr is sorted).  Edges are stored CSR:
  * the edges of object i are [first[i], first[i+1]) of to/label/kind, in the
  * order the reader found them.  Every string (type names, labels, reprs,
  * root names) is an offset into one pool of NUL-terminated strings; offset 0
@@ -196,7 +198,6 @@ struct hg_heap {
 	uint32_t *rfirst;	/* nobj + 1 */
 	uint32_t *rsrc;
 	uint8_t *rkind;
-	uint32_t *by_addr;	/* object indexes sorted by address */
 
 	/*
 	 * Allocation tracebacks, when the process was tracing with tracemalloc
@@ -329,12 +330,13 @@ int hg_heap_add_frame_root(struct hg_heap *h, enum hg_root_what what, uint32_t n
 			   uint32_t obj);
 
 /*
- * Closes the edge arrays, builds the reverse edges and the address index,
- * counts types and marks what the roots reach.  Call once, after the last
- * object was added.
+ * Closes the edge arrays, numbers the objects in address order (every
+ * object number the caller kept is stale after it: look objects up again by
+ * address), builds the reverse edges, counts types and marks what the roots
+ * reach.  Call once, after the last object was added.
  */
 void hg_heap_finish(struct hg_heap *h);
-/* Frees the builder's lookup tables once nothing more is added (lookups then search by_addr). */
+/* Frees the builder's lookup tables once nothing more is added (lookups then search the sorted addresses). */
 void hg_heap_drop_build(struct hg_heap *h);
 /*
  * Sets flag on obj and everything it reaches (not through weak edges) that

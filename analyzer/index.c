@@ -49,7 +49,7 @@
 #include "../common/output.h"
 
 enum { S_ADDR, S_TYPE, S_SIZE, S_BIGSIZE, S_FLAGS, S_TEXT, S_REFCNT, S_BIGREFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
-       S_RFIRST, S_RSRC, S_RKIND, S_BYADDR, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL,
+       S_RFIRST, S_RSRC, S_RKIND, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL,
        S_TB, S_TBFIRST, S_TBFRAMES, S_BIGRET, S_WARN, S_SUMMARY, S_COUNT };
 
 /*
@@ -255,7 +255,6 @@ static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_le
 	s[S_RFIRST] = (struct section){ h->rfirst, (h->nobj + 1) * 4 };
 	s[S_RSRC] = (struct section){ h->rsrc, h->nedge * 4 };
 	s[S_RKIND] = (struct section){ h->rkind, h->nedge };
-	s[S_BYADDR] = (struct section){ h->by_addr, h->nobj * 4 };
 	s[S_IDOM] = (struct section){ h->idom, h->nobj * 4 };
 	s[S_RETAINED] = (struct section){ h->retained, h->nobj * 4 };
 	s[S_BIGRET] = (struct section){ h->big_retained.v, h->big_retained.n * sizeof(struct hg_wide) };
@@ -550,10 +549,9 @@ static int validate(const struct hg_heap *h)
 	for (size_t i = 0; i < h->nobj; i++) {
 		if (h->first[i] > h->first[i + 1] || h->rfirst[i] > h->rfirst[i + 1] ||
 		    (h->type[i] >= h->ntype && h->type[i] != HG_NONE) || (h->text[i] & ~HG_TEXT_VALUE) >= h->pool_len ||
-		    h->by_addr[i] >= h->nobj ||
 		    (h->idom[i] >= h->nobj && h->idom[i] != HG_NONE))
 			return -1;
-		if (i && h->addr[h->by_addr[i - 1]] >= h->addr[h->by_addr[i]])
+		if (i && h->addr[i - 1] >= h->addr[i])
 			return -1;
 	}
 	if (validate_wide(h, &h->big_size, h->size, 2, HG_SIZE_WIDE) < 0 ||
@@ -711,7 +709,6 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->rfirst = (uint32_t *)(map + hd.off[S_RFIRST]);
 	h->rsrc = (uint32_t *)(map + hd.off[S_RSRC]);
 	h->rkind = (uint8_t *)(map + hd.off[S_RKIND]);
-	h->by_addr = (uint32_t *)(map + hd.off[S_BYADDR]);
 	h->idom = (uint32_t *)(map + hd.off[S_IDOM]);
 	h->retained = (uint32_t *)(map + hd.off[S_RETAINED]);
 	h->pool = (char *)(map + hd.off[S_POOL]);
