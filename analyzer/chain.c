@@ -261,7 +261,7 @@ char *hg_chain_path(const struct hg_heap *h, const struct hg_chain *c)
 		strbuf_addstr(&sb, " \xe2\x86\x92 ");	/* → */
 		/* the root object is named by the root; others by their type */
 		if (s > 1)
-			strbuf_addstr(&sb, h->type[src] < h->ntype ? hg_heap_s(h, h->types[h->type[src]].name) : "?");
+			strbuf_addstr(&sb, hg_heap_type(h, src) < h->ntype ? hg_heap_s(h, h->types[hg_heap_type(h, src)].name) : "?");
 		hg_path_step(&sb, hg_heap_edge_role(h, c->edge[s]), hg_heap_label(h, h->label[c->edge[s]], lb));
 		/* an object's __dict__ and the entry in it read as one step: .__dict__['x'] */
 		if (hg_heap_edge_role(h, c->edge[s]) == HG_REF_DICT && s + 1 < c->len) {

@@ -201,7 +201,12 @@ int hg_dom_compute(struct hg_heap *h)
 
 void hg_dom_type_retained(const struct hg_heap *h, uint64_t *out)
 {
-	hg_dom_group_retained(h, h->type, h->ntype, out);
+	uint32_t *type = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*type));
+
+	for (uint32_t i = 0; i < h->nobj; i++)
+		type[i] = hg_heap_type(h, i);
+	hg_dom_group_retained(h, type, h->ntype, out);
+	free(type);
 }
 
 void hg_dom_group_retained(const struct hg_heap *h, const uint32_t *group, size_t ngroups, uint64_t *out)

@@ -70,14 +70,14 @@ void hg_growth_match(const struct hg_heap *a, const struct hg_heap *b, uint32_t 
 		/* objects are numbered in address order */
 		uint32_t x = (uint32_t)i, y = (uint32_t)j;
 
-		if (a->addr[x] < b->addr[y]) {
+		if (hg_heap_addr(a, x) < hg_heap_addr(b, y)) {
 			i++;
-		} else if (a->addr[x] > b->addr[y]) {
+		} else if (hg_heap_addr(a, x) > hg_heap_addr(b, y)) {
 			j++;
 		} else {
 			/* an int or a str with another value is another object at a reused address */
-			if (a->type[x] < a->ntype && b->type[y] < b->ntype &&
-			    nm.of[0][a->type[x]] == nm.of[1][b->type[y]] &&
+			if (hg_heap_type(a, x) < a->ntype && hg_heap_type(b, y) < b->ntype &&
+			    nm.of[0][hg_heap_type(a, x)] == nm.of[1][hg_heap_type(b, y)] &&
 			    !strcmp(hg_heap_value(a, x), hg_heap_value(b, y)))
 				match[y] = x;
 			i++;
@@ -118,9 +118,9 @@ size_t hg_growth_types(const struct hg_heap *a, const struct hg_heap *b, int gc_
 		for (size_t i = 0; i < h[s]->nobj; i++) {
 			struct hg_growth_row *r;
 
-			if (h[s]->type[i] >= h[s]->ntype || (gc_only && !hg_growth_gc_object(h[s], i)))
+			if (hg_heap_type(h[s], i) >= h[s]->ntype || (gc_only && !hg_growth_gc_object(h[s], i)))
 				continue;
-			r = &rows[nm.of[s][h[s]->type[i]]];
+			r = &rows[nm.of[s][hg_heap_type(h[s], i)]];
 			r->count[s]++;
 			r->bytes[s] += hg_heap_size(h[s], i);
 			if (s == 1 && is_new && is_new[i]) {

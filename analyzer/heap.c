@@ -56,11 +56,11 @@ void hg_heap_release(struct hg_heap *h)
 		free(h->types);
 		free(h->roots);
 	} else {
-		free(h->addr); free(h->type); free(h->size); free(h->flags);
+		free(h->addr); free(h->addr_lo); free(h->runs); free(h->type); free(h->size); free(h->flags);
 		free(h->text); free(h->refcnt); free(h->first); free(h->to);
 		free(h->label); free(h->kind); free(h->rfirst); free(h->rsrc);
 		free(h->rkind); free(h->types); free(h->roots);
-		free(h->idom); free(h->retained); free(h->big_size.v); free(h->big_retained.v); free(h->big_refcnt.v);
+		free(h->idom); free(h->retained); free(h->big_size.v); free(h->big_retained.v); free(h->big_refcnt.v); free(h->big_type.v);
 		free(h->tb); free(h->tb_first); free(h->tb_frames);
 		free(h->pool);
 	}
@@ -157,17 +157,29 @@ uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr)
 		page = map_page(h->b, addr, 0);
 		return page ? page[(addr >> 4) & (PAGE_WORDS - 1)] : HG_NONE;
 	}
-	/* objects are numbered in address order (hg_heap_finish) */
-	if (h->addr) {
-		size_t lo = 0, hi = h->nobj;
+	/* objects are numbered in address order (hg_heap_finish): the run of addr's high bits, then its low bits */
+	if (h->addr_lo) {
+		uint32_t want = (uint32_t)addr;
+		size_t lo, hi, r = 0;
 
+		for (hi = h->nrun; hi - r > 1;) {
+			size_t mid = r + (hi - r) / 2;
+
+			if (h->runs[mid].hi <= addr >> 32)
+				r = mid;
+			else
+				hi = mid;
+		}
+		if (!h->nrun || h->runs[r].hi != addr >> 32)
+			return HG_NONE;
+		lo = h->runs[r].first;
+		hi = r + 1 < h->nrun ? h->runs[r + 1].first : h->nobj;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			uint64_t a = h->addr[mid];
 
-			if (a == addr)
+			if (h->addr_lo[mid] == want)
 				return (uint32_t)mid;
-			if (a < addr)
+			if (h->addr_lo[mid] < want)
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -263,6 +275,12 @@ void hg_heap_set_refcnt(struct hg_heap *h, uint32_t i, uint32_t refcnt)
 						   h->refcnt[i] == HG_REFCNT_WIDE);
 }
 
+void hg_heap_set_type(struct hg_heap *h, uint32_t i, uint32_t type)
+{
+	if (!h->mapping && i < h->nobj)
+		h->type[i] = (uint16_t)wide_store(&h->big_type, i, type, HG_TYPE_WIDE, h->type[i] == HG_TYPE_WIDE);
+}
+
 uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
 {
 	struct hg_heap_build *b = h->b;
@@ -284,12 +302,13 @@ uint32_t hg_heap_add_object(struct hg_heap *h, uint64_t addr, uint32_t type)
 		b->obj_alloc = n;
 	}
 	h->addr[i] = addr;
-	h->type[i] = type;
+	h->type[i] = 0;
 	h->size[i] = 0;
 	h->flags[i] = 0;
 	h->text[i] = 0;
 	h->refcnt[i] = 0;
 	h->nobj++;
+	hg_heap_set_type(h, i, type);
 	/* objects are 8-byte aligned (callers check); an odd address is never stored */
 	if ((addr & 7) || !addr)
 		;
@@ -657,6 +676,7 @@ static void renumber(struct hg_heap *h, const uint32_t *order)
 		h->b->obj_alloc = n;
 	renumber_wide(&h->big_size, inv);
 	renumber_wide(&h->big_refcnt, inv);
+	renumber_wide(&h->big_type, inv);
 	for (size_t r = 0; r < h->nroot; r++)
 		if (h->roots[r].obj < n)
 			h->roots[r].obj = inv[h->roots[r].obj];
@@ -674,6 +694,25 @@ static void renumber(struct hg_heap *h, const uint32_t *order)
 				h->b->odd.val[j] = inv[h->b->odd.val[j]];
 	}
 	free(inv);
+}
+
+/* The sorted addresses as their low 32 bits and the runs of their high ones. */
+static void split_addresses(struct hg_heap *h)
+{
+	size_t alloc = 0;
+
+	h->addr_lo = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*h->addr_lo));
+	for (size_t i = 0; i < h->nobj; i++) {
+		uint32_t hi = (uint32_t)(h->addr[i] >> 32);
+
+		if (!h->nrun || h->runs[h->nrun - 1].hi != hi) {
+			HG_GROW(h->runs, h->nrun + 1, alloc);
+			h->runs[h->nrun++] = (struct hg_addr_run){ (uint32_t)i, hi };
+		}
+		h->addr_lo[i] = (uint32_t)h->addr[i];
+	}
+	free(h->addr);
+	h->addr = NULL;
 }
 
 void hg_heap_finish(struct hg_heap *h)
@@ -694,6 +733,7 @@ void hg_heap_finish(struct hg_heap *h)
 
 	renumber(h, order);
 	free(order);
+	split_addresses(h);
 
 	/* the reverse entries, filled in the order of the references: by referrer, then as the referrer has them */
 	h->rfirst = xcalloc(h->nobj + 1, sizeof(*h->rfirst));
@@ -719,9 +759,9 @@ void hg_heap_finish(struct hg_heap *h)
 	for (size_t i = 0; i < h->nobj; i++) {
 		struct hg_type *t;
 
-		if (h->type[i] >= h->ntype)
+		if (hg_heap_type(h, i) >= h->ntype)
 			continue;
-		t = &h->types[h->type[i]];
+		t = &h->types[hg_heap_type(h, i)];
 		t->count++;
 		t->bytes += hg_heap_size(h, i);
 		if (h->flags[i] & HG_OBJ_GC)
@@ -1005,22 +1045,22 @@ const char *hg_heap_repr(const struct hg_heap *h, uint32_t i, char *buf, size_t 
 	if (h->text[i] & HG_TEXT_VALUE && n) {
 		const char *v = hg_heap_value(h, i);
 
-		if (h->type[i] < h->ntype && (h->types[h->type[i]].tflags & HG_TYPE_STR))
+		if (hg_heap_type(h, i) < h->ntype && (h->types[hg_heap_type(h, i)].tflags & HG_TYPE_STR))
 			hg_str_repr(v, buf, n);
 		else
 			snprintf(buf, n, "%s", v);
 		hg_repr_cut(buf);
 		return buf;
 	}
-	if (h->text[i] || h->type[i] >= h->ntype || !n)
+	if (h->text[i] || hg_heap_type(h, i) >= h->ntype || !n)
 		return hg_heap_s(h, h->text[i] & ~HG_TEXT_VALUE);
 	/* <module.Class object at 0x...> for classes, <type object at 0x...> for C types */
-	T = &h->types[h->type[i]];
+	T = &h->types[hg_heap_type(h, i)];
 	mod = hg_heap_s(h, T->module);
 	if ((T->tflags & HG_TYPE_HEAP) && strcmp(mod, "builtins"))
-		snprintf(buf, n, "<%s.%s object at 0x%" PRIx64 ">", mod, hg_heap_s(h, T->qualname), h->addr[i]);
+		snprintf(buf, n, "<%s.%s object at 0x%" PRIx64 ">", mod, hg_heap_s(h, T->qualname), hg_heap_addr(h, i));
 	else
-		snprintf(buf, n, "<%s object at 0x%" PRIx64 ">", hg_heap_s(h, T->name), h->addr[i]);
+		snprintf(buf, n, "<%s object at 0x%" PRIx64 ">", hg_heap_s(h, T->name), hg_heap_addr(h, i));
 	hg_repr_cut(buf);
 	return buf;
 }

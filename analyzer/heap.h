@@ -27,6 +27,8 @@
 
 #define HG_NONE UINT32_MAX
 #define HG_REFCNT_IMMORTAL UINT32_MAX
+/* Type indexes are 16-bit: this and more (and HG_NONE, no type) are kept beside them. */
+#define HG_TYPE_WIDE UINT16_MAX
 /* Sizes are 16-bit: this and more are kept beside them (few are). */
 #define HG_SIZE_WIDE UINT16_MAX
 /* Reference counts are a byte per object: this and more are kept beside them (few are). */
@@ -170,8 +172,17 @@ struct hg_wide_list {
 struct hg_heap {
 	size_t nobj, nedge, ntype, nroot;
 
+	/*
+	 * Addresses: while the heap is built, addr; once it is closed (objects
+	 * in address order), the low 32 bits in addr_lo and the high ones in
+	 * runs: objects runs[k].first .. runs[k + 1].first - 1 have the high
+	 * bits runs[k].hi.  Read with hg_heap_addr.
+	 */
 	uint64_t *addr;
-	uint32_t *type;		/* index into types */
+	uint32_t *addr_lo;
+	struct hg_addr_run { uint32_t first, hi; } *runs;
+	size_t nrun;
+	uint16_t *type;		/* index into types: read with hg_heap_type */
 	uint16_t *size;		/* shallow size, as sys.getsizeof: read with hg_heap_size */
 	uint8_t *flags;
 	/*
@@ -214,6 +225,8 @@ struct hg_heap {
 	struct hg_wide_list big_size, big_retained;
 	/* reference counts of HG_REFCNT_WIDE and more (refcnt[i] is HG_REFCNT_WIDE) */
 	struct hg_wide_list big_refcnt;
+	/* type indexes of HG_TYPE_WIDE and more, and HG_NONE (type[i] is HG_TYPE_WIDE) */
+	struct hg_wide_list big_type;
 
 	struct hg_type *types;
 	struct hg_root *roots;
@@ -229,6 +242,24 @@ struct hg_heap {
 
 void hg_heap_init(struct hg_heap *h);
 void hg_heap_release(struct hg_heap *h);
+
+static inline uint64_t hg_heap_addr(const struct hg_heap *h, uint32_t i)
+{
+	size_t lo = 0, hi;
+
+	if (h->addr)
+		return h->addr[i];
+	/* the last run that starts at or before i */
+	for (hi = h->nrun; hi - lo > 1;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->runs[mid].first <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (uint64_t)h->runs[lo].hi << 32 | h->addr_lo[i];
+}
 
 /* Interns s[0..len) into the pool; returns its offset.  Bytes are kept as given. */
 uint32_t hg_heap_str(struct hg_heap *h, const char *s, size_t len);
@@ -273,12 +304,18 @@ static inline uint64_t hg_heap_retained(const struct hg_heap *h, uint32_t i)
 	return h->retained[i] != UINT32_MAX ? h->retained[i] : hg_wide_get(&h->big_retained, i);
 }
 /* Object i's ob_refcnt, capped below HG_REFCNT_IMMORTAL; HG_REFCNT_IMMORTAL for an immortal object. */
+/* Object i's type: an index into types, HG_NONE when it has none. */
+static inline uint32_t hg_heap_type(const struct hg_heap *h, uint32_t i)
+{
+	return h->type[i] != HG_TYPE_WIDE ? h->type[i] : (uint32_t)hg_wide_get(&h->big_type, i);
+}
 static inline uint32_t hg_heap_refcnt(const struct hg_heap *h, uint32_t i)
 {
 	return h->refcnt[i] != HG_REFCNT_WIDE ? h->refcnt[i] : (uint32_t)hg_wide_get(&h->big_refcnt, i);
 }
 /* Set them (not on a loaded heap). */
 void hg_heap_set_refcnt(struct hg_heap *h, uint32_t i, uint32_t refcnt);
+void hg_heap_set_type(struct hg_heap *h, uint32_t i, uint32_t type);
 void hg_heap_set_size(struct hg_heap *h, uint32_t i, uint64_t size);
 void hg_heap_set_retained(struct hg_heap *h, uint32_t i, uint64_t retained);
 

@@ -48,7 +48,7 @@
 #include "../common/util.h"
 #include "../common/output.h"
 
-enum { S_ADDR, S_TYPE, S_SIZE, S_BIGSIZE, S_FLAGS, S_TEXT, S_REFCNT, S_BIGREFCNT, S_FIRST, S_TO, S_LABEL, S_KIND,
+enum { S_ADDR, S_RUNS, S_TYPE, S_SIZE, S_BIGSIZE, S_FLAGS, S_TEXT, S_REFCNT, S_BIGREFCNT, S_BIGTYPE, S_FIRST, S_TO, S_LABEL, S_KIND,
        S_RFIRST, S_RSRC, S_RKIND, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL,
        S_TB, S_TBFIRST, S_TBFRAMES, S_BIGRET, S_WARN, S_SUMMARY, S_COUNT };
 
@@ -73,7 +73,7 @@ struct header {
 	uint32_t build, pad;	/* HG_BUILD_ID of the heapgraph that wrote it */
 	struct hg_dump_id id;
 	uint64_t nobj, nedge, ntype, nroot, pool_len, warn_len, summary_len;
-	uint64_t ntb, ntbframe, nbig_size, nbig_retained, nbig_refcnt;
+	uint64_t ntb, ntbframe, nbig_size, nbig_retained, nbig_refcnt, nbig_type, nrun;
 	struct hg_heap_meta meta;
 	uint64_t off[S_COUNT], len[S_COUNT];
 	uint64_t sum[S_COUNT];
@@ -240,14 +240,16 @@ struct section { const void *p; uint64_t len; };
 static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_len, const void *summary,
 		     uint64_t summary_len, struct section *s)
 {
-	s[S_ADDR] = (struct section){ h->addr, h->nobj * 8 };
-	s[S_TYPE] = (struct section){ h->type, h->nobj * 4 };
+	s[S_ADDR] = (struct section){ h->addr_lo, h->nobj * 4 };
+	s[S_RUNS] = (struct section){ h->runs, h->nrun * sizeof(*h->runs) };
+	s[S_TYPE] = (struct section){ h->type, h->nobj * 2 };
 	s[S_SIZE] = (struct section){ h->size, h->nobj * 2 };
 	s[S_BIGSIZE] = (struct section){ h->big_size.v, h->big_size.n * sizeof(struct hg_wide) };
 	s[S_FLAGS] = (struct section){ h->flags, h->nobj };
 	s[S_TEXT] = (struct section){ h->text, h->nobj * 4 };
 	s[S_REFCNT] = (struct section){ h->refcnt, h->nobj };
 	s[S_BIGREFCNT] = (struct section){ h->big_refcnt.v, h->big_refcnt.n * sizeof(struct hg_wide) };
+	s[S_BIGTYPE] = (struct section){ h->big_type.v, h->big_type.n * sizeof(struct hg_wide) };
 	s[S_FIRST] = (struct section){ h->first, (h->nobj + 1) * 4 };
 	s[S_TO] = (struct section){ h->to, h->nedge * 4 };
 	s[S_LABEL] = (struct section){ h->label, h->nedge * 4 };
@@ -415,6 +417,8 @@ int hg_index_finish(struct hg_index_writer *iw, const struct hg_heap *h, const s
 	hd->nbig_size = h->big_size.n;
 	hd->nbig_retained = h->big_retained.n;
 	hd->nbig_refcnt = h->big_refcnt.n;
+	hd->nbig_type = h->big_type.n;
+	hd->nrun = h->nrun;
 	hd->meta = h->meta;
 	{
 		/* the layout must be the one begin wrote to: the heap may not grow in between */
@@ -546,17 +550,23 @@ static int validate(const struct hg_heap *h)
 		return -1;
 	if (h->first[0] != 0 || h->first[h->nobj] != h->nedge || h->rfirst[0] != 0 || h->rfirst[h->nobj] != h->nedge)
 		return -1;
+	/* the runs of high address bits: from object 0, each later and higher than the last (then addresses are read in bounds) */
+	for (size_t k = 0; k < h->nrun; k++)
+		if (k ? h->runs[k].first <= h->runs[k - 1].first || h->runs[k].first >= h->nobj || h->runs[k].hi <= h->runs[k - 1].hi
+		      : h->runs[k].first != 0)
+			return -1;
 	for (size_t i = 0; i < h->nobj; i++) {
 		if (h->first[i] > h->first[i + 1] || h->rfirst[i] > h->rfirst[i + 1] ||
-		    (h->type[i] >= h->ntype && h->type[i] != HG_NONE) || (h->text[i] & ~HG_TEXT_VALUE) >= h->pool_len ||
+		    (hg_heap_type(h, i) >= h->ntype && hg_heap_type(h, i) != HG_NONE) || (h->text[i] & ~HG_TEXT_VALUE) >= h->pool_len ||
 		    (h->idom[i] >= h->nobj && h->idom[i] != HG_NONE))
 			return -1;
-		if (i && h->addr[i - 1] >= h->addr[i])
+		if (i && hg_heap_addr(h, i - 1) >= hg_heap_addr(h, i))
 			return -1;
 	}
 	if (validate_wide(h, &h->big_size, h->size, 2, HG_SIZE_WIDE) < 0 ||
 	    validate_wide(h, &h->big_retained, h->retained, 4, UINT32_MAX) < 0 ||
-	    validate_wide(h, &h->big_refcnt, h->refcnt, 1, HG_REFCNT_WIDE) < 0)
+	    validate_wide(h, &h->big_refcnt, h->refcnt, 1, HG_REFCNT_WIDE) < 0 ||
+	    validate_wide(h, &h->big_type, h->type, 2, HG_TYPE_WIDE) < 0)
 		return -1;
 	for (size_t e = 0; e < h->nedge; e++)
 		if (h->to[e] >= h->nobj || (h->label[e] & HG_LABEL_INDEX ? (h->label[e] & ~HG_LABEL_INDEX) > HG_LABEL_INDEX_MAX :
@@ -612,7 +622,7 @@ static int read_header(int fd, const char *path, const struct hg_dump_id *id, st
 	    hd->pool_len > HG_LABEL_INDEX || hd->ntype >= HG_NONE || hd->nroot > ((uint64_t)1 << 40) ||
 	    hd->warn_len > hd->file_size || hd->summary_len > hd->file_size || hd->ntb >= HG_NONE ||
 	    hd->ntbframe >= HG_NONE || hd->nbig_size > hd->nobj || hd->nbig_retained > hd->nobj ||
-	    hd->nbig_refcnt > hd->nobj)
+	    hd->nbig_refcnt > hd->nobj || hd->nbig_type > hd->nobj || hd->nrun > hd->nobj || (hd->nobj && !hd->nrun))
 		return hg_errorf(err, HG_EFORMAT, "%s: index size does not match its header", path);
 	/* the expected lengths, from the counts alone */
 	memset(&shape, 0, sizeof(shape));
@@ -626,6 +636,8 @@ static int read_header(int fd, const char *path, const struct hg_dump_id *id, st
 	shape.big_size.n = hd->nbig_size;
 	shape.big_retained.n = hd->nbig_retained;
 	shape.big_refcnt.n = hd->nbig_refcnt;
+	shape.big_type.n = hd->nbig_type;
+	shape.nrun = hd->nrun;
 	sections(&shape, NULL, hd->warn_len, NULL, hd->summary_len, s);
 	for (int k = 0; k < S_COUNT; k++) {
 		if (hd->off[k] != pos || hd->len[k] != s[k].len)
@@ -692,13 +704,18 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->big_size.n = hd.nbig_size;
 	h->big_retained.n = hd.nbig_retained;
 	h->big_refcnt.n = hd.nbig_refcnt;
+	h->big_type.n = hd.nbig_type;
+	h->nrun = hd.nrun;
 	h->meta = hd.meta;
-	h->addr = (uint64_t *)(map + hd.off[S_ADDR]);
-	h->type = (uint32_t *)(map + hd.off[S_TYPE]);
+	h->addr = NULL;
+	h->addr_lo = (uint32_t *)(map + hd.off[S_ADDR]);
+	h->runs = (struct hg_addr_run *)(map + hd.off[S_RUNS]);
+	h->type = (uint16_t *)(map + hd.off[S_TYPE]);
 	h->size = (uint16_t *)(map + hd.off[S_SIZE]);
 	h->big_size.v = (struct hg_wide *)(map + hd.off[S_BIGSIZE]);
 	h->big_retained.v = (struct hg_wide *)(map + hd.off[S_BIGRET]);
 	h->big_refcnt.v = (struct hg_wide *)(map + hd.off[S_BIGREFCNT]);
+	h->big_type.v = (struct hg_wide *)(map + hd.off[S_BIGTYPE]);
 	h->flags = (uint8_t *)(map + hd.off[S_FLAGS]);
 	h->text = (uint32_t *)(map + hd.off[S_TEXT]);
 	h->refcnt = (uint8_t *)(map + hd.off[S_REFCNT]);

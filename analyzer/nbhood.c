@@ -110,7 +110,7 @@ static size_t line_chars(const char *s)
 /* How wide a drawn object is, about: its longest label line at 14 points, and the space around it. */
 static unsigned node_width(const struct hg_heap *h, uint32_t i)
 {
-	size_t type = h->type[i] < h->ntype ? line_chars(hg_heap_s(h, h->types[h->type[i]].name)) : 1;
+	size_t type = hg_heap_type(h, i) < h->ntype ? line_chars(hg_heap_s(h, h->types[hg_heap_type(h, i)].name)) : 1;
 	char rb[HG_REPR_BUF];
 	size_t repr = line_chars(hg_heap_repr(h, i, rb, sizeof(rb))), w = 26;	/* "12.3 KiB, retains 4.5 MiB" */
 
@@ -282,7 +282,7 @@ void hg_nbhood_build(const struct hg_heap *h, const uint32_t *start, size_t nsta
 		/* like siblings not drawn yet: groups */
 		if (o->fold) {
 			for (size_t c = 0; c < ncand; c++) {
-				struct fold_key k = { h->type[cand[c].y], fold_label(h, cand[c].e),
+				struct fold_key k = { hg_heap_type(h, cand[c].y), fold_label(h, cand[c].e),
 						      (uint8_t)hg_heap_edge_role(h, cand[c].e) };
 				uint32_t g;
 

@@ -242,7 +242,7 @@ static uint32_t step_shape(struct hg_paths *p, uint32_t x)
 	const struct hg_heap *h = p->h;
 	struct shape s = { 0 };
 
-	s.type = h->type[x];
+	s.type = hg_heap_type(h, x);
 	if (p->via[x] == HG_NONE) {
 		const struct hg_root *R = &h->roots[ROOT_OF(p, x)];
 
@@ -291,7 +291,7 @@ static int retains_more(const struct hg_heap *h, uint32_t a, uint32_t b)
 		return ra > rb;
 	if (hg_heap_size(h, a) != hg_heap_size(h, b))
 		return hg_heap_size(h, a) > hg_heap_size(h, b);
-	return h->addr[a] < h->addr[b];
+	return a < b;	/* objects are numbered in address order */
 }
 
 /*

@@ -49,7 +49,7 @@ static int by_size(uint32_t x, uint32_t y)
 {
 	if (hg_heap_size(sort_h, x) != hg_heap_size(sort_h, y))
 		return hg_heap_size(sort_h, x) < hg_heap_size(sort_h, y) ? 1 : -1;
-	return sort_h->addr[x] < sort_h->addr[y] ? -1 : sort_h->addr[x] > sort_h->addr[y];
+	return x < y ? -1 : x > y;	/* objects are numbered in address order */
 }
 
 static int larger(const void *a, const void *b)
@@ -114,7 +114,7 @@ size_t hg_select(const struct hg_heap *h, const char *spec, enum hg_pick how, si
 	for (uint32_t t = 0; t < h->ntype; t++)
 		match[t] = (uint8_t)hg_type_matches(h, t, spec);
 	for (size_t i = 0; i < h->nobj; i++)
-		if (h->type[i] < h->ntype && match[h->type[i]]) {
+		if (hg_heap_type(h, i) < h->ntype && match[hg_heap_type(h, i)]) {
 			HG_GROW(all, n + 1, alloc);
 			all[n++] = (uint32_t)i;
 		}

@@ -64,12 +64,12 @@ static size_t sites(const struct hg_heap *h, int by_type, int gc_only, const uin
 		struct hg_site *s;
 
 		group[i] = HG_NONE;
-		if (h->type[i] >= h->ntype || (gc_only && (h->flags[i] & (HG_OBJ_GC | HG_OBJ_FROZEN)) != HG_OBJ_GC) ||
+		if (hg_heap_type(h, i) >= h->ntype || (gc_only && (h->flags[i] & (HG_OBJ_GC | HG_OBJ_FROZEN)) != HG_OBJ_GC) ||
 		    (keep && !keep[i]))
 			continue;
 		group[i] = row_of(&rows, &n, &alloc, &table, &size,
 				  t != HG_NONE && hg_heap_tb_len(h, t) ? hg_heap_tb_frame(h, t, 0) : NULL,
-				  by_type ? h->type[i] : HG_NONE);
+				  by_type ? hg_heap_type(h, i) : HG_NONE);
 		s = &rows[group[i]];
 		s->count++;
 		s->bytes += hg_heap_size(h, i);
@@ -91,7 +91,7 @@ static size_t sites(const struct hg_heap *h, int by_type, int gc_only, const uin
 			if (group[i] == HG_NONE)
 				continue;
 			p = row_of(&pairs, &np, &palloc, &ptable, &psize,
-				   t != HG_NONE && hg_heap_tb_len(h, t) ? hg_heap_tb_frame(h, t, 0) : NULL, h->type[i]);
+				   t != HG_NONE && hg_heap_tb_len(h, t) ? hg_heap_tb_frame(h, t, 0) : NULL, hg_heap_type(h, i));
 			HG_GROW(site, np, salloc);
 			site[p] = group[i];
 			pairs[p].bytes += hg_heap_size(h, i);

@@ -39,7 +39,7 @@ static void tally(const struct hg_heap *h, struct hg_suspect *s, uint32_t *tmp)
 
 	for (uint64_t e = h->first[s->obj]; e < h->first[s->obj + 1]; e++)
 		if (is_item(h, e, items_only))
-			tmp[n++] = h->type[h->to[e]];
+			tmp[n++] = hg_heap_type(h, h->to[e]);
 	s->items = n;
 	s->type = HG_NONE;
 	s->count = 0;
@@ -148,7 +148,7 @@ size_t hg_suspect_examples(const struct hg_heap *h, uint32_t obj, uint32_t t, ui
 	size_t k = 0;
 
 	for (uint64_t e = h->first[obj]; e < h->first[obj + 1] && k < n; e++)
-		if (is_item(h, e, items_only) && h->type[h->to[e]] == t)
+		if (is_item(h, e, items_only) && hg_heap_type(h, h->to[e]) == t)
 			out[k++] = e;
 	return k;
 }

@@ -69,8 +69,8 @@ static json_t *suspects(const struct hg_heap *h, uint64_t total)
 		if (s[k].rule == HG_SUSPECT_BIG && s[k].from != s[k].obj) {
 			json_t *f = json_object();
 
-			json_object_set_new(f, "addr", hg_json_addr(h->addr[s[k].from]));
-			json_object_set_new(f, "type", hg_json_str(hg_heap_type_name(h, h->type[s[k].from], q, sizeof(q))));
+			json_object_set_new(f, "addr", hg_json_addr(hg_heap_addr(h, s[k].from)));
+			json_object_set_new(f, "type", hg_json_str(hg_heap_type_name(h, hg_heap_type(h, s[k].from), q, sizeof(q))));
 			json_object_set_new(f, "retained", json_integer((json_int_t)hg_heap_retained(h, s[k].from)));
 			json_object_set_new(o, "followed_from", f);
 		}

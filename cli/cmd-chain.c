@@ -23,8 +23,8 @@ static json_t *chain_json(const struct hg_heap *h, const struct hg_chain *c)
 	for (size_t s = 0; s < c->len; s++) {
 		json_t *st = json_object();
 
-		json_object_set_new(st, "addr", hg_json_addr(h->addr[c->obj[s]]));
-		json_object_set_new(st, "type", hg_json_str(hg_heap_type_name(h, h->type[c->obj[s]], q, sizeof(q))));
+		json_object_set_new(st, "addr", hg_json_addr(hg_heap_addr(h, c->obj[s])));
+		json_object_set_new(st, "type", hg_json_str(hg_heap_type_name(h, hg_heap_type(h, c->obj[s]), q, sizeof(q))));
 		json_object_set_new(st, "edge", s ? hg_json_str(hg_heap_label(h, h->label[c->edge[s]], lb)) : json_null());
 		json_object_set_new(st, "repr", hg_json_str(hg_heap_repr(h, c->obj[s], rb, sizeof(rb))));
 		json_object_set_new(st, "allocated_at", hg_json_str(hg_heap_alloc_site(h, c->obj[s], q, sizeof(q))));
@@ -47,7 +47,7 @@ static void chain_text(const struct hg_heap *h, const struct hg_chain *c)
 
 		printf("  %s%-28s %-18s 0x%" PRIx64 "  %s\n", s ? "\xe2\x86\x92 " : "",
 		       s ? hg_heap_label(h, h->label[c->edge[s]], lb) : hg_heap_s(h, h->roots[c->root].name),
-		       hg_heap_type_name(h, h->type[i], q, sizeof(q)), h->addr[i], hg_heap_repr(h, i, rb, sizeof(rb)));
+		       hg_heap_type_name(h, hg_heap_type(h, i), q, sizeof(q)), hg_heap_addr(h, i), hg_heap_repr(h, i, rb, sizeof(rb)));
 	}
 }
 
@@ -96,7 +96,7 @@ int cmd_chain(int argc, char **argv)
 		json_t *o = json_object(), *chains = json_array();
 
 		nfound[k] = hg_chain_find(&h, targets[k], weak, (size_t)all, &found[k]);
-		json_object_set_new(o, "target", hg_json_addr(h.addr[targets[k]]));
+		json_object_set_new(o, "target", hg_json_addr(hg_heap_addr(&h, targets[k])));
 		json_object_set_new(o, "found", json_boolean(nfound[k] > 0));
 		json_object_set_new(o, "traceback", hg_json_traceback(&h, targets[k]));
 		if (!nfound[k]) {
@@ -132,8 +132,8 @@ int cmd_chain(int argc, char **argv)
 
 			if (k)
 				putchar('\n');
-			printf("0x%" PRIx64 " %s  %s\n", h.addr[targets[k]],
-			       hg_heap_type_name(&h, h.type[targets[k]], q, sizeof(q)), hg_heap_repr(&h, targets[k], rb, sizeof(rb)));
+			printf("0x%" PRIx64 " %s  %s\n", hg_heap_addr(&h, targets[k]),
+			       hg_heap_type_name(&h, hg_heap_type(&h, targets[k]), q, sizeof(q)), hg_heap_repr(&h, targets[k], rb, sizeof(rb)));
 			if (hg_heap_alloc_site(&h, targets[k], q, sizeof(q)))
 				printf("  allocated at %s\n", q);
 			if (!nfound[k]) {

@@ -48,7 +48,7 @@ static json_t *paths_json(const struct hg_heap *h, const uint8_t *mark, size_t l
 		json_object_set_new(o, "path", hg_json_str(name));
 		json_object_set_new(o, "count", json_integer((json_int_t)g[k].count));
 		json_object_set_new(o, "bytes", json_integer((json_int_t)g[k].shallow));
-		json_object_set_new(o, "example", hg_json_addr(h->addr[g[k].example]));
+		json_object_set_new(o, "example", hg_json_addr(hg_heap_addr(h, g[k].example)));
 		json_array_append_new(a, o);
 		free(name);
 	}

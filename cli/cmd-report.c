@@ -67,7 +67,7 @@ static json_t *types_json(const struct hg_heap *h)
 static int not_function(const struct hg_heap *h, uint32_t i, void *arg)
 {
 	(void)arg;
-	return h->type[i] >= h->ntype || strcmp(hg_heap_s(h, h->types[h->type[i]].name), "function");
+	return hg_heap_type(h, i) >= h->ntype || strcmp(hg_heap_s(h, h->types[hg_heap_type(h, i)].name), "function");
 }
 
 /* The backrefs picture of the object at addr as SVG text, or NULL. */

@@ -17,8 +17,8 @@ static json_t *obj_json(const struct hg_heap *h, uint32_t i)
 	json_t *o = json_object();
 	char q[512], rb[HG_REPR_BUF];
 
-	json_object_set_new(o, "addr", hg_json_addr(h->addr[i]));
-	json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(h, h->type[i], q, sizeof(q))));
+	json_object_set_new(o, "addr", hg_json_addr(hg_heap_addr(h, i)));
+	json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(h, hg_heap_type(h, i), q, sizeof(q))));
 	json_object_set_new(o, "size", json_integer((json_int_t)hg_heap_size(h, i)));
 	json_object_set_new(o, "repr", hg_json_str(hg_heap_repr(h, i, rb, sizeof(rb))));
 	return o;
@@ -34,7 +34,7 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 		json_object_set_new(o, "value", hg_json_str(hg_heap_value(h, i)));
 	json_object_set_new(o, "gc", json_boolean(h->flags[i] & HG_OBJ_GC));
 	json_object_set_new(o, "retained", json_integer((json_int_t)hg_heap_retained(h, i)));
-	json_object_set_new(o, "dominator", h->idom[i] == HG_NONE ? json_null() : hg_json_addr(h->addr[h->idom[i]]));
+	json_object_set_new(o, "dominator", h->idom[i] == HG_NONE ? json_null() : hg_json_addr(hg_heap_addr(h, h->idom[i])));
 	json_object_set_new(o, "reachable", json_boolean(h->flags[i] & HG_OBJ_REACHABLE));
 	json_object_set_new(o, "c_memory_points_at_it", json_boolean(h->flags[i] & HG_OBJ_C_HELD));
 	json_object_set_new(o, "traceback", hg_json_traceback(h, i));

@@ -24,8 +24,8 @@ json_t *cli_retainer_json(const struct hg_heap *h, uint32_t i)
 	json_t *o = json_object();
 	char q[512], rb[HG_REPR_BUF];
 
-	json_object_set_new(o, "addr", hg_json_addr(h->addr[i]));
-	json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(h, h->type[i], q, sizeof(q))));
+	json_object_set_new(o, "addr", hg_json_addr(hg_heap_addr(h, i)));
+	json_object_set_new(o, "type", hg_json_str(hg_heap_type_name(h, hg_heap_type(h, i), q, sizeof(q))));
 	json_object_set_new(o, "repr", hg_json_str(hg_heap_repr(h, i, rb, sizeof(rb))));
 	json_object_set_new(o, "shallow", json_integer((json_int_t)hg_heap_size(h, i)));
 	json_object_set_new(o, "retained", json_integer((json_int_t)hg_heap_retained(h, i)));

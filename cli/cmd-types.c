@@ -167,10 +167,10 @@ int cmd_types(int argc, char **argv)
 	}
 	for (size_t i = 0; i < h.nobj; i++) {
 		/* --gc-only: what gc.get_objects() returns (not the frozen generation) */
-		if (h.type[i] >= h.ntype || (gc_only && (h.flags[i] & (HG_OBJ_GC | HG_OBJ_FROZEN)) != HG_OBJ_GC))
+		if (hg_heap_type(&h, i) >= h.ntype || (gc_only && (h.flags[i] & (HG_OBJ_GC | HG_OBJ_FROZEN)) != HG_OBJ_GC))
 			continue;
-		rows[h.type[i]].count++;
-		rows[h.type[i]].bytes += hg_heap_size(&h, i);
+		rows[hg_heap_type(&h, i)].count++;
+		rows[hg_heap_type(&h, i)].bytes += hg_heap_size(&h, i);
 		total++;
 		total_bytes += hg_heap_size(&h, i);
 	}

@@ -111,7 +111,7 @@ static void say_picked(const struct hg_heap *h, const struct picture_opts *po, c
 		fprintf(stderr, "; picked:");
 	}
 	for (size_t k = 0; k < sel->n; k++)
-		fprintf(stderr, " 0x%" PRIx64, h->addr[sel->obj[k]]);
+		fprintf(stderr, " 0x%" PRIx64, hg_heap_addr(h, sel->obj[k]));
 	fputc('\n', stderr);
 }
 
@@ -191,10 +191,10 @@ static int filter_ok(const struct hg_heap *h, uint32_t i, void *arg)
 		if (neg)
 			t++;
 		if (!strncmp(t, "type!=", 6)) {
-			if (hg_type_matches(h, h->type[i], t + 6) != neg)
+			if (hg_type_matches(h, hg_heap_type(h, i), t + 6) != neg)
 				return 0;
 		} else if (!strncmp(t, "type=", 5)) {
-			if (hg_type_matches(h, h->type[i], t + 5) == neg)
+			if (hg_type_matches(h, hg_heap_type(h, i), t + 5) == neg)
 				return 0;
 		} else if (!strncmp(t, "size>", 5)) {
 			if ((hg_heap_size(h, i) > strtoull(t + 5, NULL, 10)) == neg)

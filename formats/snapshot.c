@@ -432,9 +432,9 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 				if (!strcmp(l, "__class__") && !guess[k]) {
 					hg_heap_add_edge(h, to, lbl_class, HG_EDGE_TYPE, HG_REF_PYATTR);
 					/* the type object of this object's type */
-					if (h->type[i] < h->ntype && h->types[h->type[i]].obj == HG_NONE) {
-						h->types[h->type[i]].obj = to;
-						h->types[h->type[i]].addr = h->addr[to];
+					if (hg_heap_type(h, i) < h->ntype && h->types[hg_heap_type(h, i)].obj == HG_NONE) {
+						h->types[hg_heap_type(h, i)].obj = to;
+						h->types[hg_heap_type(h, i)].addr = hg_heap_addr(h, to);
 					}
 					continue;
 				}

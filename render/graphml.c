@@ -89,10 +89,10 @@ int hg_graphml_write(const struct hg_heap *h, const char *path, struct hg_error 
 	W.bad |= xmlTextWriterWriteAttribute(W.w, BAD_CAST "id", BAD_CAST "heap") < 0;
 	W.bad |= xmlTextWriterWriteAttribute(W.w, BAD_CAST "edgedefault", BAD_CAST "directed") < 0;
 	for (size_t i = 0; i < h->nobj && !W.bad; i++) {
-		snprintf(id, sizeof(id), "0x%" PRIx64, h->addr[i]);
+		snprintf(id, sizeof(id), "0x%" PRIx64, hg_heap_addr(h, i));
 		W.bad |= xmlTextWriterStartElement(W.w, BAD_CAST "node") < 0;
 		W.bad |= xmlTextWriterWriteAttribute(W.w, BAD_CAST "id", BAD_CAST id) < 0;
-		data(&W, "type", h->type[i] < h->ntype ? hg_heap_type_name(h, h->type[i], q, sizeof(q)) : "?");
+		data(&W, "type", hg_heap_type(h, i) < h->ntype ? hg_heap_type_name(h, hg_heap_type(h, i), q, sizeof(q)) : "?");
 		data(&W, "repr", hg_heap_repr(h, (uint32_t)i, rb, sizeof(rb)));
 		data_u64(&W, "size", hg_heap_size(h, i));
 		if (h->retained)
@@ -104,9 +104,9 @@ int hg_graphml_write(const struct hg_heap *h, const char *path, struct hg_error 
 		W.bad |= xmlTextWriterEndElement(W.w) < 0;
 	}
 	for (size_t i = 0; i < h->nobj && !W.bad; i++) {
-		snprintf(id, sizeof(id), "0x%" PRIx64, h->addr[i]);
+		snprintf(id, sizeof(id), "0x%" PRIx64, hg_heap_addr(h, i));
 		for (uint64_t e = h->first[i]; e < h->first[i + 1] && !W.bad; e++) {
-			snprintf(to, sizeof(to), "0x%" PRIx64, h->addr[h->to[e]]);
+			snprintf(to, sizeof(to), "0x%" PRIx64, hg_heap_addr(h, h->to[e]));
 			W.bad |= xmlTextWriterStartElement(W.w, BAD_CAST "edge") < 0;
 			W.bad |= xmlTextWriterWriteAttribute(W.w, BAD_CAST "source", BAD_CAST id) < 0;
 			W.bad |= xmlTextWriterWriteAttribute(W.w, BAD_CAST "target", BAD_CAST to) < 0;

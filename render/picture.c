@@ -52,7 +52,7 @@ static int is_module(const struct hg_heap *h, uint32_t i)
 static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_picture_style *st,
 		       struct strbuf *sb)
 {
-	const char *type = h->type[i] < h->ntype ? hg_heap_s(h, h->types[h->type[i]].name) : "?";
+	const char *type = hg_heap_type(h, i) < h->ntype ? hg_heap_s(h, h->types[hg_heap_type(h, i)].name) : "?";
 	char rb[HG_REPR_BUF];
 	char sz[32];
 
@@ -73,7 +73,7 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 	}
 	if (st->extra_info) {
 		if (has_field(st->extra_info, "addr"))
-			strbuf_addf(sb, "\nid=0x%" PRIx64, h->addr[i]);
+			strbuf_addf(sb, "\nid=0x%" PRIx64, hg_heap_addr(h, i));
 		if (has_field(st->extra_info, "size"))
 			strbuf_addf(sb, "\nsize=%" PRIu64, hg_heap_size(h, i));
 		if (has_field(st->extra_info, "refcount"))
@@ -196,7 +196,7 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 		double v = st->max_depth ? 1.0 - 0.7 * nb->depth[q] / st->max_depth : 1.0;
 		int module = is_module(h, i);
 
-		snprintf(id, sizeof(id), "o%" PRIu64, h->addr[i]);
+		snprintf(id, sizeof(id), "o%" PRIu64, hg_heap_addr(h, i));
 		node[q] = hg_graph_node(g, id);
 		if (q < nb->nstart)
 			hg_graph_nset(g, node[q], "fontcolor", "red");
@@ -205,7 +205,7 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 			/* like siblings folded: "dict × 1,179 like this", one of them, their bytes */
 			char sz[32];
 
-			cut(&sb, h->type[i] < h->ntype ? hg_heap_s(h, h->types[h->type[i]].name) : "?");
+			cut(&sb, hg_heap_type(h, i) < h->ntype ? hg_heap_s(h, h->types[hg_heap_type(h, i)].name) : "?");
 			strbuf_addf(&sb, " \xc3\x97 %u like this\n", nb->fold[q]);
 			cut(&sb, hg_heap_repr(h, i, rb, sizeof(rb)));
 			hg_human_bytes(nb->fold_bytes[q], 1, sz, sizeof(sz));
@@ -216,7 +216,7 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 		}
 		hg_graph_nset(g, node[q], "label", "%s", sb.buf);
 		strbuf_release(&sb);
-		if (st->highlight && h->type[i] < h->ntype && st->highlight[h->type[i]]) {
+		if (st->highlight && hg_heap_type(h, i) < h->ntype && st->highlight[hg_heap_type(h, i)]) {
 			v = 0.5 + 0.5 * v;
 			hg_graph_nset(g, node[q], "fillcolor", "0.6,0.6,%g", v);
 		} else if (module) {
@@ -226,10 +226,10 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 		}
 		if (v < 0.5)
 			hg_graph_nset(g, node[q], "fontcolor", q < nb->nstart ? "red" : "white");
-		if (h->type[i] < h->ntype && (h->types[h->type[i]].tflags & HG_TYPE_HAS_DEL)) {
+		if (hg_heap_type(h, i) < h->ntype && (h->types[hg_heap_type(h, i)].tflags & HG_TYPE_HAS_DEL)) {
 			size_t d, e;
 
-			snprintf(id, sizeof(id), "o%" PRIu64 "_has_a_del", h->addr[i]);
+			snprintf(id, sizeof(id), "o%" PRIu64 "_has_a_del", hg_heap_addr(h, i));
 			d = hg_graph_node(g, id);
 			hg_graph_nset(g, d, "label", "__del__");
 			hg_graph_nset(g, d, "shape", "doublecircle");
@@ -249,7 +249,7 @@ void hg_picture_build(const struct hg_heap *h, const struct hg_nbhood *nb,
 			size_t t, e;
 			double tv = st->max_depth ? 1.0 - 0.7 * (nb->depth[q] + 1) / st->max_depth : 1.0;
 
-			snprintf(id, sizeof(id), "too_many_o%" PRIu64, h->addr[i]);
+			snprintf(id, sizeof(id), "too_many_o%" PRIu64, hg_heap_addr(h, i));
 			t = hg_graph_node(g, id);
 			hg_graph_nset(g, t, "label", "%" PRIu64 " more %s%s", nb->skipped[q],
 				      st->backrefs ? "backreference" : "reference", nb->skipped[q] == 1 ? "" : "s");

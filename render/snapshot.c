@@ -104,12 +104,12 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 	for (size_t i = 0; i < h->nobj; i++) {
 		json_t *refs = json_array(), *labels = json_array(), *weak = json_array(), *possible = json_array();
 		char lb[HG_LABEL_BUF];
-		const struct hg_type *t = h->type[i] < h->ntype ? &h->types[h->type[i]] : NULL;
+		const struct hg_type *t = hg_heap_type(h, i) < h->ntype ? &h->types[hg_heap_type(h, i)] : NULL;
 		char rb[HG_REPR_BUF];
 		const char *repr;
 
 		o = json_object();
-		json_object_set_new(o, "address", json_integer((json_int_t)h->addr[i]));
+		json_object_set_new(o, "address", json_integer((json_int_t)hg_heap_addr(h, i)));
 		json_object_set_new(o, "type", hg_json_str(t ? hg_heap_s(h, t->name) : "?"));
 		if (t)
 			json_object_set_new(o, "qualname", qualname(h, t));
@@ -121,7 +121,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 		if (*hg_heap_value(h, (uint32_t)i))
 			json_object_set_new(o, "value", hg_json_str(hg_heap_value(h, (uint32_t)i)));
 		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++) {
-			json_t *a = json_integer((json_int_t)h->addr[h->to[e]]);
+			json_t *a = json_integer((json_int_t)hg_heap_addr(h, h->to[e]));
 
 			if (hg_heap_edge_kind(h, e) == HG_EDGE_WEAK) {
 				json_array_append_new(weak, a);
@@ -159,7 +159,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 		o = json_object();
 		json_object_set_new(o, "root", json_string(hg_root_kind_name(h->roots[r].kind)));
 		json_object_set_new(o, "name", hg_json_str(hg_heap_s(h, h->roots[r].name)));
-		json_array_append_new(refs, json_integer((json_int_t)h->addr[h->roots[r].obj]));
+		json_array_append_new(refs, json_integer((json_int_t)hg_heap_addr(h, h->roots[r].obj)));
 		json_array_append_new(labels, hg_json_str(hg_heap_s(h, h->roots[r].name)));
 		json_object_set_new(o, "refs", refs);
 		json_object_set_new(o, "ref_labels", labels);

@@ -96,7 +96,7 @@ static uint64_t int_size(struct walker *w, const struct pyobj *o)
 
 static void int_repr(struct walker *w, const struct pyobj *o, char *r, size_t rn, char *v, size_t vn)
 {
-	if (w->h->types[w->h->type[o->i]].addr == w->t_bool)
+	if (w->h->types[hg_heap_type(w->h, o->i)].addr == w->t_bool)
 		snprintf(r, rn, "%s", rd_u32(w, o->a + BOOL_VALUE) ? "True" : "False");
 	else
 		text_int(w, o->a, r, rn);
@@ -405,7 +405,7 @@ static void weakref_repr(struct walker *w, const struct pyobj *o, char *r, size_
 		snprintf(r, rn, "<weakref at 0x%" PRIx64 "; dead>", o->a);
 	else
 		snprintf(r, rn, "<weakref at 0x%" PRIx64 "; to '%.100s' at 0x%" PRIx64 ">", o->a,
-			 hg_heap_s(w->h, w->h->types[w->h->type[ti]].name), target);
+			 hg_heap_s(w->h, w->h->types[hg_heap_type(w->h, ti)].name), target);
 }
 
 const struct kind_ops kind_weakref_ops = { weakref_edges, NULL, weakref_repr, 0 };

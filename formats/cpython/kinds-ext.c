@@ -222,7 +222,7 @@ static void ctype_edges(struct walker *w, const struct pyobj *o)
 		uint32_t d;
 
 		base = rd_ptr(w, o->a + TP_DICT);
-		if ((d = obj_ref(w, base)) == HG_NONE || w->ti[w->h->type[d]].ext != EXT_STGDICT)
+		if ((d = obj_ref(w, base)) == HG_NONE || w->ti[hg_heap_type(w->h, d)].ext != EXT_STGDICT)
 			return;
 	} else if (!rd_u32(w, base)) {
 		return;	/* not initialized */

@@ -167,7 +167,7 @@ static void common_edges(struct walker *w, const struct pyobj *o)
 	uint64_t a = o->a;
 
 	if (t->heap)
-		edge(w, w->h->types[w->h->type[o->i]].addr, w->lbl_class, HG_EDGE_TYPE, HG_REF_PYATTR);
+		edge(w, w->h->types[hg_heap_type(w->h, o->i)].addr, w->lbl_class, HG_EDGE_TYPE, HG_REF_PYATTR);
 	for (size_t m = 0; m < t->nmembers; m++) {
 		uint64_t p = rd_ptr(w, a + (uint64_t)t->members[m].offset);
 
@@ -238,7 +238,7 @@ uint64_t object_preheader(const struct walker *w, const struct tinfo *t)
 
 void walk_object(struct walker *w, uint32_t i)
 {
-	uint32_t ti = w->h->type[i];
+	uint32_t ti = hg_heap_type(w->h, i);
 	struct tinfo tcopy;
 	struct pyobj o;
 	const struct kind_ops *ops;
@@ -250,7 +250,7 @@ void walk_object(struct walker *w, uint32_t i)
 	/* a copy: decoding references can meet new types, which moves w->ti */
 	tcopy = w->ti[ti];
 	o.i = i;
-	o.a = w->h->addr[i];
+	o.a = hg_heap_addr(w->h, i);
 	o.t = &tcopy;
 	ops = kind_ops[tcopy.kind] ? kind_ops[tcopy.kind] : &kind_default;
 	if (ops->edges)
@@ -278,11 +278,11 @@ void text_repr(struct walker *w, uint32_t i)
 	struct pyobj o;
 	char r[512], v[VALUE_MAX + 64];
 
-	if (h->type[i] >= h->ntype)
+	if (hg_heap_type(h, i) >= h->ntype)
 		return;
 	o.i = i;
-	o.a = h->addr[i];
-	o.t = &w->ti[h->type[i]];
+	o.a = hg_heap_addr(h, i);
+	o.t = &w->ti[hg_heap_type(h, i)];
 	ops = kind_ops[o.t->kind] ? kind_ops[o.t->kind] : &kind_default;
 	r[0] = v[0] = '\0';
 	/* the others' "<module.Class object at 0x...>" is made when shown (hg_heap_repr) */

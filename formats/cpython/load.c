@@ -31,8 +31,8 @@ static void damaged_warning(struct walker *w)
 	hg_warnf(w->src->warn, "%s: %llu object%s held damaged data (a length or link past what the dump holds, "
 		 "or a loop); their references were cut short, e.g. the %s at 0x%llx",
 		 w->src->path, (unsigned long long)n, n == 1 ? "" : "s",
-		 h->type[first] < h->ntype ? hg_heap_s(h, h->types[h->type[first]].name) : "object",
-		 (unsigned long long)h->addr[first]);
+		 hg_heap_type(h, first) < h->ntype ? hg_heap_s(h, h->types[hg_heap_type(h, first)].name) : "object",
+		 (unsigned long long)hg_heap_addr(h, first));
 	w->src->incomplete = 1;
 }
 

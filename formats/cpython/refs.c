@@ -81,7 +81,7 @@ uint64_t rd_refcnt(struct walker *w, uint64_t a)
 
 enum pykind obj_kind(struct walker *w, uint32_t i)
 {
-	uint32_t t = w->h->type[i];
+	uint32_t t = hg_heap_type(w->h, i);
 
 	return t < w->h->ntype ? w->ti[t].kind : K_UNKNOWN;
 }

@@ -395,7 +395,7 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 		}
 	if (mi == HG_NONE)
 		return -1;
-	threading = rd_ptr(w, h->addr[mi] + MODULE_DICT);
+	threading = rd_ptr(w, hg_heap_addr(h, mi) + MODULE_DICT);
 	active = dict_get(w, threading, "_active");
 	if (!active)
 		return -1;
@@ -415,7 +415,7 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 
 				snprintf(want, sizeof(want), "%" PRIu64, ident);
 				if (!strcmp(hg_heap_value(h, k), want) && e + 1 < h->first[ai + 1]) {
-					df.found = h->addr[h->to[e + 1]];
+					df.found = hg_heap_addr(h, h->to[e + 1]);
 					break;
 				}
 			}

@@ -490,7 +490,7 @@ static struct span *code_spans(struct walker *w, struct hg_tm_names *names, size
 
 	*n = 0;
 	for (uint32_t i = 0; i < h->nobj; i++) {
-		uint64_t a = h->addr[i], name;
+		uint64_t a = hg_heap_addr(h, i), name;
 		struct span sp;
 
 		if (obj_kind(w, i) != K_CODE || text_str(w, rd_ptr(w, a + (uint64_t)L->co_filename), w->buf,
@@ -595,12 +595,12 @@ void tm_attach(struct walker *w)
 	memset(remap, 0xff, s.ntb * sizeof(*remap));
 	h->tb = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*h->tb));
 	for (uint32_t i = 0; i < h->nobj; i++) {
-		uint32_t ti = h->type[i], k, t;
+		uint32_t ti = hg_heap_type(h, i), k, t;
 
 		h->tb[i] = HG_NONE;
 		if (ti >= h->ntype)
 			continue;
-		k = hg_u64map_get(&at, h->addr[i] - object_preheader(w, &w->ti[ti]));
+		k = hg_u64map_get(&at, hg_heap_addr(h, i) - object_preheader(w, &w->ti[ti]));
 		if (k == HG_NONE)
 			continue;
 		t = s.traces[k].tb;

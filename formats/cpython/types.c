@@ -411,7 +411,7 @@ uint32_t type_ref(struct walker *w, uint64_t tp, int depth)
 	if (obj == HG_NONE)
 		obj = hg_heap_add_object(w->h, tp, mt == tp ? ti : mti);
 	else
-		w->h->type[obj] = mt == tp ? ti : mti;
+		hg_heap_set_type(w->h, obj, mt == tp ? ti : mti);
 	w->h->types[ti].obj = obj;
 	w->h->flags[obj] |= HG_OBJ_TYPE;
 

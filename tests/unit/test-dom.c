@@ -441,7 +441,7 @@ TEST(path_groups_by_shape)
 	if (!CHECK_EQ_INT(hg_dom_compute(&h), 0))
 		return;
 	for (uint32_t i = 0; i < n; i++)
-		if (h.type[i] == dict)
+		if (hg_heap_type(&h, i) == dict)
 			members[nm++] = i;
 	p = hg_paths_new(&h);
 	ng = hg_paths_group(p, members, nm, NULL, &g);
@@ -476,7 +476,7 @@ TEST(path_groups_by_shape)
 			free(name);
 		}
 		/* the example is the member retaining most */
-		CHECK_EQ_INT(h.addr[g[0].example], 0x1000000 + 64 * (uint64_t)(FIRST + 99));
+		CHECK_EQ_INT(hg_heap_addr(&h, g[0].example), 0x1000000 + 64 * (uint64_t)(FIRST + 99));
 	}
 	free(g);
 	hg_paths_free(p);

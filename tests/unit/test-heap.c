@@ -576,6 +576,120 @@ TEST(reverse_entries_of_one_referrer)
 	hg_heap_release(&h);
 }
 
+/*
+ * Objects found out of address order are numbered in address order when
+ * the heap is closed: their edges, labels, roots, types, wide values and
+ * text follow them, addresses above 4 GiB keep their high bits, and they
+ * are found by address again, before and after an index round trip.
+ */
+TEST(objects_are_numbered_by_address)
+{
+	static const uint64_t at[] = { 0x7f0000002000ull, 0x1000, 0x500000010ull, 0x7f0000001000ull, 0x2000,
+				       0x500000000ull, 0x7f0000000010ull };
+	enum { N = sizeof(at) / sizeof(at[0]) };
+	struct hg_heap h, back;
+	struct hg_warnings w = { NULL, 0, 0 }, w2 = { NULL, 0, 0 };
+	struct hg_dump_id id = { 1, 2, 3 };
+	struct hg_error err;
+	char path[] = "/tmp/hg-test-index-XXXXXX", lb[HG_LABEL_BUF], rb[HG_REPR_BUF];
+	int fd = mkstemp(path);
+	uint32_t t, tt, big = 0, to[N];
+
+	close(fd);
+	hg_heap_init(&h);
+	t = hg_heap_add_type(&h, 0xdead0, HG_NONE);
+	h.types[t].name = h.types[t].qualname = hg_heap_cstr(&h, "thing");
+	h.types[t].module = hg_heap_cstr(&h, "builtins");
+	for (uint32_t i = 0; i < N; i++) {
+		hg_heap_add_object(&h, at[i], t);
+		hg_heap_set_size(&h, i, i == 2 ? (uint64_t)7 << 30 : 100 + i);
+		hg_heap_set_refcnt(&h, i, i == 4 ? 1000 : i);
+		hg_heap_set_text(&h, i, hg_heap_cstr(&h, i == 5 ? "five" : "other"), 0);
+	}
+	/* object i refers to object (i + 1) % N as ".n<i>" and item [i] of 0 */
+	for (uint32_t i = 0; i < N; i++) {
+		char l[16];
+
+		snprintf(l, sizeof(l), ".n%u", i);
+		hg_heap_begin_edges(&h, i);
+		hg_heap_add_edge(&h, (i + 1) % N, hg_heap_cstr(&h, l), HG_EDGE_STRONG, HG_REF_ATTR);
+		if (i == 0)
+			for (uint32_t k = 0; k < N; k++)
+				hg_heap_add_edge(&h, k, hg_heap_item_label(&h, k), HG_EDGE_STRONG, HG_REF_ITEM);
+	}
+	tt = hg_heap_add_type(&h, at[3], 3);
+	h.types[tt].name = h.types[tt].qualname = hg_heap_cstr(&h, "other");
+	h.types[tt].module = hg_heap_cstr(&h, "builtins");
+	/* type indexes are 16-bit: more types than that, and no type, are kept beside them */
+	for (uint32_t k = 0; k < 70000; k++)
+		big = hg_heap_add_type(&h, 0x10000000 + 16 * (uint64_t)k, HG_NONE);
+	hg_heap_set_type(&h, 1, big);
+	hg_heap_set_type(&h, 4, HG_NONE);
+	hg_heap_set_type(&h, 5, HG_TYPE_WIDE - 1);
+	hg_heap_set_type(&h, 2, big);
+	hg_heap_set_type(&h, 2, t);
+	CHECK_EQ_INT(h.big_type.n, 2);
+	hg_heap_add_root(&h, HG_ROOT_MODULE, HG_RW_MODULE, hg_heap_cstr(&h, "sys.modules['m']"), 6);
+	hg_heap_finish(&h);
+	hg_heap_drop_build(&h);
+	hg_dom_compute(&h);
+
+	for (uint32_t i = 0; i < N; i++)
+		to[i] = hg_heap_find(&h, at[i]);
+	for (uint32_t k = 1; k < N; k++)
+		CHECK(hg_heap_addr(&h, k - 1) < hg_heap_addr(&h, k));
+	CHECK_EQ_INT(h.nrun, 3);
+	CHECK_EQ_INT(to[1], 0);
+	CHECK_EQ_INT(to[0], N - 1);
+	for (uint32_t i = 0; i < N; i++) {
+		uint32_t o = to[i], e;
+
+		if (!CHECK(o != HG_NONE))
+			continue;
+		CHECK(hg_heap_addr(&h, o) == at[i]);
+		CHECK(hg_heap_size(&h, o) == (i == 2 ? (uint64_t)7 << 30 : 100 + i));
+		CHECK_EQ_INT(hg_heap_refcnt(&h, o), i == 4 ? 1000 : i);
+		CHECK_EQ_STR(hg_heap_repr(&h, o, rb, sizeof(rb)), i == 5 ? "five" : "other");
+		e = h.first[o];
+		CHECK_EQ_INT(h.to[e], to[(i + 1) % N]);
+		snprintf(rb, sizeof(rb), ".n%u", i);
+		CHECK_EQ_STR(hg_heap_label(&h, h.label[e], lb), rb);
+		CHECK_EQ_INT(h.first[o + 1] - h.first[o], i == 0 ? N + 1 : 1);
+	}
+	for (uint32_t k = 0; k < N; k++) {
+		snprintf(rb, sizeof(rb), "[%u]", k);
+		CHECK_EQ_INT(h.to[h.first[to[0]] + 1 + k], to[k]);
+		CHECK_EQ_STR(hg_heap_label(&h, h.label[h.first[to[0]] + 1 + k], lb), rb);
+	}
+	CHECK_EQ_INT(h.roots[0].obj, to[6]);
+	CHECK_EQ_INT(hg_heap_type(&h, to[1]), big);
+	CHECK_EQ_INT(hg_heap_type(&h, to[4]), HG_NONE);
+	CHECK_EQ_INT(hg_heap_type(&h, to[5]), HG_TYPE_WIDE - 1);
+	CHECK_EQ_INT(hg_heap_type(&h, to[2]), t);
+	CHECK_EQ_INT(hg_heap_type(&h, to[0]), t);
+	CHECK_EQ_INT(h.types[tt].obj, to[3]);
+	CHECK_EQ_INT(hg_heap_find(&h, 0x500000008ull), HG_NONE);
+	CHECK_EQ_INT(hg_heap_find(&h, 0x600000000ull), HG_NONE);
+	CHECK_EQ_INT(hg_heap_find(&h, 0x1000 + ((uint64_t)1 << 32)), HG_NONE);
+
+	CHECK_EQ_INT(hg_index_write(&h, &w, "{}", 2, &id, path, &err), 0);
+	if (CHECK_EQ_INT(hg_index_load(&back, &w2, &id, path, &err), 0)) {
+		CHECK_EQ_INT(back.nrun, 3);
+		for (uint32_t i = 0; i < N; i++) {
+			CHECK_EQ_INT(hg_heap_find(&back, at[i]), to[i]);
+			CHECK(hg_heap_addr(&back, to[i]) == at[i]);
+			CHECK(hg_heap_size(&back, to[i]) == hg_heap_size(&h, to[i]));
+			CHECK_EQ_INT(hg_heap_type(&back, to[i]), hg_heap_type(&h, to[i]));
+		}
+		CHECK_EQ_INT(hg_heap_find(&back, 0x500000008ull), HG_NONE);
+		hg_heap_release(&back);
+	}
+	hg_warnings_release(&w);
+	hg_warnings_release(&w2);
+	unlink(path);
+	hg_heap_release(&h);
+}
+
 int main(void)
 {
 	RUN(lookups_and_reverse_edges);
@@ -587,5 +701,6 @@ int main(void)
 	RUN(neighbourhood_folds_and_closes_cycles);
 	RUN(index_round_trip);
 	RUN(collect_as_the_collector_does);
+	RUN(objects_are_numbered_by_address);
 	return UNIT_DONE();
 }

@@ -41,7 +41,7 @@ TEST(graph_from_synthetic_memory)
 	if (CHECK(li != HG_NONE) && CHECK(si != HG_NONE)) {
 		CHECK(h.flags[li] & HG_OBJ_GC);
 		CHECK(!(h.flags[si] & HG_OBJ_GC));
-		CHECK_EQ_STR(hg_heap_s(&h, h.types[h.type[li]].name), "list");
+		CHECK_EQ_STR(hg_heap_s(&h, h.types[hg_heap_type(&h, li)].name), "list");
 		CHECK_EQ_STR(labels(&h, W.list, buf, sizeof(buf)), "[0] [1]");
 		/* list: basic size, its item array, the GC header */
 		CHECK_EQ_INT(hg_heap_size(&h, li), 40 + 2 * 8 + GC_HEAD_SIZE);
