@@ -55,7 +55,7 @@ static uint32_t edge_of(const struct hg_heap *h, uint32_t r)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo + 1) / 2;
 
-		if (h->rfirst[mid] <= r)
+		if (hg_heap_rfirst(h, mid) <= r)
 			lo = mid;
 		else
 			hi = mid - 1;
@@ -138,7 +138,7 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 		if (nbest == max && best[max - 1] + 1 < dist[y] - 1)
 			break;
 		head++;
-		for (uint64_t r = h->rfirst[y]; r < h->rfirst[y + 1]; r++) {
+		for (uint64_t r = hg_heap_rfirst(h, y); r < hg_heap_rfirst(h, y + 1); r++) {
 			uint32_t x = h->rsrc[r];
 
 			/* the references that hold (and weak ones when asked): a chain exists when the object is alive */

@@ -50,12 +50,12 @@ static void dfs(struct dom *d, uint32_t start, uint32_t from, uint32_t *stack, u
 	d->parent[d->n] = from;
 	d->entry[d->n] = 1;	/* a root, or where an unreached part starts */
 	stack[top] = start;
-	cursor[top++] = h->first[start];
+	cursor[top++] = hg_heap_first(h, start);
 	while (top) {
 		uint32_t v = stack[top - 1];
 		uint64_t e = cursor[top - 1];
 
-		if (e == h->first[v + 1]) {
+		if (e == hg_heap_first(h, v + 1)) {
 			top--;
 			continue;
 		}
@@ -66,7 +66,7 @@ static void dfs(struct dom *d, uint32_t start, uint32_t from, uint32_t *stack, u
 		d->vertex[d->n] = h->to[e];
 		d->parent[d->n] = d->pre[v];
 		stack[top] = h->to[e];
-		cursor[top++] = h->first[h->to[e]];
+		cursor[top++] = hg_heap_first(h, h->to[e]);
 	}
 }
 
@@ -139,7 +139,7 @@ int hg_dom_compute(struct hg_heap *h)
 
 		if (d.entry[w])
 			d.semi[w] = 0;	/* the virtual root is a predecessor */
-		for (uint64_t j = h->rfirst[o]; j < h->rfirst[o + 1]; j++) {
+		for (uint64_t j = hg_heap_rfirst(h, o); j < hg_heap_rfirst(h, o + 1); j++) {
 			uint32_t v, u;
 
 			if (!hg_heap_redge_holds(h, j))

@@ -59,8 +59,10 @@ void hg_heap_release(struct hg_heap *h)
 		free(h->addr); free(h->addr_lo); free(h->runs); free(h->type); free(h->size); free(h->flags);
 		free(h->text); free(h->refcnt); free(h->first); free(h->to);
 		free(h->label); free(h->kind); free(h->rfirst); free(h->rsrc);
-		free(h->rkind); free(h->types); free(h->roots);
+		free(h->rkind); free(h->kind4); free(h->types); free(h->roots);
 		free(h->idom); free(h->retained); free(h->big_size.v); free(h->big_retained.v); free(h->big_refcnt.v); free(h->big_type.v);
+		free(h->cfirst.base); free(h->cfirst.off); free(h->cfirst.big.v);
+		free(h->crfirst.base); free(h->crfirst.off); free(h->crfirst.big.v);
 		free(h->tb); free(h->tb_first); free(h->tb_frames);
 		free(h->pool);
 	}
@@ -264,8 +266,8 @@ void hg_heap_set_size(struct hg_heap *h, uint32_t i, uint64_t size)
 void hg_heap_set_retained(struct hg_heap *h, uint32_t i, uint64_t retained)
 {
 	if (!h->mapping && i < h->nobj && h->retained)
-		h->retained[i] = (uint32_t)wide_store(&h->big_retained, i, retained, UINT32_MAX,
-						      h->retained[i] == UINT32_MAX);
+		h->retained[i] = (uint16_t)wide_store(&h->big_retained, i, retained, HG_SIZE_WIDE,
+						      h->retained[i] == HG_SIZE_WIDE);
 }
 
 void hg_heap_set_refcnt(struct hg_heap *h, uint32_t i, uint32_t refcnt)
@@ -581,12 +583,12 @@ uint64_t hg_heap_redge(const struct hg_heap *h, uint32_t t, uint64_t r)
 	uint64_t k = 0;
 
 	/* a referrer's entries are side by side: the ones before r are its references to t before this one */
-	while (r - k > h->rfirst[t] && h->rsrc[r - k - 1] == src)
+	while (r - k > hg_heap_rfirst(h, t) && h->rsrc[r - k - 1] == src)
 		k++;
-	for (uint64_t e = h->first[src]; e < h->first[src + 1]; e++)
+	for (uint64_t e = hg_heap_first(h, src); e < hg_heap_first(h, src + 1); e++)
 		if (h->to[e] == t && k-- == 0)
 			return e;
-	return h->first[src];	/* not reached on a consistent heap */
+	return hg_heap_first(h, src);	/* not reached on a consistent heap */
 }
 
 static int cmp_wide(const void *a, const void *b)
@@ -696,6 +698,49 @@ static void renumber(struct hg_heap *h, const uint32_t *order)
 	free(inv);
 }
 
+/* The compact form of n offsets (struct hg_offsets), for the index. */
+static void compact_offsets(const uint32_t *full, size_t n, struct hg_offsets *o)
+{
+	o->base = xmalloc(((n + 15) >> 4) * sizeof(*o->base));
+	o->off = xmalloc(n ? n : 1);
+	o->big.v = NULL;
+	o->big.n = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t d;
+
+		if (!(i & 15))
+			o->base[i >> 4] = full[i];
+		d = full[i] - o->base[i >> 4];
+		if (d < HG_OFF_WIDE) {
+			o->off[i] = (uint8_t)d;
+		} else {
+			o->off[i] = HG_OFF_WIDE;
+			wide_put(&o->big, (uint32_t)i, full[i]);
+		}
+	}
+}
+
+/* The index's four-bit kinds (kind4, ktab), when the heap has at most 16 distinct kind bytes. */
+static void pack_kinds(struct hg_heap *h)
+{
+	signed char code[256];
+
+	memset(code, -1, sizeof(code));
+	h->nktab = 0;
+	for (size_t e = 0; e < h->nedge; e++)
+		if (code[h->kind[e]] < 0) {
+			if (h->nktab == 16) {
+				h->nktab = 0;
+				return;
+			}
+			code[h->kind[e]] = (signed char)h->nktab;
+			h->ktab[h->nktab++] = h->kind[e];
+		}
+	h->kind4 = xcalloc(h->nedge / 2 + 1, 1);
+	for (size_t e = 0; e < h->nedge; e++)
+		h->kind4[e >> 1] |= (uint8_t)(code[h->kind[e]] << ((e & 1) * 4));
+}
+
 /* The sorted addresses as their low 32 bits and the runs of their high ones. */
 static void split_addresses(struct hg_heap *h)
 {
@@ -742,7 +787,7 @@ void hg_heap_finish(struct hg_heap *h)
 	for (size_t i = 0; i < h->nobj; i++)
 		h->rfirst[i + 1] += h->rfirst[i];
 	h->rsrc = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*h->rsrc));
-	h->rkind = xmalloc(h->nedge ? h->nedge : 1);
+	h->rkind = xcalloc((h->nedge + 3) / 4 + 1, 1);
 	fill = xmalloc((h->nobj + 1) * sizeof(*fill));
 	memcpy(fill, h->rfirst, (h->nobj + 1) * sizeof(*fill));
 	for (size_t i = 0; i < h->nobj; i++)
@@ -750,7 +795,7 @@ void hg_heap_finish(struct hg_heap *h)
 			uint32_t at = fill[h->to[e]]++;
 
 			h->rsrc[at] = (uint32_t)i;
-			h->rkind[at] = h->kind[e];
+			h->rkind[at >> 2] |= (uint8_t)((h->kind[e] & 3) << ((at & 3) * 2));
 		}
 	free(fill);
 
@@ -768,6 +813,9 @@ void hg_heap_finish(struct hg_heap *h)
 			t->gc_count++;
 	}
 
+	compact_offsets(h->first, h->nobj + 1, &h->cfirst);
+	compact_offsets(h->rfirst, h->nobj + 1, &h->crfirst);
+	pack_kinds(h);
 	hg_heap_mark(h);
 }
 
@@ -909,7 +957,7 @@ int hg_heap_collect(struct hg_heap *h)
 	/* references found to each object, with multiplicity */
 	found = xcalloc(h->nobj ? h->nobj : 1, sizeof(*found));
 	for (uint64_t e = 0; e < h->nedge; e++)
-		if (hg_heap_edge_holds(h, e) && !(h->kind[e] & HG_EDGE_BORROWED) && found[h->to[e]] < UINT32_MAX)
+		if (hg_heap_edge_holds(h, e) && !(hg_heap_kind_byte(h, e) & HG_EDGE_BORROWED) && found[h->to[e]] < UINT32_MAX)
 			found[h->to[e]]++;
 	for (uint32_t i = 0; i < h->nobj; i++) {
 		char name[96];

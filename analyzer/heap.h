@@ -156,7 +156,7 @@ struct hg_tb_frame {
 
 /*
  * A value too big for its narrow per-object array (sizes are 16-bit,
- * retained sizes 32-bit, reference counts 8-bit): the array holds its
+ * retained sizes 16-bit too, reference counts 8-bit): the array holds its
  * largest value, the escape, and a list of these, sorted by object, the
  * value.  Few objects need one.
  */
@@ -167,6 +167,19 @@ struct hg_wide {
 struct hg_wide_list {
 	struct hg_wide *v;
 	size_t n;
+};
+
+/*
+ * CSR offsets as the index keeps them: offset i is base[i / 16] + off[i],
+ * or, where off[i] is the escape, the value in big.  Objects have few
+ * references, so 16 of them mostly span less than 255 entries: 1.25 bytes
+ * an offset instead of 4.
+ */
+#define HG_OFF_WIDE 255
+struct hg_offsets {
+	uint32_t *base;		/* (n + 15) / 16 for n offsets */
+	uint8_t *off;		/* n */
+	struct hg_wide_list big;
 };
 
 struct hg_heap {
@@ -193,20 +206,38 @@ struct hg_heap {
 	uint32_t *text;
 	uint8_t *refcnt;	/* ob_refcnt: read with hg_heap_refcnt */
 	uint32_t *idom;		/* immediate dominator, HG_NONE under the virtual root (dom.h) */
-	uint32_t *retained;	/* retained size, the shallow sizes of what it dominates: hg_heap_retained */
+	uint16_t *retained;	/* retained size, the shallow sizes of what it dominates: hg_heap_retained */
 
-	uint32_t *first;	/* nobj + 1 entries (edges are capped at HG_MAX_EDGES) */
+	/*
+	 * nobj + 1 entries (edges are capped at HG_MAX_EDGES): whole while the
+	 * heap is in memory, NULL when it is mapped from an index, which keeps
+	 * cfirst: read with hg_heap_first.
+	 */
+	uint32_t *first;
+	struct hg_offsets cfirst;
 	uint32_t *to, *label;
-	uint8_t *kind;		/* enum hg_edge_kind | enum hg_edge_role << 2 */
+	/*
+	 * The kind byte of each reference, enum hg_edge_kind | enum hg_edge_role
+	 * << 2: in kind while the heap is in memory.  A heap has few distinct
+	 * bytes, so an index keeps a table of them (ktab, nktab of at most 16)
+	 * and four bits a reference (kind4, two to a byte) when they fit, else
+	 * kind.  Read with hg_heap_kind_byte.
+	 */
+	uint8_t *kind;
+	uint8_t *kind4;
+	uint8_t ktab[16];
+	unsigned nktab;
 
 	/*
 	 * Reverse CSR: the references to i are the entries [rfirst[i],
-	 * rfirst[i+1]) of rsrc (the referrer) and rkind (the reference's kind
-	 * byte), in the order of the references themselves: by referrer, and
-	 * a referrer's several references to i in its own order.  The label
-	 * is the reference's: hg_heap_redge finds it.
+	 * rfirst[i+1]) of rsrc (the referrer) and rkind (the reference's
+	 * enum hg_edge_kind, two bits an entry, four to a byte: read with
+	 * hg_heap_redge_kind), in the order of the references themselves: by
+	 * referrer, and a referrer's several references to i in its own order.
+	 * The label and role are the reference's: hg_heap_redge finds it.
 	 */
-	uint32_t *rfirst;	/* nobj + 1 */
+	uint32_t *rfirst;	/* nobj + 1, or NULL and crfirst: read with hg_heap_rfirst */
+	struct hg_offsets crfirst;
 	uint32_t *rsrc;
 	uint8_t *rkind;
 
@@ -221,7 +252,7 @@ struct hg_heap {
 	struct hg_tb_frame *tb_frames;
 	size_t ntb, ntbframe;
 
-	/* sizes of HG_SIZE_WIDE and more, retained sizes of 4 GiB and more (size[i], retained[i] say so) */
+	/* sizes and retained sizes of HG_SIZE_WIDE and more (size[i], retained[i] say so) */
 	struct hg_wide_list big_size, big_retained;
 	/* reference counts of HG_REFCNT_WIDE and more (refcnt[i] is HG_REFCNT_WIDE) */
 	struct hg_wide_list big_refcnt;
@@ -301,9 +332,23 @@ static inline uint64_t hg_heap_size(const struct hg_heap *h, uint32_t i)
 /* Object i's retained size (h->retained must be there: hg_dom_compute). */
 static inline uint64_t hg_heap_retained(const struct hg_heap *h, uint32_t i)
 {
-	return h->retained[i] != UINT32_MAX ? h->retained[i] : hg_wide_get(&h->big_retained, i);
+	return h->retained[i] != HG_SIZE_WIDE ? h->retained[i] : hg_wide_get(&h->big_retained, i);
 }
 /* Object i's ob_refcnt, capped below HG_REFCNT_IMMORTAL; HG_REFCNT_IMMORTAL for an immortal object. */
+static inline uint32_t hg_offsets_get(const struct hg_offsets *o, uint64_t i)
+{
+	return o->off[i] != HG_OFF_WIDE ? o->base[i >> 4] + o->off[i] : (uint32_t)hg_wide_get(&o->big, (uint32_t)i);
+}
+/* Object i's references are [hg_heap_first(h, i), hg_heap_first(h, i + 1)) of to, label, kind. */
+static inline uint64_t hg_heap_first(const struct hg_heap *h, uint64_t i)
+{
+	return h->first ? h->first[i] : hg_offsets_get(&h->cfirst, i);
+}
+/* The references to i are [hg_heap_rfirst(h, i), hg_heap_rfirst(h, i + 1)) of rsrc, rkind. */
+static inline uint64_t hg_heap_rfirst(const struct hg_heap *h, uint64_t i)
+{
+	return h->rfirst ? h->rfirst[i] : hg_offsets_get(&h->crfirst, i);
+}
 /* Object i's type: an index into types, HG_NONE when it has none. */
 static inline uint32_t hg_heap_type(const struct hg_heap *h, uint32_t i)
 {
@@ -333,26 +378,34 @@ uint32_t hg_heap_add_type(struct hg_heap *h, uint64_t addr, uint32_t obj);
 void hg_heap_begin_edges(struct hg_heap *h, uint32_t obj);
 void hg_heap_add_edge(struct hg_heap *h, uint32_t to, uint32_t label, enum hg_edge_kind kind,
 		      enum hg_edge_role role);
+static inline unsigned hg_heap_kind_byte(const struct hg_heap *h, uint64_t e)
+{
+	return h->kind ? h->kind[e] : h->ktab[(h->kind4[e >> 1] >> ((e & 1) * 4)) & 15];
+}
 static inline enum hg_edge_kind hg_heap_edge_kind(const struct hg_heap *h, uint64_t e)
 {
-	return (enum hg_edge_kind)(h->kind[e] & 3);
+	return (enum hg_edge_kind)(hg_heap_kind_byte(h, e) & 3);
 }
 static inline enum hg_edge_role hg_heap_edge_role(const struct hg_heap *h, uint64_t e)
 {
-	return (enum hg_edge_role)((h->kind[e] >> 2) & 0x1f);
+	return (enum hg_edge_role)((hg_heap_kind_byte(h, e) >> 2) & 0x1f);
 }
 /* Does edge e keep its target alive (strong or type, not a scan's guess)? */
 static inline int hg_heap_edge_holds(const struct hg_heap *h, uint64_t e)
 {
-	return (h->kind[e] & 3) == HG_EDGE_STRONG || (h->kind[e] & 3) == HG_EDGE_TYPE;
+	enum hg_edge_kind k = hg_heap_edge_kind(h, e);
+
+	return k == HG_EDGE_STRONG || k == HG_EDGE_TYPE;
 }
 static inline enum hg_edge_kind hg_heap_redge_kind(const struct hg_heap *h, uint64_t r)
 {
-	return (enum hg_edge_kind)(h->rkind[r] & 3);
+	return (enum hg_edge_kind)(h->rkind[r >> 2] >> ((r & 3) * 2) & 3);
 }
 static inline int hg_heap_redge_holds(const struct hg_heap *h, uint64_t r)
 {
-	return (h->rkind[r] & 3) == HG_EDGE_STRONG || (h->rkind[r] & 3) == HG_EDGE_TYPE;
+	enum hg_edge_kind k = hg_heap_redge_kind(h, r);
+
+	return k == HG_EDGE_STRONG || k == HG_EDGE_TYPE;
 }
 /*
  * The reference (an index for to, label, kind) that reverse entry r of

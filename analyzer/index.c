@@ -48,8 +48,8 @@
 #include "../common/util.h"
 #include "../common/output.h"
 
-enum { S_ADDR, S_RUNS, S_TYPE, S_SIZE, S_BIGSIZE, S_FLAGS, S_TEXT, S_REFCNT, S_BIGREFCNT, S_BIGTYPE, S_FIRST, S_TO, S_LABEL, S_KIND,
-       S_RFIRST, S_RSRC, S_RKIND, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL,
+enum { S_ADDR, S_RUNS, S_TYPE, S_SIZE, S_BIGSIZE, S_FLAGS, S_TEXT, S_REFCNT, S_BIGREFCNT, S_BIGTYPE, S_FBASE, S_FOFF, S_FBIG, S_TO, S_LABEL, S_KIND,
+       S_RBASE, S_ROFF, S_RBIG, S_RSRC, S_RKIND, S_IDOM, S_RETAINED, S_TYPES, S_ROOTS, S_POOL,
        S_TB, S_TBFIRST, S_TBFRAMES, S_BIGRET, S_WARN, S_SUMMARY, S_COUNT };
 
 /*
@@ -73,7 +73,9 @@ struct header {
 	uint32_t build, pad;	/* HG_BUILD_ID of the heapgraph that wrote it */
 	struct hg_dump_id id;
 	uint64_t nobj, nedge, ntype, nroot, pool_len, warn_len, summary_len;
-	uint64_t ntb, ntbframe, nbig_size, nbig_retained, nbig_refcnt, nbig_type, nrun;
+	uint64_t ntb, ntbframe, nbig_size, nbig_retained, nbig_refcnt, nbig_type, nrun, nbig_first, nbig_rfirst;
+	uint32_t nktab, pad2;
+	uint8_t ktab[16];	/* the kind bytes of the references, when kinds are four bits (nktab) */
 	struct hg_heap_meta meta;
 	uint64_t off[S_COUNT], len[S_COUNT];
 	uint64_t sum[S_COUNT];
@@ -250,15 +252,19 @@ static void sections(const struct hg_heap *h, const char *warn, uint64_t warn_le
 	s[S_REFCNT] = (struct section){ h->refcnt, h->nobj };
 	s[S_BIGREFCNT] = (struct section){ h->big_refcnt.v, h->big_refcnt.n * sizeof(struct hg_wide) };
 	s[S_BIGTYPE] = (struct section){ h->big_type.v, h->big_type.n * sizeof(struct hg_wide) };
-	s[S_FIRST] = (struct section){ h->first, (h->nobj + 1) * 4 };
+	s[S_FBASE] = (struct section){ h->cfirst.base, ((h->nobj + 16) >> 4) * 4 };
+	s[S_FOFF] = (struct section){ h->cfirst.off, h->nobj + 1 };
+	s[S_FBIG] = (struct section){ h->cfirst.big.v, h->cfirst.big.n * sizeof(struct hg_wide) };
 	s[S_TO] = (struct section){ h->to, h->nedge * 4 };
 	s[S_LABEL] = (struct section){ h->label, h->nedge * 4 };
-	s[S_KIND] = (struct section){ h->kind, h->nedge };
-	s[S_RFIRST] = (struct section){ h->rfirst, (h->nobj + 1) * 4 };
+	s[S_KIND] = h->nktab ? (struct section){ h->kind4, (h->nedge + 1) / 2 } : (struct section){ h->kind, h->nedge };
+	s[S_RBASE] = (struct section){ h->crfirst.base, ((h->nobj + 16) >> 4) * 4 };
+	s[S_ROFF] = (struct section){ h->crfirst.off, h->nobj + 1 };
+	s[S_RBIG] = (struct section){ h->crfirst.big.v, h->crfirst.big.n * sizeof(struct hg_wide) };
 	s[S_RSRC] = (struct section){ h->rsrc, h->nedge * 4 };
-	s[S_RKIND] = (struct section){ h->rkind, h->nedge };
+	s[S_RKIND] = (struct section){ h->rkind, (h->nedge + 3) / 4 };
 	s[S_IDOM] = (struct section){ h->idom, h->nobj * 4 };
-	s[S_RETAINED] = (struct section){ h->retained, h->nobj * 4 };
+	s[S_RETAINED] = (struct section){ h->retained, h->nobj * 2 };
 	s[S_BIGRET] = (struct section){ h->big_retained.v, h->big_retained.n * sizeof(struct hg_wide) };
 	s[S_TYPES] = (struct section){ h->types, h->ntype * sizeof(struct hg_type) };
 	s[S_ROOTS] = (struct section){ h->roots, h->nroot * sizeof(struct hg_root) };
@@ -418,6 +424,10 @@ int hg_index_finish(struct hg_index_writer *iw, const struct hg_heap *h, const s
 	hd->nbig_retained = h->big_retained.n;
 	hd->nbig_refcnt = h->big_refcnt.n;
 	hd->nbig_type = h->big_type.n;
+	hd->nbig_first = h->cfirst.big.n;
+	hd->nbig_rfirst = h->crfirst.big.n;
+	hd->nktab = h->nktab;
+	memcpy(hd->ktab, h->ktab, sizeof(hd->ktab));
 	hd->nrun = h->nrun;
 	hd->meta = h->meta;
 	{
@@ -500,16 +510,17 @@ static int validate_reverse(const struct hg_heap *h)
 	uint32_t *fill = xmalloc((h->nobj + 1) * sizeof(*fill));
 	int bad = 0;
 
-	memcpy(fill, h->rfirst, (h->nobj + 1) * sizeof(*fill));
+	for (size_t t = 0; t <= h->nobj; t++)
+		fill[t] = (uint32_t)hg_heap_rfirst(h, t);
 	for (size_t i = 0; i < h->nobj && !bad; i++)
-		for (uint64_t e = h->first[i]; e < h->first[i + 1] && !bad; e++) {
+		for (uint64_t e = hg_heap_first(h, i); e < hg_heap_first(h, i + 1) && !bad; e++) {
 			uint32_t t = h->to[e];
 
-			bad = fill[t] >= h->rfirst[t + 1] || h->rsrc[fill[t]] != i || h->rkind[fill[t]] != h->kind[e];
+			bad = fill[t] >= hg_heap_rfirst(h, t + 1) || h->rsrc[fill[t]] != i || hg_heap_redge_kind(h, fill[t]) != hg_heap_edge_kind(h, e);
 			fill[t]++;
 		}
 	for (size_t t = 0; t < h->nobj && !bad; t++)
-		bad = fill[t] != h->rfirst[t + 1];
+		bad = fill[t] != hg_heap_rfirst(h, t + 1);
 	free(fill);
 	return bad ? -1 : 0;
 }
@@ -526,13 +537,12 @@ static uint32_t narrow_at(const void *narrow, int width, size_t i)
  * escape, in object order, none for the others, each value the escape or
  * more.
  */
-static int validate_wide(const struct hg_heap *h, const struct hg_wide_list *l, const void *narrow, int width,
-			 uint32_t escape)
+static int validate_wide(size_t count, const struct hg_wide_list *l, const void *narrow, int width, uint32_t escape)
 {
 	for (size_t k = 0, n = 0; k <= l->n; k++) {
-		size_t end = k < l->n ? l->v[k].obj : h->nobj;
+		size_t end = k < l->n ? l->v[k].obj : count;
 
-		if (k < l->n && (end >= h->nobj || (k && end <= l->v[k - 1].obj) || l->v[k].value < escape ||
+		if (k < l->n && (end >= count || (k && end <= l->v[k - 1].obj) || l->v[k].value < escape ||
 				 narrow_at(narrow, width, end) != escape))
 			return -1;
 		for (; n < end; n++)
@@ -548,7 +558,7 @@ static int validate(const struct hg_heap *h)
 {
 	if (h->pool_len == 0 || h->pool[h->pool_len - 1] != '\0' || h->pool[0] != '\0')
 		return -1;
-	if (h->first[0] != 0 || h->first[h->nobj] != h->nedge || h->rfirst[0] != 0 || h->rfirst[h->nobj] != h->nedge)
+	if (hg_heap_first(h, 0) != 0 || hg_heap_first(h, h->nobj) != h->nedge || hg_heap_rfirst(h, 0) != 0 || hg_heap_rfirst(h, h->nobj) != h->nedge)
 		return -1;
 	/* the runs of high address bits: from object 0, each later and higher than the last (then addresses are read in bounds) */
 	for (size_t k = 0; k < h->nrun; k++)
@@ -556,22 +566,25 @@ static int validate(const struct hg_heap *h)
 		      : h->runs[k].first != 0)
 			return -1;
 	for (size_t i = 0; i < h->nobj; i++) {
-		if (h->first[i] > h->first[i + 1] || h->rfirst[i] > h->rfirst[i + 1] ||
+		if (hg_heap_first(h, i) > hg_heap_first(h, i + 1) || hg_heap_rfirst(h, i) > hg_heap_rfirst(h, i + 1) ||
 		    (hg_heap_type(h, i) >= h->ntype && hg_heap_type(h, i) != HG_NONE) || (h->text[i] & ~HG_TEXT_VALUE) >= h->pool_len ||
 		    (h->idom[i] >= h->nobj && h->idom[i] != HG_NONE))
 			return -1;
 		if (i && hg_heap_addr(h, i - 1) >= hg_heap_addr(h, i))
 			return -1;
 	}
-	if (validate_wide(h, &h->big_size, h->size, 2, HG_SIZE_WIDE) < 0 ||
-	    validate_wide(h, &h->big_retained, h->retained, 4, UINT32_MAX) < 0 ||
-	    validate_wide(h, &h->big_refcnt, h->refcnt, 1, HG_REFCNT_WIDE) < 0 ||
-	    validate_wide(h, &h->big_type, h->type, 2, HG_TYPE_WIDE) < 0)
+	if (validate_wide(h->nobj, &h->big_size, h->size, 2, HG_SIZE_WIDE) < 0 ||
+	    validate_wide(h->nobj, &h->big_retained, h->retained, 2, HG_SIZE_WIDE) < 0 ||
+	    validate_wide(h->nobj, &h->big_refcnt, h->refcnt, 1, HG_REFCNT_WIDE) < 0 ||
+	    validate_wide(h->nobj, &h->big_type, h->type, 2, HG_TYPE_WIDE) < 0 ||
+	    validate_wide(h->nobj + 1, &h->cfirst.big, h->cfirst.off, 1, HG_OFF_WIDE) < 0 ||
+	    validate_wide(h->nobj + 1, &h->crfirst.big, h->crfirst.off, 1, HG_OFF_WIDE) < 0)
 		return -1;
 	for (size_t e = 0; e < h->nedge; e++)
 		if (h->to[e] >= h->nobj || (h->label[e] & HG_LABEL_INDEX ? (h->label[e] & ~HG_LABEL_INDEX) > HG_LABEL_INDEX_MAX :
-					      h->label[e] >= h->pool_len) || (h->kind[e] & 3) > HG_EDGE_POSSIBLE ||
-		    ((h->kind[e] >> 2) & 0x1f) >= HG_REF_NROLES)
+					      h->label[e] >= h->pool_len) || (hg_heap_kind_byte(h, e) & 3) > HG_EDGE_POSSIBLE ||
+		    ((hg_heap_kind_byte(h, e) >> 2) & 0x1f) >= HG_REF_NROLES ||
+		    (h->nktab && ((h->kind4[e >> 1] >> ((e & 1) * 4)) & 15) >= h->nktab))
 			return -1;
 	if (validate_reverse(h) < 0)
 		return -1;
@@ -622,7 +635,7 @@ static int read_header(int fd, const char *path, const struct hg_dump_id *id, st
 	    hd->pool_len > HG_LABEL_INDEX || hd->ntype >= HG_NONE || hd->nroot > ((uint64_t)1 << 40) ||
 	    hd->warn_len > hd->file_size || hd->summary_len > hd->file_size || hd->ntb >= HG_NONE ||
 	    hd->ntbframe >= HG_NONE || hd->nbig_size > hd->nobj || hd->nbig_retained > hd->nobj ||
-	    hd->nbig_refcnt > hd->nobj || hd->nbig_type > hd->nobj || hd->nrun > hd->nobj || (hd->nobj && !hd->nrun))
+	    hd->nbig_refcnt > hd->nobj || hd->nbig_type > hd->nobj || hd->nbig_first > hd->nobj + 1 || hd->nbig_rfirst > hd->nobj + 1 || hd->nktab > 16 || hd->nrun > hd->nobj || (hd->nobj && !hd->nrun))
 		return hg_errorf(err, HG_EFORMAT, "%s: index size does not match its header", path);
 	/* the expected lengths, from the counts alone */
 	memset(&shape, 0, sizeof(shape));
@@ -637,6 +650,9 @@ static int read_header(int fd, const char *path, const struct hg_dump_id *id, st
 	shape.big_retained.n = hd->nbig_retained;
 	shape.big_refcnt.n = hd->nbig_refcnt;
 	shape.big_type.n = hd->nbig_type;
+	shape.cfirst.big.n = hd->nbig_first;
+	shape.crfirst.big.n = hd->nbig_rfirst;
+	shape.nktab = hd->nktab;
 	shape.nrun = hd->nrun;
 	sections(&shape, NULL, hd->warn_len, NULL, hd->summary_len, s);
 	for (int k = 0; k < S_COUNT; k++) {
@@ -705,6 +721,8 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->big_retained.n = hd.nbig_retained;
 	h->big_refcnt.n = hd.nbig_refcnt;
 	h->big_type.n = hd.nbig_type;
+	h->cfirst.big.n = hd.nbig_first;
+	h->crfirst.big.n = hd.nbig_rfirst;
 	h->nrun = hd.nrun;
 	h->meta = hd.meta;
 	h->addr = NULL;
@@ -719,15 +737,24 @@ int hg_index_load(struct hg_heap *h, struct hg_warnings *w, const struct hg_dump
 	h->flags = (uint8_t *)(map + hd.off[S_FLAGS]);
 	h->text = (uint32_t *)(map + hd.off[S_TEXT]);
 	h->refcnt = (uint8_t *)(map + hd.off[S_REFCNT]);
-	h->first = (uint32_t *)(map + hd.off[S_FIRST]);
+	h->first = NULL;
+	h->cfirst.base = (uint32_t *)(map + hd.off[S_FBASE]);
+	h->cfirst.off = (uint8_t *)(map + hd.off[S_FOFF]);
+	h->cfirst.big.v = (struct hg_wide *)(map + hd.off[S_FBIG]);
 	h->to = (uint32_t *)(map + hd.off[S_TO]);
 	h->label = (uint32_t *)(map + hd.off[S_LABEL]);
-	h->kind = (uint8_t *)(map + hd.off[S_KIND]);
-	h->rfirst = (uint32_t *)(map + hd.off[S_RFIRST]);
+	h->nktab = hd.nktab;
+	memcpy(h->ktab, hd.ktab, sizeof(h->ktab));
+	h->kind = hd.nktab ? NULL : (uint8_t *)(map + hd.off[S_KIND]);
+	h->kind4 = hd.nktab ? (uint8_t *)(map + hd.off[S_KIND]) : NULL;
+	h->rfirst = NULL;
+	h->crfirst.base = (uint32_t *)(map + hd.off[S_RBASE]);
+	h->crfirst.off = (uint8_t *)(map + hd.off[S_ROFF]);
+	h->crfirst.big.v = (struct hg_wide *)(map + hd.off[S_RBIG]);
 	h->rsrc = (uint32_t *)(map + hd.off[S_RSRC]);
 	h->rkind = (uint8_t *)(map + hd.off[S_RKIND]);
 	h->idom = (uint32_t *)(map + hd.off[S_IDOM]);
-	h->retained = (uint32_t *)(map + hd.off[S_RETAINED]);
+	h->retained = (uint16_t *)(map + hd.off[S_RETAINED]);
 	h->pool = (char *)(map + hd.off[S_POOL]);
 	if (h->ntb) {
 		h->tb = (uint32_t *)(map + hd.off[S_TB]);

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include "heap.h"
 
-#define HG_INDEX_VERSION 14
+#define HG_INDEX_VERSION 17
 
 struct hg_dump_id {
 	uint64_t size, mtime_ns, head_hash;

@@ -177,8 +177,8 @@ static void find_hops(const struct hg_heap *h, const struct hg_nb_options *o, st
 		omap_put(&dist, nb->obj[q], 0);
 		while (head < tail && !found && spent < TOTAL) {
 			uint32_t x = queue[head++], d = omap_get(&dist, x);
-			uint64_t lo = o->backrefs ? h->rfirst[x] : h->first[x];
-			uint64_t hi = o->backrefs ? h->rfirst[x + 1] : h->first[x + 1];
+			uint64_t lo = o->backrefs ? hg_heap_rfirst(h, x) : hg_heap_first(h, x);
+			uint64_t hi = o->backrefs ? hg_heap_rfirst(h, x + 1) : hg_heap_first(h, x + 1);
 
 			spent += 1 + (hi - lo);	/* the work is in the references scanned */
 			for (uint64_t r = lo; r < hi && !found; r++) {
@@ -253,8 +253,8 @@ void hg_nbhood_build(const struct hg_heap *h, const uint32_t *start, size_t nsta
 		free(seen.val);
 		memset(&seen, 0, sizeof(seen));
 		ncand = 0;
-		lo = o->backrefs ? h->rfirst[x] : h->first[x];
-		hi = o->backrefs ? h->rfirst[x + 1] : h->first[x + 1];
+		lo = o->backrefs ? hg_heap_rfirst(h, x) : hg_heap_first(h, x);
+		hi = o->backrefs ? hg_heap_rfirst(h, x + 1) : hg_heap_first(h, x + 1);
 		for (uint64_t r = lo; r < hi; r++) {
 			uint32_t y = o->backrefs ? h->rsrc[r] : h->to[r];
 			uint32_t prev, e;

@@ -119,7 +119,7 @@ static uint32_t search(struct hg_paths *p, int tier3, uint32_t base)
 			if (p->dist[x] != d)
 				continue;	/* met again later at a lower cost */
 			top = d;
-			for (uint64_t e = h->first[x]; e < h->first[x + 1]; e++) {
+			for (uint64_t e = hg_heap_first(h, x); e < hg_heap_first(h, x + 1); e++) {
 				uint32_t y = h->to[e], c;
 
 				if (!hg_heap_edge_holds(h, e) || y >= h->nobj)

@@ -18,7 +18,7 @@ static int is_item(const struct hg_heap *h, uint64_t e, int items_only)
 /* Whether obj has item edges: then only those count (a dict's values, not its keys). */
 static int has_items(const struct hg_heap *h, uint32_t obj)
 {
-	for (uint64_t e = h->first[obj]; e < h->first[obj + 1]; e++)
+	for (uint64_t e = hg_heap_first(h, obj); e < hg_heap_first(h, obj + 1); e++)
 		if (hg_heap_edge_role(h, e) == HG_REF_ITEM && hg_heap_edge_holds(h, e))
 			return 1;
 	return 0;
@@ -37,7 +37,7 @@ static void tally(const struct hg_heap *h, struct hg_suspect *s, uint32_t *tmp)
 	int items_only = has_items(h, s->obj);
 	size_t n = 0;
 
-	for (uint64_t e = h->first[s->obj]; e < h->first[s->obj + 1]; e++)
+	for (uint64_t e = hg_heap_first(h, s->obj); e < hg_heap_first(h, s->obj + 1); e++)
 		if (is_item(h, e, items_only))
 			tmp[n++] = hg_heap_type(h, h->to[e]);
 	s->items = n;
@@ -86,8 +86,8 @@ size_t hg_suspects(const struct hg_heap *h, uint64_t total, struct hg_suspect *o
 	if (!h->nobj || !h->retained || !h->idom || !max)
 		return 0;
 	for (uint32_t i = 0; i < h->nobj; i++)
-		if (h->first[i + 1] - h->first[i] > maxdeg)
-			maxdeg = h->first[i + 1] - h->first[i];
+		if (hg_heap_first(h, i + 1) - hg_heap_first(h, i) > maxdeg)
+			maxdeg = hg_heap_first(h, i + 1) - hg_heap_first(h, i);
 	tmp = xmalloc((maxdeg ? maxdeg : 1) * sizeof(*tmp));
 
 	/* the child of each object in the dominator tree that retains the most */
@@ -118,7 +118,7 @@ size_t hg_suspects(const struct hg_heap *h, uint64_t total, struct hg_suspect *o
 	}
 	/* containers of many objects of one type */
 	for (uint32_t i = 0; i < h->nobj; i++) {
-		if (h->first[i + 1] - h->first[i] < HG_SUSPECT_MANY || !(h->flags[i] & HG_OBJ_REACHABLE) ||
+		if (hg_heap_first(h, i + 1) - hg_heap_first(h, i) < HG_SUSPECT_MANY || !(h->flags[i] & HG_OBJ_REACHABLE) ||
 		    hg_heap_retained(h, i) < total / 100)
 			continue;
 		memset(&s, 0, sizeof(s));
@@ -147,7 +147,7 @@ size_t hg_suspect_examples(const struct hg_heap *h, uint32_t obj, uint32_t t, ui
 	int items_only = has_items(h, obj);
 	size_t k = 0;
 
-	for (uint64_t e = h->first[obj]; e < h->first[obj + 1] && k < n; e++)
+	for (uint64_t e = hg_heap_first(h, obj); e < hg_heap_first(h, obj + 1) && k < n; e++)
 		if (is_item(h, e, items_only) && hg_heap_type(h, h->to[e]) == t)
 			out[k++] = e;
 	return k;

@@ -39,7 +39,7 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 	json_object_set_new(o, "c_memory_points_at_it", json_boolean(h->flags[i] & HG_OBJ_C_HELD));
 	json_object_set_new(o, "traceback", hg_json_traceback(h, i));
 	n = 0;
-	for (uint64_t e = h->first[i]; e < h->first[i + 1] && (limit <= 0 || n < (uint64_t)limit); e++, n++) {
+	for (uint64_t e = hg_heap_first(h, i); e < hg_heap_first(h, i + 1) && (limit <= 0 || n < (uint64_t)limit); e++, n++) {
 		json_t *r = obj_json(h, h->to[e]);
 
 		json_object_set_new(r, "edge", hg_json_str(hg_heap_label(h, h->label[e], lb)));
@@ -47,9 +47,9 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 		json_array_append_new(refs, r);
 	}
 	json_object_set_new(o, "referents", refs);
-	json_object_set_new(o, "referents_total", json_integer((json_int_t)(h->first[i + 1] - h->first[i])));
+	json_object_set_new(o, "referents_total", json_integer((json_int_t)(hg_heap_first(h, i + 1) - hg_heap_first(h, i))));
 	n = 0;
-	for (uint64_t r = h->rfirst[i]; r < h->rfirst[i + 1] && (limit <= 0 || n < (uint64_t)limit); r++, n++) {
+	for (uint64_t r = hg_heap_rfirst(h, i); r < hg_heap_rfirst(h, i + 1) && (limit <= 0 || n < (uint64_t)limit); r++, n++) {
 		uint64_t e = hg_heap_redge(h, i, r);
 		json_t *x = obj_json(h, h->rsrc[r]);
 
@@ -58,7 +58,7 @@ static json_t *describe(const struct hg_heap *h, uint32_t i, long limit)
 		json_array_append_new(back, x);
 	}
 	json_object_set_new(o, "referrers", back);
-	json_object_set_new(o, "referrers_total", json_integer((json_int_t)(h->rfirst[i + 1] - h->rfirst[i])));
+	json_object_set_new(o, "referrers_total", json_integer((json_int_t)(hg_heap_rfirst(h, i + 1) - hg_heap_rfirst(h, i))));
 	for (size_t r = 0; r < h->nroot; r++)
 		if (h->roots[r].obj == i) {
 			json_t *x = json_object();

@@ -15,18 +15,32 @@
 
 struct row { uint32_t type; uint64_t count, bytes, retained; };
 
+static const struct hg_heap *sort_heap;
+
+/* Ties by name, then address: the same for a dump and its snapshot, whatever order their types were met in */
+static int by_name(const struct row *x, const struct row *y)
+{
+	const struct hg_type *a = &sort_heap->types[x->type], *b = &sort_heap->types[y->type];
+	char p[512], q[512];
+	int c = strcmp(hg_heap_type_name(sort_heap, x->type, p, sizeof(p)), hg_heap_type_name(sort_heap, y->type, q, sizeof(q)));
+
+	return c ? c : a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
 static int by_bytes(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
+	int c = cli_desc(x->bytes, y->bytes, x->count, y->count);
 
-	return cli_desc(x->bytes, y->bytes, x->count, y->count);
+	return c ? c : by_name(x, y);
 }
 
 static int by_count(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
+	int c = cli_desc(x->count, y->count, x->bytes, y->bytes);
 
-	return cli_desc(x->count, y->count, x->bytes, y->bytes);
+	return c ? c : by_name(x, y);
 }
 
 static int site_by_bytes(const void *a, const void *b)
@@ -177,6 +191,7 @@ int cmd_types(int argc, char **argv)
 	for (uint32_t t = 0; t < h.ntype; t++)
 		if (rows[t].count)
 			rows[nrows++] = rows[t];
+	sort_heap = &h;
 	qsort(rows, nrows, sizeof(*rows), strcmp(sort, "count") ? by_bytes : by_count);
 	if (limit && (size_t)limit < nrows)
 		nrows = (size_t)limit;

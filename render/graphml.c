@@ -105,7 +105,7 @@ int hg_graphml_write(const struct hg_heap *h, const char *path, struct hg_error 
 	}
 	for (size_t i = 0; i < h->nobj && !W.bad; i++) {
 		snprintf(id, sizeof(id), "0x%" PRIx64, hg_heap_addr(h, i));
-		for (uint64_t e = h->first[i]; e < h->first[i + 1] && !W.bad; e++) {
+		for (uint64_t e = hg_heap_first(h, i); e < hg_heap_first(h, i + 1) && !W.bad; e++) {
 			snprintf(to, sizeof(to), "0x%" PRIx64, hg_heap_addr(h, h->to[e]));
 			W.bad |= xmlTextWriterStartElement(W.w, BAD_CAST "edge") < 0;
 			W.bad |= xmlTextWriterWriteAttribute(W.w, BAD_CAST "source", BAD_CAST id) < 0;

@@ -79,7 +79,7 @@ static void node_label(const struct hg_heap *h, uint32_t i, const struct hg_pict
 		if (has_field(st->extra_info, "refcount"))
 			strbuf_addf(sb, "\nrefcount=%u", hg_heap_refcnt(h, i));
 		if (has_field(st->extra_info, "referrers"))
-			strbuf_addf(sb, "\nreferrers=%" PRIu32, h->rfirst[i + 1] - h->rfirst[i]);
+			strbuf_addf(sb, "\nreferrers=%" PRIu64, hg_heap_rfirst(h, i + 1) - hg_heap_rfirst(h, i));
 		if (has_field(st->extra_info, "gc"))
 			strbuf_addstr(sb, h->flags[i] & HG_OBJ_GC ? "\ngc tracked" : "\nnot gc tracked");
 		if (has_field(st->extra_info, "reachable"))

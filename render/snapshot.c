@@ -120,7 +120,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 			json_object_set_new(o, "repr", hg_json_str(repr));
 		if (*hg_heap_value(h, (uint32_t)i))
 			json_object_set_new(o, "value", hg_json_str(hg_heap_value(h, (uint32_t)i)));
-		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++) {
+		for (uint64_t e = hg_heap_first(h, i); e < hg_heap_first(h, i + 1); e++) {
 			json_t *a = json_integer((json_int_t)hg_heap_addr(h, h->to[e]));
 
 			if (hg_heap_edge_kind(h, e) == HG_EDGE_WEAK) {

@@ -406,7 +406,7 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 
 		if (ai == HG_NONE)
 			return -1;
-		for (uint64_t e = h->first[ai]; e < h->first[ai + 1]; e++) {
+		for (uint64_t e = hg_heap_first(h, ai); e < hg_heap_first(h, ai + 1); e++) {
 			uint32_t k = h->to[e];
 			char lb[HG_LABEL_BUF];
 
@@ -414,7 +414,7 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 				char want[32];
 
 				snprintf(want, sizeof(want), "%" PRIu64, ident);
-				if (!strcmp(hg_heap_value(h, k), want) && e + 1 < h->first[ai + 1]) {
+				if (!strcmp(hg_heap_value(h, k), want) && e + 1 < hg_heap_first(h, ai + 1)) {
 					df.found = hg_heap_addr(h, h->to[e + 1]);
 					break;
 				}
@@ -430,7 +430,7 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 
 		if (ti == HG_NONE)
 			return -1;
-		for (uint64_t e = h->first[ti]; e < h->first[ti + 1]; e++) {
+		for (uint64_t e = hg_heap_first(h, ti); e < hg_heap_first(h, ti + 1); e++) {
 			char lb[HG_LABEL_BUF];
 			const char *l = hg_heap_label(h, h->label[e], lb);
 			uint32_t t = h->to[e];
@@ -440,7 +440,7 @@ static int thread_name(struct walker *w, uint64_t ident, char *out, size_t max)
 				return 0;
 			}
 			if (!strcmp(l, "__dict__")) {
-				for (uint64_t e2 = h->first[t]; e2 < h->first[t + 1]; e2++)
+				for (uint64_t e2 = hg_heap_first(h, t); e2 < hg_heap_first(h, t + 1); e2++)
 					if (!strcmp(hg_heap_label(h, h->label[e2], lb), "['_name']") && *hg_heap_value(h, h->to[e2])) {
 						snprintf(out, max, "%s", hg_heap_value(h, h->to[e2]));
 						return 0;

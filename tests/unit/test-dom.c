@@ -58,7 +58,7 @@ static void reach(const struct hg_heap *h, uint32_t skip, uint8_t *seen, uint32_
 	while (head < tail) {
 		uint32_t v = queue[head++];
 
-		for (uint64_t e = h->first[v]; e < h->first[v + 1]; e++) {
+		for (uint64_t e = hg_heap_first(h, v); e < hg_heap_first(h, v + 1); e++) {
 			uint32_t t = h->to[e];
 
 			if (hg_heap_edge_kind(h, e) == HG_EDGE_WEAK || t == skip || seen[t])
@@ -130,11 +130,11 @@ TEST(random_graphs_against_brute_force)
 				if (dom[(size_t)v * n + w])
 					ret += sizes[w];
 			bad_idom += h.idom[v] != want;
-			bad_ret += h.retained[v] != ret;
+			bad_ret += hg_heap_retained(&h, v) != ret;
 		}
 		/* every object, reached or not, retains at least itself */
 		for (uint32_t v = 0; v < n; v++)
-			bad_ret += h.retained[v] < sizes[v];
+			bad_ret += hg_heap_retained(&h, v) < sizes[v];
 		hg_heap_release(&h);
 		free(e); free(queue); free(sizes); free(all); free(without); free(dom);
 	}
@@ -155,12 +155,12 @@ TEST(weak_edges_and_unreached_objects)
 	CHECK_EQ_INT(hg_dom_compute(&h), 0);
 	CHECK_EQ_INT(h.idom[0], HG_NONE);
 	CHECK_EQ_INT(h.idom[2], 1);
-	CHECK_EQ_INT(h.retained[0], 111);	/* the weakly held 3 is not retained */
+	CHECK_EQ_INT(hg_heap_retained(&h, 0), 111);	/* the weakly held 3 is not retained */
 	CHECK_EQ_INT(h.idom[3], HG_NONE);	/* held only weakly: under the virtual root */
-	CHECK_EQ_INT(h.retained[3], 11000);
+	CHECK_EQ_INT(hg_heap_retained(&h, 3), 11000);
 	CHECK_EQ_INT(h.idom[5], HG_NONE);	/* the unreached cycle hangs from the virtual root */
 	CHECK_EQ_INT(h.idom[6], 5);
-	CHECK_EQ_INT(h.retained[5], 1100000);
+	CHECK_EQ_INT(hg_heap_retained(&h, 5), 1100000);
 	hg_heap_release(&h);
 }
 
@@ -193,8 +193,8 @@ TEST(long_chain)
 	hg_heap_add_root(&h, HG_ROOT_MODULE, HG_RW_MODULE, 0, root);
 	hg_heap_drop_build(&h);
 	CHECK_EQ_INT(hg_dom_compute(&h), 0);
-	CHECK_EQ_INT(h.retained[0], n);
-	CHECK_EQ_INT(h.retained[n / 2], n - n / 2);
+	CHECK_EQ_INT(hg_heap_retained(&h, 0), n);
+	CHECK_EQ_INT(hg_heap_retained(&h, n / 2), n - n / 2);
 	CHECK_EQ_INT(h.idom[n - 1], n - 2);
 	hg_heap_release(&h);
 	free(e);
@@ -351,7 +351,7 @@ TEST(path_groups_share_what_the_set_retains)
 			while (head < tail) {
 				uint32_t v = queue[head++];
 
-				for (uint64_t x = h.first[v]; x < h.first[v + 1]; x++)
+				for (uint64_t x = hg_heap_first(&h, v); x < hg_heap_first(&h, v + 1); x++)
 					if (hg_heap_edge_kind(&h, x) != HG_EDGE_WEAK && dist[h.to[x]] == UINT32_MAX) {
 						dist[h.to[x]] = dist[v] + 1;
 						queue[tail++] = h.to[x];

@@ -71,12 +71,12 @@ TEST(lookups_and_reverse_edges)
 	CHECK_EQ_INT(hg_heap_find(&h, 0x4008), HG_NONE);
 	CHECK_EQ_INT(hg_heap_find(&h, 0), HG_NONE);
 	/* T(3) has two referrers: C(2) and L(4) */
-	CHECK_EQ_INT(h.rfirst[4] - h.rfirst[3], 2);
-	CHECK_EQ_INT(h.rsrc[h.rfirst[3]], 2);
-	CHECK_EQ_INT(h.rsrc[h.rfirst[3] + 1], 4);
-	CHECK_EQ_STR(hg_heap_s(&h, h.label[hg_heap_redge(&h, 3, h.rfirst[3])]), "['k']");
-	CHECK_EQ_STR(hg_heap_s(&h, h.label[hg_heap_redge(&h, 3, h.rfirst[3] + 1)]), "[0]");
-	CHECK_EQ_INT(hg_heap_redge_kind(&h, h.rfirst[8]), HG_EDGE_WEAK);
+	CHECK_EQ_INT(hg_heap_rfirst(&h, 4) - hg_heap_rfirst(&h, 3), 2);
+	CHECK_EQ_INT(h.rsrc[hg_heap_rfirst(&h, 3)], 2);
+	CHECK_EQ_INT(h.rsrc[hg_heap_rfirst(&h, 3) + 1], 4);
+	CHECK_EQ_STR(hg_heap_s(&h, h.label[hg_heap_redge(&h, 3, hg_heap_rfirst(&h, 3))]), "['k']");
+	CHECK_EQ_STR(hg_heap_s(&h, h.label[hg_heap_redge(&h, 3, hg_heap_rfirst(&h, 3) + 1)]), "[0]");
+	CHECK_EQ_INT(hg_heap_redge_kind(&h, hg_heap_rfirst(&h, 8)), HG_EDGE_WEAK);
 	hg_heap_release(&h);
 }
 
@@ -199,7 +199,7 @@ TEST(chains_are_the_nearest_roots)
 				while (head < tail) {
 					uint32_t v = q[head++];
 
-					for (uint64_t e = h.first[v]; e < h.first[v + 1]; e++)
+					for (uint64_t e = hg_heap_first(&h, v); e < hg_heap_first(&h, v + 1); e++)
 						if (d[h.to[e]] == UINT32_MAX) {
 							d[h.to[e]] = d[v] + 1;
 							q[tail++] = h.to[e];
@@ -312,6 +312,10 @@ TEST(index_round_trip)
 	if (CHECK_EQ_INT(hg_index_load(&back, &w2, &id, path, &err), 0)) {
 		CHECK_EQ_INT(back.nobj, h.nobj);
 		CHECK_EQ_INT(back.nedge, h.nedge);
+		/* few kinds of reference: four bits each */
+		CHECK(back.nktab > 2 && back.kind == NULL);
+		for (uint64_t e = 0; e < h.nedge; e++)
+			CHECK_EQ_INT(hg_heap_kind_byte(&back, e), h.kind[e]);
 		CHECK_EQ_INT(hg_heap_find(&back, 0x4000), 3);
 		CHECK(hg_heap_size(&back, 2) == (uint64_t)5 << 30);
 		CHECK(hg_heap_size(&back, 7) == UINT32_MAX);
@@ -385,10 +389,15 @@ TEST(index_round_trip)
 		char *sum;
 		size_t len;
 
-		/* flip eight bytes in the middle (one at least is a section's, not padding): the checksum
-		 * catches it; the summary, elsewhere, still reads */
+		/* flip eight bytes in the middle of the sections, after the header (one at least is a
+		 * section's, not padding): the checksum catches it; the summary, elsewhere, still reads */
+		uint32_t header_size;
+		long mid;
+
+		memcpy(&header_size, buf + 12, 4);
+		mid = (long)header_size + (size - (long)header_size) / 2;
 		for (int k = 0; k < 8; k++)
-			buf[size / 2 + k] ^= 0x5a;
+			buf[mid + k] ^= 0x5a;
 		fseek(f, 0, SEEK_SET);
 		fwrite(buf, 1, (size_t)size, f);
 		fflush(f);
@@ -397,7 +406,7 @@ TEST(index_round_trip)
 			free(sum);
 		/* the summary's own bytes: refused (it is the last section, "{}" and its padding) */
 		for (int k = 0; k < 8; k++)
-			buf[size / 2 + k] ^= 0x5a;
+			buf[mid + k] ^= 0x5a;
 		buf[size - 8] ^= 0x01;
 		fseek(f, 0, SEEK_SET);
 		fwrite(buf, 1, (size_t)size, f);
@@ -563,15 +572,15 @@ TEST(reverse_entries_of_one_referrer)
 	hg_heap_begin_edges(&h, 1);
 	hg_heap_add_edge(&h, 2, hg_heap_cstr(&h, ".a"), HG_EDGE_STRONG, HG_REF_ATTR);
 	hg_heap_finish(&h);
-	if (CHECK_EQ_INT(h.rfirst[3] - h.rfirst[2], 4)) {
+	if (CHECK_EQ_INT(hg_heap_rfirst(&h, 3) - hg_heap_rfirst(&h, 2), 4)) {
 		for (uint32_t k = 0; k < 3; k++) {
-			CHECK_EQ_INT(h.rsrc[h.rfirst[2] + k], 0);
-			CHECK_EQ_STR(hg_heap_label(&h, h.label[hg_heap_redge(&h, 2, h.rfirst[2] + k)], lb), want[k]);
+			CHECK_EQ_INT(h.rsrc[hg_heap_rfirst(&h, 2) + k], 0);
+			CHECK_EQ_STR(hg_heap_label(&h, h.label[hg_heap_redge(&h, 2, hg_heap_rfirst(&h, 2) + k)], lb), want[k]);
 		}
-		CHECK_EQ_INT(hg_heap_redge_kind(&h, h.rfirst[2] + 1), HG_EDGE_WEAK);
-		CHECK(!hg_heap_redge_holds(&h, h.rfirst[2] + 1));
-		CHECK_EQ_INT(h.rsrc[h.rfirst[2] + 3], 1);
-		CHECK_EQ_STR(hg_heap_s(&h, h.label[hg_heap_redge(&h, 2, h.rfirst[2] + 3)]), ".a");
+		CHECK_EQ_INT(hg_heap_redge_kind(&h, hg_heap_rfirst(&h, 2) + 1), HG_EDGE_WEAK);
+		CHECK(!hg_heap_redge_holds(&h, hg_heap_rfirst(&h, 2) + 1));
+		CHECK_EQ_INT(h.rsrc[hg_heap_rfirst(&h, 2) + 3], 1);
+		CHECK_EQ_STR(hg_heap_s(&h, h.label[hg_heap_redge(&h, 2, hg_heap_rfirst(&h, 2) + 3)]), ".a");
 	}
 	hg_heap_release(&h);
 }
@@ -616,6 +625,11 @@ TEST(objects_are_numbered_by_address)
 		if (i == 0)
 			for (uint32_t k = 0; k < N; k++)
 				hg_heap_add_edge(&h, k, hg_heap_item_label(&h, k), HG_EDGE_STRONG, HG_REF_ITEM);
+		/* more references than an index's 8-bit offsets span: kept beside them */
+		if (i == 3)
+			for (uint32_t k = 0; k < 300; k++)
+				hg_heap_add_edge(&h, 1, hg_heap_item_label(&h, k), (enum hg_edge_kind)(k % 4),
+						 (enum hg_edge_role)(k / 4 % HG_REF_NROLES));
 	}
 	tt = hg_heap_add_type(&h, at[3], 3);
 	h.types[tt].name = h.types[tt].qualname = hg_heap_cstr(&h, "other");
@@ -650,16 +664,16 @@ TEST(objects_are_numbered_by_address)
 		CHECK(hg_heap_size(&h, o) == (i == 2 ? (uint64_t)7 << 30 : 100 + i));
 		CHECK_EQ_INT(hg_heap_refcnt(&h, o), i == 4 ? 1000 : i);
 		CHECK_EQ_STR(hg_heap_repr(&h, o, rb, sizeof(rb)), i == 5 ? "five" : "other");
-		e = h.first[o];
+		e = hg_heap_first(&h, o);
 		CHECK_EQ_INT(h.to[e], to[(i + 1) % N]);
 		snprintf(rb, sizeof(rb), ".n%u", i);
 		CHECK_EQ_STR(hg_heap_label(&h, h.label[e], lb), rb);
-		CHECK_EQ_INT(h.first[o + 1] - h.first[o], i == 0 ? N + 1 : 1);
+		CHECK_EQ_INT(hg_heap_first(&h, o + 1) - hg_heap_first(&h, o), i == 0 ? N + 1 : i == 3 ? 301 : 1);
 	}
 	for (uint32_t k = 0; k < N; k++) {
 		snprintf(rb, sizeof(rb), "[%u]", k);
-		CHECK_EQ_INT(h.to[h.first[to[0]] + 1 + k], to[k]);
-		CHECK_EQ_STR(hg_heap_label(&h, h.label[h.first[to[0]] + 1 + k], lb), rb);
+		CHECK_EQ_INT(h.to[hg_heap_first(&h, to[0]) + 1 + k], to[k]);
+		CHECK_EQ_STR(hg_heap_label(&h, h.label[hg_heap_first(&h, to[0]) + 1 + k], lb), rb);
 	}
 	CHECK_EQ_INT(h.roots[0].obj, to[6]);
 	CHECK_EQ_INT(hg_heap_type(&h, to[1]), big);
@@ -682,6 +696,15 @@ TEST(objects_are_numbered_by_address)
 			CHECK_EQ_INT(hg_heap_type(&back, to[i]), hg_heap_type(&h, to[i]));
 		}
 		CHECK_EQ_INT(hg_heap_find(&back, 0x500000008ull), HG_NONE);
+		CHECK(back.first == NULL && back.cfirst.big.n > 0 && back.crfirst.big.n > 0);
+		/* 24 kinds of reference: more than four bits tell, so kept as bytes */
+		CHECK_EQ_INT(back.nktab, 0);
+		for (uint64_t e = 0; e < h.nedge; e++)
+			CHECK_EQ_INT(hg_heap_kind_byte(&back, e), h.kind[e]);
+		for (uint32_t i = 0; i <= N; i++) {
+			CHECK_EQ_INT(hg_heap_first(&back, i), h.first[i]);
+			CHECK_EQ_INT(hg_heap_rfirst(&back, i), h.rfirst[i]);
+		}
 		hg_heap_release(&back);
 	}
 	hg_warnings_release(&w);

@@ -20,7 +20,7 @@ static const char *labels(struct hg_heap *h, uint64_t a, char *buf, size_t n)
 	buf[0] = '\0';
 	if (i == HG_NONE)
 		return buf;
-	for (uint64_t e = h->first[i]; e < h->first[i + 1] && o + 1 < n; e++)
+	for (uint64_t e = hg_heap_first(h, i); e < hg_heap_first(h, i + 1) && o + 1 < n; e++)
 		o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? " " : "", hg_heap_label(h, h->label[e], lb));
 	return buf;
 }
@@ -50,7 +50,7 @@ TEST(graph_from_synthetic_memory)
 		CHECK_EQ_STR(hg_heap_repr(&h, si, rb, sizeof(rb)), "'hi'");
 		CHECK_EQ_STR(hg_heap_value(&h, si), "hi");
 		CHECK_EQ_STR(hg_heap_repr(&h, li, rb, sizeof(rb)), "2 items");
-		CHECK_EQ_INT(hg_heap_edge_role(&h, h.first[li]), HG_REF_ITEM);
+		CHECK_EQ_INT(hg_heap_edge_role(&h, hg_heap_first(&h, li)), HG_REF_ITEM);
 	}
 	/* the good deque: items from index 62 of its first block on into the second */
 	CHECK_EQ_STR(labels(&h, W.deque_ok, buf, sizeof(buf)), "[0] [1] [2]");
@@ -79,12 +79,12 @@ TEST(damaged_links_end_quickly)
 	di = hg_heap_find(&h, W.deque_bad);
 	ri = hg_heap_find(&h, W.lru_bad);
 	if (CHECK(di != HG_NONE) && CHECK(ri != HG_NONE)) {
-		dn = h.first[di + 1] - h.first[di];
+		dn = hg_heap_first(&h, di + 1) - hg_heap_first(&h, di);
 		CHECK(h.flags[di] & HG_OBJ_DAMAGED);
 		/* the block once: its link back to itself closes a cycle */
 		CHECK_EQ_INT(dn, DEQUE_BLOCKLEN);
 		CHECK(h.flags[ri] & HG_OBJ_DAMAGED);
-		CHECK(h.first[ri + 1] - h.first[ri] <= 8);
+		CHECK(hg_heap_first(&h, ri + 1) - hg_heap_first(&h, ri) <= 8);
 	}
 	hg_heap_release(&h);
 	hg_warnings_release(&warn);
