@@ -605,14 +605,13 @@ static void renumber_wide(struct hg_wide_list *l, const uint32_t *inv)
 	qsort(l->v, l->n, sizeof(*l->v), cmp_wide);
 }
 
-/* a[k] = a[order[k]] for one per-object array of elements of size sz */
-#define GATHER(a, n, order)							\
+/* a[k] = a[order[k]] for one per-object array, through scratch (fresh pages cost: one buffer serves all) */
+#define GATHER(a, n, order, scratch)						\
 	do {									\
-		__typeof__(a) g_ = xmalloc(((n) ? (n) : 1) * sizeof(*(a)));	\
+		__typeof__(a) g_ = (__typeof__(a))(scratch);			\
 		for (size_t k_ = 0; k_ < (n); k_++)				\
 			g_[k_] = (a)[(order)[k_]];				\
-		free(a);							\
-		(a) = g_;							\
+		memcpy((a), g_, (n) * sizeof(*(a)));				\
 	} while (0)
 
 /*
@@ -620,13 +619,14 @@ static void renumber_wide(struct hg_wide_list *l, const uint32_t *inv)
  * array, edge, root, type and list that names objects follows, and so does
  * the address map (objects are looked up by address after this too).
  * Then an object's number is its rank by address: no table of the order
- * is kept, and two heaps are compared by walking both in step.
+ * is kept, and two heaps are compared by walking both in step.  Each array
+ * is gathered into scratch (8 bytes an object, 4 a reference) and copied
+ * back: new memory costs more to touch the first time than copying does.
  */
-static void renumber(struct hg_heap *h, const uint32_t *order)
+static void renumber(struct hg_heap *h, const uint32_t *order, void *scratch)
 {
 	size_t n = h->nobj, k;
-	uint32_t *inv, *first, *to, *label;
-	uint8_t *kind;
+	uint32_t *inv, *first, *s32;
 	uint64_t at = 0;
 
 	for (k = 0; k < n && order[k] == k; k++)
@@ -636,46 +636,41 @@ static void renumber(struct hg_heap *h, const uint32_t *order)
 	inv = xmalloc(n * sizeof(*inv));
 	for (k = 0; k < n; k++)
 		inv[order[k]] = (uint32_t)k;
+	s32 = scratch;
 
 	first = xmalloc((n + 1) * sizeof(*first));
-	to = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*to));
 	for (k = 0; k < n; k++) {
 		uint32_t o = order[k];
 
 		first[k] = (uint32_t)at;
 		for (uint64_t e = h->first[o]; e < h->first[o + 1]; e++)
-			to[at++] = inv[h->to[e]];
+			s32[at++] = inv[h->to[e]];
 	}
 	first[n] = (uint32_t)at;
-	free(h->to);
-	h->to = to;
-	label = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*label));
-	kind = xmalloc(h->nedge ? h->nedge : 1);
+	memcpy(h->to, s32, h->nedge * sizeof(*h->to));
 	for (k = 0; k < n; k++) {
-		uint32_t o = order[k], d = h->first[o + 1] - h->first[o];
+		uint32_t o = order[k];
 
-		memcpy(label + first[k], h->label + h->first[o], d * sizeof(*label));
-		memcpy(kind + first[k], h->kind + h->first[o], d);
+		memcpy(s32 + first[k], h->label + h->first[o], (h->first[o + 1] - h->first[o]) * sizeof(*h->label));
 	}
-	free(h->label);
-	free(h->kind);
-	free(h->first);
-	h->label = label;
-	h->kind = kind;
-	h->first = first;
-	if (h->b)
-		h->b->edge_alloc = h->nedge ? h->nedge : 1;
+	memcpy(h->label, s32, h->nedge * sizeof(*h->label));
+	for (k = 0; k < n; k++) {
+		uint32_t o = order[k];
 
-	GATHER(h->addr, n, order);
-	GATHER(h->type, n, order);
-	GATHER(h->size, n, order);
-	GATHER(h->flags, n, order);
-	GATHER(h->text, n, order);
-	GATHER(h->refcnt, n, order);
+		memcpy((uint8_t *)scratch + first[k], h->kind + h->first[o], h->first[o + 1] - h->first[o]);
+	}
+	memcpy(h->kind, scratch, h->nedge);
+	memcpy(h->first, first, (n + 1) * sizeof(*first));
+	free(first);
+
+	GATHER(h->addr, n, order, scratch);
+	GATHER(h->type, n, order, scratch);
+	GATHER(h->size, n, order, scratch);
+	GATHER(h->flags, n, order, scratch);
+	GATHER(h->text, n, order, scratch);
+	GATHER(h->refcnt, n, order, scratch);
 	if (h->tb)
-		GATHER(h->tb, n, order);
-	if (h->b)
-		h->b->obj_alloc = n;
+		GATHER(h->tb, n, order, scratch);
 	renumber_wide(&h->big_size, inv);
 	renumber_wide(&h->big_refcnt, inv);
 	renumber_wide(&h->big_type, inv);
@@ -744,25 +739,30 @@ static void pack_kinds(struct hg_heap *h)
 /* The sorted addresses as their low 32 bits and the runs of their high ones. */
 static void split_addresses(struct hg_heap *h)
 {
+	char *buf = (char *)h->addr;	/* the low halves are written over the addresses already read */
 	size_t alloc = 0;
 
-	h->addr_lo = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*h->addr_lo));
 	for (size_t i = 0; i < h->nobj; i++) {
-		uint32_t hi = (uint32_t)(h->addr[i] >> 32);
+		uint64_t a;
+		uint32_t lo, hi;
 
+		memcpy(&a, buf + 8 * i, 8);
+		lo = (uint32_t)a;
+		hi = (uint32_t)(a >> 32);
 		if (!h->nrun || h->runs[h->nrun - 1].hi != hi) {
 			HG_GROW(h->runs, h->nrun + 1, alloc);
 			h->runs[h->nrun++] = (struct hg_addr_run){ (uint32_t)i, hi };
 		}
-		h->addr_lo[i] = (uint32_t)h->addr[i];
+		memcpy(buf + 4 * i, &lo, 4);
 	}
-	free(h->addr);
 	h->addr = NULL;
+	h->addr_lo = xrealloc(buf, (h->nobj ? h->nobj : 1) * sizeof(*h->addr_lo));
 }
 
 void hg_heap_finish(struct hg_heap *h)
 {
 	uint32_t *fill, *order;
+	void *scratch;
 
 	if (!h->first)
 		h->first = xmalloc(sizeof(*h->first));
@@ -776,7 +776,9 @@ void hg_heap_finish(struct hg_heap *h)
 		qsort_r(order, h->nobj, sizeof(*order), cmp_addr_idx, h->addr);
 	}
 
-	renumber(h, order);
+	/* one buffer for the renumbering and the reverse entries' fill (big blocks go back to the system when freed) */
+	scratch = xmalloc((h->nobj * 8 > h->nedge * 4 ? h->nobj * 8 : h->nedge * 4) + 8);
+	renumber(h, order, scratch);
 	free(order);
 	split_addresses(h);
 
@@ -788,7 +790,7 @@ void hg_heap_finish(struct hg_heap *h)
 		h->rfirst[i + 1] += h->rfirst[i];
 	h->rsrc = xmalloc((h->nedge ? h->nedge : 1) * sizeof(*h->rsrc));
 	h->rkind = xcalloc((h->nedge + 3) / 4 + 1, 1);
-	fill = xmalloc((h->nobj + 1) * sizeof(*fill));
+	fill = scratch;
 	memcpy(fill, h->rfirst, (h->nobj + 1) * sizeof(*fill));
 	for (size_t i = 0; i < h->nobj; i++)
 		for (uint64_t e = h->first[i]; e < h->first[i + 1]; e++) {
@@ -797,7 +799,7 @@ void hg_heap_finish(struct hg_heap *h)
 			h->rsrc[at] = (uint32_t)i;
 			h->rkind[at >> 2] |= (uint8_t)((h->kind[e] & 3) << ((at & 3) * 2));
 		}
-	free(fill);
+	free(scratch);
 
 	for (size_t t = 0; t < h->ntype; t++)
 		h->types[t].count = h->types[t].bytes = h->types[t].gc_count = 0;
