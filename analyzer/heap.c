@@ -36,6 +36,12 @@ struct hg_heap_build {
 	size_t scap, sused;
 	size_t obj_alloc, edge_alloc, type_alloc, root_alloc, pool_alloc;
 	uint32_t next_edges;	/* the next object whose edges may begin */
+	/*
+	 * Once hg_heap_finish numbered the objects by address: the new number
+	 * of each old one.  The map keeps the old numbers (rewriting a slot per
+	 * 16 bytes of heap cost more than this look-up on the few finds left).
+	 */
+	uint32_t *renumbered;
 };
 
 void hg_heap_init(struct hg_heap *h)
@@ -151,13 +157,17 @@ uint32_t hg_heap_find(const struct hg_heap *h, uint64_t addr)
 {
 	if (h->b && h->b->cap) {
 		const uint32_t *page;
+		uint32_t i;
 
 		if ((addr & 7) || !addr)
 			return HG_NONE;
-		if (addr & 8)
-			return hg_u64map_get(&h->b->odd, addr);
-		page = map_page(h->b, addr, 0);
-		return page ? page[(addr >> 4) & (PAGE_WORDS - 1)] : HG_NONE;
+		if (addr & 8) {
+			i = hg_u64map_get(&h->b->odd, addr);
+		} else {
+			page = map_page(h->b, addr, 0);
+			i = page ? page[(addr >> 4) & (PAGE_WORDS - 1)] : HG_NONE;
+		}
+		return i < h->nobj && h->b->renumbered ? h->b->renumbered[i] : i;
 	}
 	/* objects are numbered in address order (hg_heap_finish): the run of addr's high bits, then its low bits */
 	if (h->addr_lo) {
@@ -616,10 +626,11 @@ static void renumber_wide(struct hg_wide_list *l, const uint32_t *inv)
 
 /*
  * Numbers the objects in address order: object k is order[k].  Every
- * array, edge, root, type and list that names objects follows, and so does
- * the address map (objects are looked up by address after this too).
- * Then an object's number is its rank by address: no table of the order
- * is kept, and two heaps are compared by walking both in step.  Each array
+ * array, edge, root, type and list that names objects follows; the
+ * address map, still used to find objects until the build is dropped,
+ * translates its old numbers.  Then an object's number is its rank by
+ * address: no table of the order is kept in the index, and two heaps are
+ * compared by walking both in step.  Each array
  * is gathered into scratch (8 bytes an object, 4 a reference) and copied
  * back: new memory costs more to touch the first time than copying does.
  */
@@ -680,17 +691,13 @@ static void renumber(struct hg_heap *h, const uint32_t *order, void *scratch)
 	for (size_t t = 0; t < h->ntype; t++)
 		if (h->types[t].obj < n)
 			h->types[t].obj = inv[h->types[t].obj];
-	if (h->b) {
-		for (size_t j = 0; j < h->b->cap; j++)
-			if (h->b->pages[j].no)
-				for (unsigned s = 0; s < PAGE_WORDS; s++)
-					if (h->b->pages[j].idx[s] < n)
-						h->b->pages[j].idx[s] = inv[h->b->pages[j].idx[s]];
-		for (size_t j = 0; j < h->b->odd.size; j++)
-			if (h->b->odd.key[j] && h->b->odd.val[j] < n)
-				h->b->odd.val[j] = inv[h->b->odd.val[j]];
+	/* the address map keeps the old numbers: finds translate them */
+	if (h->b && h->b->cap) {
+		free(h->b->renumbered);
+		h->b->renumbered = inv;
+	} else {
+		free(inv);
 	}
-	free(inv);
 }
 
 /* The compact form of n offsets (struct hg_offsets), for the index. */
@@ -831,6 +838,8 @@ void hg_heap_drop_build(struct hg_heap *h)
 	hg_u64map_free(&h->b->odd);
 	free(h->b->pages);
 	free(h->b->strs);
+	free(h->b->renumbered);
+	h->b->renumbered = NULL;
 	h->b->pages = NULL;
 	h->b->slabs = NULL;
 	h->b->used = h->b->nslab = 0;

@@ -11,11 +11,23 @@
 #include "walker.h"
 #include "../../common/util.h"
 
+/* r into v (at most vn bytes with the NUL) */
+static void copy_text(char *v, size_t vn, const char *r)
+{
+	size_t l = vn ? strnlen(r, vn - 1) : 0;
+
+	if (vn) {
+		memcpy(v, r, l);
+		v[l] = '\0';
+	}
+}
+
 static void items_repr(struct walker *w, uint64_t count_at, char *r, size_t rn)
 {
 	long long n = (long long)rd_ptr(w, count_at);
 
-	snprintf(r, rn, "%lld item%s", n, n == 1 ? "" : "s");
+	/* (a negative count is damage: shown as it is) */
+	text_u64(r, rn, n < 0 ? "-" : "", n < 0 ? 0 - (uint64_t)n : (uint64_t)n, n == 1 ? " item" : " items");
 }
 
 /* ---- type ---- */
@@ -100,7 +112,7 @@ static void int_repr(struct walker *w, const struct pyobj *o, char *r, size_t rn
 		snprintf(r, rn, "%s", rd_u32(w, o->a + BOOL_VALUE) ? "True" : "False");
 	else
 		text_int(w, o->a, r, rn);
-	snprintf(v, vn, "%s", r);
+	copy_text(v, vn, r);
 }
 
 const struct kind_ops kind_int_ops = { NULL, int_size, int_repr, 0 };
@@ -113,7 +125,7 @@ static void float_repr(struct walker *w, const struct pyobj *o, char *r, size_t 
 
 	hg_mem_read(w->m, o->a + FLOAT_VALUE, &d, 8);
 	text_float(d, r, rn);
-	snprintf(v, vn, "%s", r);
+	copy_text(v, vn, r);
 }
 
 const struct kind_ops kind_float_ops = { NULL, NULL, float_repr, 0 };
@@ -170,7 +182,7 @@ static void bytes_repr(struct walker *w, const struct pyobj *o, char *r, size_t 
 	if (n < 0)
 		return;
 	text_bytes(w, o->a + BYTES_SVAL, (uint64_t)n, "b'", r, rn);
-	snprintf(v, vn, "%s", r);
+	copy_text(v, vn, r);
 }
 
 const struct kind_ops kind_bytes_ops = { NULL, NULL, bytes_repr, 0 };

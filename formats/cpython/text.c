@@ -108,6 +108,25 @@ void text_sanitize(char *s)
 	hg_printable(s);
 }
 
+/* prefix, v in decimal and suffix into out (at most max bytes with the NUL): no printf on the walk's hot path */
+void text_u64(char *out, size_t max, const char *prefix, uint64_t v, const char *suffix)
+{
+	char d[24];
+	size_t n = 0, o = 0;
+
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (; *prefix && o + 1 < max; prefix++)
+		out[o++] = *prefix;
+	while (n && o + 1 < max)
+		out[o++] = d[--n];
+	for (; *suffix && o + 1 < max; suffix++)
+		out[o++] = *suffix;
+	if (max)
+		out[o] = '\0';
+}
+
 void text_int(struct walker *w, uint64_t a, char *out, size_t max)
 {
 	int64_t sz = (int64_t)rd_ptr(w, a + OB_SIZE);
@@ -130,7 +149,7 @@ void text_int(struct walker *w, uint64_t a, char *out, size_t max)
 			hg_mem_read(w->m, a + LONG_DIGITS + 4 * k, &d, 4);
 			v |= (uint64_t)(d & 0x3fffffff) << (30 * k);
 		}
-		snprintf(out, max, "%s%" PRIu64, neg && v ? "-" : "", v);
+		text_u64(out, max, neg && v ? "-" : "", v, "");
 	} else {
 		/* Big ints: convert base 2^30 digits to decimal, bounded. */
 		uint32_t dig[64], dec[128];

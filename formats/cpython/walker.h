@@ -227,6 +227,7 @@ void text_sanitize(char *s);
 /* The short repr (objgraph's rules) and value of object i into the heap. */
 void text_repr(struct walker *w, uint32_t i);
 /* Helpers for the kinds' reprs */
+void text_u64(char *out, size_t max, const char *prefix, uint64_t v, const char *suffix);
 void text_int(struct walker *w, uint64_t a, char *out, size_t max);
 void text_float(double d, char *out, size_t max);
 void text_bytes(struct walker *w, uint64_t data, uint64_t n, const char *prefix, char *out, size_t max);
