@@ -4,13 +4,17 @@
  *
  * Objects are numbered 0..nobj-1 in discovery order while the heap is built,
  * and in address order once hg_heap_finish closed it (object i's address is
- * the i-th lowest: addr is sorted).  Edges are stored CSR:
- * the edges of object i are [first[i], first[i+1]) of to/label/kind, in the
+ * the i-th lowest).  Edges are stored CSR: the edges of object i are
+ * [hg_heap_first(h, i), hg_heap_first(h, i + 1)) of to/label/kind, in the
  * order the reader found them.  Every string (type names, labels, reprs,
  * root names) is an offset into one pool of NUL-terminated strings; offset 0
- * is "" (an item's label [k] is the number k instead: hg_heap_label).  A heap is filled by a format reader through the builder functions,
- * then closed with hg_heap_finish; after that it is read-only except for
- * roots added by hg_heap_add_root and hg_heap_mark (C roots found late).
+ * is "" (an item's label [k] is the number k instead: hg_heap_label).  Values
+ * are kept as narrow as most objects need (16-bit types, sizes and retained
+ * sizes, 8-bit reference counts), the few wider ones beside them, and read
+ * through the accessors below.  A heap is filled by a format reader through
+ * the builder functions, then closed with hg_heap_finish; after that it is
+ * read-only except for roots added by hg_heap_add_root and hg_heap_mark (C
+ * roots found late).
  *
  * Who owns what: a heap built here owns its arrays.  A heap loaded from an
  * index (h->mapping set) is the index file mapped read-only and is read-only
