@@ -66,18 +66,20 @@ void hg_growth_match(const struct hg_heap *a, const struct hg_heap *b, uint32_t 
 	number_names(a, b, &nm);
 	for (size_t k = 0; k < b->nobj; k++)
 		match[k] = HG_NONE;
+	/* objects are numbered in address order: the two heaps walked in step, each address read once */
 	while (i < a->nobj && j < b->nobj) {
-		/* objects are numbered in address order */
 		uint32_t x = (uint32_t)i, y = (uint32_t)j;
+		uint64_t ax = hg_heap_addr(a, x), by = hg_heap_addr(b, y);
 
-		if (hg_heap_addr(a, x) < hg_heap_addr(b, y)) {
+		if (ax < by) {
 			i++;
-		} else if (hg_heap_addr(a, x) > hg_heap_addr(b, y)) {
+		} else if (ax > by) {
 			j++;
 		} else {
+			uint32_t tx = hg_heap_type(a, x), ty = hg_heap_type(b, y);
+
 			/* an int or a str with another value is another object at a reused address */
-			if (hg_heap_type(a, x) < a->ntype && hg_heap_type(b, y) < b->ntype &&
-			    nm.of[0][hg_heap_type(a, x)] == nm.of[1][hg_heap_type(b, y)] &&
+			if (tx < a->ntype && ty < b->ntype && nm.of[0][tx] == nm.of[1][ty] &&
 			    !strcmp(hg_heap_value(a, x), hg_heap_value(b, y)))
 				match[y] = x;
 			i++;

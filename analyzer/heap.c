@@ -1098,23 +1098,24 @@ void hg_str_repr(const char *s, char *out, size_t max)
 
 const char *hg_heap_repr(const struct hg_heap *h, uint32_t i, char *buf, size_t n)
 {
+	uint32_t t = hg_heap_type(h, i);
 	const struct hg_type *T;
 	const char *mod;
 
 	if (h->text[i] & HG_TEXT_VALUE && n) {
 		const char *v = hg_heap_value(h, i);
 
-		if (hg_heap_type(h, i) < h->ntype && (h->types[hg_heap_type(h, i)].tflags & HG_TYPE_STR))
+		if (t < h->ntype && (h->types[t].tflags & HG_TYPE_STR))
 			hg_str_repr(v, buf, n);
 		else
 			snprintf(buf, n, "%s", v);
 		hg_repr_cut(buf);
 		return buf;
 	}
-	if (h->text[i] || hg_heap_type(h, i) >= h->ntype || !n)
+	if (h->text[i] || t >= h->ntype || !n)
 		return hg_heap_s(h, h->text[i] & ~HG_TEXT_VALUE);
 	/* <module.Class object at 0x...> for classes, <type object at 0x...> for C types */
-	T = &h->types[hg_heap_type(h, i)];
+	T = &h->types[t];
 	mod = hg_heap_s(h, T->module);
 	if ((T->tflags & HG_TYPE_HEAP) && strcmp(mod, "builtins"))
 		snprintf(buf, n, "<%s.%s object at 0x%" PRIx64 ">", mod, hg_heap_s(h, T->qualname), hg_heap_addr(h, i));
