@@ -3,7 +3,7 @@
 #   make check        build and run every test (SANITIZE=1: under ASan/UBSan)
 #   make demo         make a core of samples/leaky.py and show what heapgraph sees
 #   make bench        time heapgraph against objgraph and the floor on 1M-10M objects
-#   make fuzz         fuzz the core reader and the walker for FUZZ_TIME seconds each (clang, libFuzzer)
+#   make fuzz         run each fuzz target (every reader, the writers) FUZZ_TIME seconds (clang, libFuzzer)
 #   make install PREFIX=/usr/local
 
 PREFIX ?= /usr/local
@@ -67,12 +67,18 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/craft.h tests/unit/syn
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libheapgraph.a $(LDLIBS)
 
-check: $(BIN) $(UNIT_BIN) $(B)/.deps-test
+# damage-trials: an end-to-end test's helper (t52), not a unit test
+$(B)/tests/damage-trials: tests/t/damage-trials.c $(B)/libheapgraph.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libheapgraph.a $(LDLIBS)
+
+check: $(BIN) $(UNIT_BIN) $(B)/tests/damage-trials $(B)/.deps-test
 	@echo "== unit tests"
 	@fail=0; cache=$$(mktemp -d); for t in $(UNIT_BIN); do XDG_CACHE_HOME=$$cache $$t || fail=1; done; \
 		rm -rf "$$cache"; [ $$fail = 0 ]
 	@echo "== end-to-end tests"
-	@T_OUTROOT=$(T_OUTROOT) HEAPGRAPH=$(abspath $(BIN)) sh tests/t/run.sh $(TESTS)
+	@T_OUTROOT=$(T_OUTROOT) HEAPGRAPH=$(abspath $(BIN)) HG_DAMAGE_TRIALS=$(abspath $(B)/tests/damage-trials) \
+		sh tests/t/run.sh $(TESTS)
 
 demo: $(BIN) $(B)/.deps-test
 	@sh samples/demo.sh $(abspath $(BIN))
@@ -91,12 +97,18 @@ install: $(BIN)
 	install -m 644 heapgraph_dump.py $(DESTDIR)$(PREFIX)/share/heapgraph/heapgraph_dump.py
 
 # The fuzzers build their own library with clang's fuzzer instrumentation
-# in FUZZ_B, start from seed cores made by tests/fuzz/seeds.c, keep what they
-# learn in FUZZ_B/corpus and leave crashing inputs in FUZZ_B/crash-*.
+# in FUZZ_B (as libFuzzer's FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION: the
+# index reader skips its checksums there, analyzer/index.c), start from
+# seeds (tests/fuzz/seeds.c's cores; the others write theirs with
+# HG_FUZZ_SEED; Python writes tracemalloc's), keep what they learn in
+# FUZZ_B/corpus-NAME and leave crashing inputs in FUZZ_B/NAME-crash-*.
+# "make fuzz FUZZ_TIME=600 FUZZ_TARGETS=index" runs one for ten minutes.
 FUZZ_B = build-fuzz
 FUZZ_TIME = 60
+FUZZ_TARGETS = core walk index snapshot pickle report
 FUZZ_CC = clang
 FUZZ_CFLAGS = -O1 -g -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter -D_FILE_OFFSET_BITS=64 \
+	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
@@ -112,26 +124,34 @@ $(FUZZ_B)/libheapgraph.a: $(LIB_SRC:%.c=$(FUZZ_B)/%.o)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(FUZZ_B)/fuzz-core: tests/fuzz/fuzz-core.c tests/fuzz/fuzz.h tests/unit/craft.h $(FUZZ_B)/libheapgraph.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libheapgraph.a $(LDLIBS)
-
-$(FUZZ_B)/fuzz-walk: tests/fuzz/fuzz-walk.c tests/unit/synth.h $(FUZZ_B)/libheapgraph.a
+$(FUZZ_B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h tests/fuzz/exercise.h tests/unit/craft.h tests/unit/synth.h \
+		$(FUZZ_B)/libheapgraph.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libheapgraph.a $(LDLIBS)
 
 $(FUZZ_B)/seeds: tests/fuzz/seeds.c tests/fuzz/fuzz.h tests/unit/craft.h | $(FUZZ_B)/.deps-fuzz
 	$(FUZZ_CC) -O1 -g -std=c11 -Wall -Wextra -o $@ $< -lz -lzstd
 
-fuzz: $(FUZZ_B)/fuzz-core $(FUZZ_B)/fuzz-walk $(FUZZ_B)/seeds
-	@rm -rf $(FUZZ_B)/seeds.d $(FUZZ_B)/seeds-walk.d
-	@mkdir -p $(FUZZ_B)/seeds.d $(FUZZ_B)/corpus $(FUZZ_B)/seeds-walk.d $(FUZZ_B)/corpus-walk
-	@$(FUZZ_B)/seeds $(FUZZ_B)/seeds.d
-	$(FUZZ_B)/fuzz-core -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=4096 \
-		-artifact_prefix=$(FUZZ_B)/ $(FUZZ_B)/corpus $(FUZZ_B)/seeds.d
-	HG_FUZZ_SEED=$(FUZZ_B)/seeds-walk.d/world $(FUZZ_B)/fuzz-walk -max_total_time=$(FUZZ_TIME) -timeout=10 \
-		-rss_limit_mb=4096 -max_len=65536 -artifact_prefix=$(FUZZ_B)/walk- $(FUZZ_B)/corpus-walk $(FUZZ_B)/seeds-walk.d
+# the seeds of one target, in FUZZ_B/seeds-NAME
+fuzz-seeds-core: $(FUZZ_B)/seeds
+	@rm -rf $(FUZZ_B)/seeds-core && mkdir -p $(FUZZ_B)/seeds-core && $(FUZZ_B)/seeds $(FUZZ_B)/seeds-core
+fuzz-seeds-walk fuzz-seeds-index fuzz-seeds-snapshot fuzz-seeds-report: fuzz-seeds-%: $(FUZZ_B)/fuzz-%
+	@rm -rf $(FUZZ_B)/seeds-$* && mkdir -p $(FUZZ_B)/seeds-$* && \
+		HG_FUZZ_SEED=$(FUZZ_B)/seeds-$*/seed $(FUZZ_B)/fuzz-$* -runs=0 >/dev/null 2>&1
+fuzz-seeds-pickle:
+	@rm -rf $(FUZZ_B)/seeds-pickle && mkdir -p $(FUZZ_B)/seeds-pickle && python3 tests/fuzz/tm_seeds.py $(FUZZ_B)/seeds-pickle
+
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz-%) $(FUZZ_TARGETS:%=fuzz-seeds-%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_B)/corpus-$$t; \
+		echo "== fuzz-$$t for $(FUZZ_TIME) s"; \
+		$(FUZZ_B)/fuzz-$$t -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=4096 \
+			-print_final_stats=1 -artifact_prefix=$(FUZZ_B)/$$t- $(FUZZ_B)/corpus-$$t $(FUZZ_B)/seeds-$$t \
+			2>$(FUZZ_B)/fuzz-$$t.log || { tail -40 $(FUZZ_B)/fuzz-$$t.log; exit 1; }; \
+		grep -E "^stat::number_of_executed_units|^#[0-9]+.*DONE" $(FUZZ_B)/fuzz-$$t.log | tail -2; \
+	done
 
 clean:
 	rm -rf build build-* heapgraph samples/out tests/out bench/out
 
-.PHONY: all check demo bench install clean fuzz
+.PHONY: all check demo bench install clean fuzz $(FUZZ_TARGETS:%=fuzz-seeds-%)
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LIB_SRC:%.c=$(FUZZ_B)/%.d)

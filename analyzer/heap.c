@@ -612,7 +612,8 @@ static void renumber_wide(struct hg_wide_list *l, const uint32_t *inv)
 {
 	for (size_t k = 0; k < l->n; k++)
 		l->v[k].obj = inv[l->v[k].obj];
-	qsort(l->v, l->n, sizeof(*l->v), cmp_wide);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_wide);
 }
 
 /* a[k] = a[order[k]] for one per-object array, through scratch (fresh pages cost: one buffer serves all) */

@@ -2,6 +2,7 @@
  * main.c - the command table and dispatch.  Each command lives in its own
  * cmd-NAME.c, parses its options, calls the library and prints.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -171,8 +172,12 @@ const struct cmd *cli_find_command(const char *name)
 	return NULL;
 }
 
+/* a failure to write was said (the end of main says one no one said) */
+static int write_failure_said;
+
 int cli_fail(const struct hg_error *err)
 {
+	write_failure_said |= err->code == HG_EWRITE;
 	fprintf(stderr, "heapgraph: %s\n", err->msg[0] ? err->msg : "failed");
 	return err->code ? err->code : HG_EFORMAT;
 }
@@ -236,6 +241,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	const struct cmd *c;
+	int rc;
 
 	hg_alloc_setup();
 	cli_steps();
@@ -265,5 +271,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "heapgraph: no command '%s' (see 'heapgraph help')\n", argv[1]);
 		return HG_EUSAGE;
 	}
-	return c->fn(argc - 1, argv + 1);
+	rc = c->fn(argc - 1, argv + 1);
+	/* what could not be written to standard output (a full disk, a closed pipe) fails the command, said once */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno;
+
+		if (!write_failure_said)
+			fprintf(stderr, "heapgraph: standard output: write failed%s%s\n", e ? ": " : "", e ? strerror(e) : "");
+		rc = HG_EWRITE;
+	}
+	return rc;
 }

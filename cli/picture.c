@@ -259,8 +259,8 @@ static int emit(struct picture_opts *po, struct hg_graph *g)
 		if (hg_out_open(&out, po->output, &err) < 0)
 			return cli_fail(&err);
 		if (hg_dot_write(g, out.f) < 0) {
-			hg_out_abort(&out);
-			return HG_EWRITE;
+			hg_out_fail(&out, &err);
+			return cli_fail(&err);
 		}
 		return hg_out_commit(&out, &err) < 0 ? cli_fail(&err) : 0;
 	}

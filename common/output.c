@@ -64,6 +64,18 @@ int hg_out_commit(struct hg_out *o, struct hg_error *err)
 	return 0;
 }
 
+int hg_out_fail(struct hg_out *o, struct hg_error *err)
+{
+	int e = errno;
+
+	if (o->f && fflush(o->f) != 0)
+		e = errno;
+	hg_errorf(err, HG_EWRITE, "%s: write failed%s%s", o->to_stdout ? "standard output" : o->path,
+		  e ? ": " : "", e ? strerror(e) : "");
+	hg_out_abort(o);
+	return -1;
+}
+
 void hg_out_abort(struct hg_out *o)
 {
 	if (o->to_stdout)

@@ -27,5 +27,11 @@ int hg_out_open(struct hg_out *o, const char *path, struct hg_error *err);
 int hg_out_commit(struct hg_out *o, struct hg_error *err);
 /* Drops a failed output: removes the temporary file. */
 void hg_out_abort(struct hg_out *o);
+/*
+ * The same after a write into o->f failed: HG_EWRITE, "PATH: write failed"
+ * with the reason when the system gave one (errno then, or what flushing
+ * what is left says); returns -1.
+ */
+int hg_out_fail(struct hg_out *o, struct hg_error *err);
 
 #endif

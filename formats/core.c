@@ -743,8 +743,14 @@ int hg_core_open(struct hg_core *c, const char *path, const struct hg_core_optio
 	check_files(c, opt ? opt->sysroot : NULL);
 	file_regions(c, &alloc);
 	find_executable(c);
-	if (!c->nthreads)
+	if (!c->nthreads) {
 		hg_warnf(&c->warnings, "%s: the core records no threads", path);
+		c->incomplete = 1;
+	}
+	if (!c->nsegments) {
+		hg_warnf(&c->warnings, "%s: the core holds no memory segments (damaged, or cut before them?)", path);
+		c->incomplete = 1;
+	}
 	return 0;
 }
 

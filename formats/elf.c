@@ -53,8 +53,12 @@ int hg_elf_parse(struct hg_elf *e, const unsigned char *data, size_t size,
 	}
 	e->nph = e->eh.e_phnum;
 	if (e->nph == PN_XNUM) {
+		/* a core of no segments has e_phnum 0: none counted in section 0 is damage */
 		if (!e->sh)
 			return hg_errorf(err, HG_EFORMAT, "%s: too many segments and no section 0 to count them", what);
+		if (!e->sh[0].sh_info)
+			return hg_errorf(err, HG_EFORMAT, "%s: the segment count is damaged (e_phnum says section 0 holds it, "
+					 "and it holds 0)", what);
 		e->nph = e->sh[0].sh_info;
 	}
 	if (e->nph) {

@@ -30,6 +30,13 @@ struct writer {
 	int bad;
 };
 
+/* libxml2 prints its I/O errors (a full disk) itself: heapgraph says them once, in its own words */
+static void quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 static void data(struct writer *W, const char *key, const char *text)
 {
 	W->bad |= xmlTextWriterStartElement(W->w, BAD_CAST "data") < 0;
@@ -64,6 +71,7 @@ int hg_graphml_write(const struct hg_heap *h, const char *path, struct hg_error 
 		return hg_errorf(err, HG_EWRITE, "%s: cannot start the XML writer", path ? path : "standard output");
 	}
 	strbuf_init(&W.sb);
+	xmlSetGenericErrorFunc(NULL, quiet);
 	/* the first root of each object, named */
 	root_of = xmalloc((h->nobj ? h->nobj : 1) * sizeof(*root_of));
 	for (size_t i = 0; i < h->nobj; i++)
@@ -118,11 +126,10 @@ int hg_graphml_write(const struct hg_heap *h, const char *path, struct hg_error 
 	W.bad |= xmlTextWriterEndDocument(W.w) < 0;
 	/* frees the writer and flushes its buffer into out.f, which stays open */
 	xmlFreeTextWriter(W.w);
+	xmlSetGenericErrorFunc(NULL, NULL);
 	free(root_of);
 	strbuf_release(&W.sb);
-	if (W.bad) {
-		hg_out_abort(&out);
-		return hg_errorf(err, HG_EWRITE, "%s: write failed", path ? path : "standard output");
-	}
+	if (W.bad)
+		return hg_out_fail(&out, err);
 	return hg_out_commit(&out, err);
 }

@@ -142,8 +142,7 @@ int hg_graphviz_render(const struct hg_graph *g, const char *format, const char 
 	if (hg_out_open(&out, file, err) < 0) {
 		rc = -1;
 	} else if (len && fwrite(data, 1, len, out.f) != len) {
-		hg_out_abort(&out);
-		rc = hg_errorf(err, HG_EWRITE, "%s: write failed", file);
+		rc = hg_out_fail(&out, err);
 	} else {
 		rc = hg_out_commit(&out, err);
 	}

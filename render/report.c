@@ -171,29 +171,46 @@ static void card(struct page *P, xmlNodePtr cards, const char *value, const char
 	el(P, c, "span", label);
 }
 
+/* The SVG elements graphviz draws with; a picture keeps no others. */
+static int drawing_element(const xmlChar *name)
+{
+	static const char *const known[] = { "g", "title", "desc", "polygon", "polyline", "path", "ellipse", "circle",
+					     "rect", "line", "text", "tspan", "defs", "linearGradient", "radialGradient",
+					     "stop" };
+
+	for (size_t k = 0; k < HG_ARRAY_SIZE(known); k++)
+		if (!xmlStrcmp(name, BAD_CAST known[k]))
+			return 1;
+	return 0;
+}
+
 /*
  * What a picture may not carry into the page, though graphviz never writes it:
- * scripts, foreign content, event handlers, links.
+ * scripts, foreign content, links, animation (any element it does not draw
+ * with), event handlers, styles.
  */
+static void scrub_attributes(xmlNodePtr n)
+{
+	for (xmlAttrPtr a = n->properties; a;) {
+		xmlAttrPtr an = a->next;
+
+		if (!xmlStrncasecmp(a->name, BAD_CAST "on", 2) || !xmlStrcasecmp(a->name, BAD_CAST "href") ||
+		    !xmlStrcasecmp(a->name, BAD_CAST "src") || !xmlStrcasecmp(a->name, BAD_CAST "style"))
+			xmlRemoveProp(a);
+		a = an;
+	}
+}
+
 static void scrub(xmlNodePtr n)
 {
 	while (n) {
 		xmlNodePtr next = n->next;
 
-		if (n->type == XML_ELEMENT_NODE &&
-		    (!xmlStrcasecmp(n->name, BAD_CAST "script") || !xmlStrcasecmp(n->name, BAD_CAST "foreignObject") ||
-		     !xmlStrcasecmp(n->name, BAD_CAST "a"))) {
+		if (n->type == XML_ELEMENT_NODE && !drawing_element(n->name)) {
 			xmlUnlinkNode(n);
 			xmlFreeNode(n);
 		} else if (n->type == XML_ELEMENT_NODE) {
-			for (xmlAttrPtr a = n->properties; a;) {
-				xmlAttrPtr an = a->next;
-
-				if (!xmlStrncasecmp(a->name, BAD_CAST "on", 2) || !xmlStrcasecmp(a->name, BAD_CAST "href") ||
-				    !xmlStrcasecmp(a->name, BAD_CAST "style"))
-					xmlRemoveProp(a);
-				a = an;
-			}
+			scrub_attributes(n);
 			scrub(n->children);
 		} else if (n->type != XML_TEXT_NODE && n->type != XML_CDATA_SECTION_NODE) {
 			xmlUnlinkNode(n);	/* comments, processing instructions, entities */
@@ -217,13 +234,7 @@ static void picture(struct page *P, xmlNodePtr parent, const char *svg, const ch
 	root = xmlDocGetRootElement(sd);
 	if (root && !xmlStrcmp(root->name, BAD_CAST "svg")) {
 		scrub(root->children);
-		for (xmlAttrPtr a = root->properties; a;) {
-			xmlAttrPtr an = a->next;
-
-			if (!xmlStrncasecmp(a->name, BAD_CAST "on", 2))
-				xmlRemoveProp(a);
-			a = an;
-		}
+		scrub_attributes(root);
 		fig = el(P, parent, "figure", NULL);
 		xmlAddChild(fig, xmlDocCopyNode(root, P->doc, 1));
 		el(P, fig, "figcaption", caption);
@@ -562,8 +573,7 @@ int hg_report_write(const json_t *doc, const char *path, struct hg_error *err)
 	}
 	if (size > 0 && fwrite(mem, 1, (size_t)size, out.f) != (size_t)size) {
 		xmlFree(mem);
-		hg_out_abort(&out);
-		return hg_errorf(err, HG_EWRITE, "%s: write failed", path ? path : "standard output");
+		return hg_out_fail(&out, err);
 	}
 	xmlFree(mem);
 	return hg_out_commit(&out, err);

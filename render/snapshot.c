@@ -173,8 +173,7 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 	}
 	if (s->failed) {
 		free(s);
-		hg_out_abort(&out);
-		return hg_errorf(err, HG_EWRITE, "%s: write failed", path ? path : "standard output");
+		return hg_out_fail(&out, err);
 	}
 	free(s);
 	rc = hg_out_commit(&out, err);

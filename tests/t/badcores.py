@@ -123,6 +123,9 @@ def damaged_inputs(good, out):
     put("cut-ehdr.core", data[:40])
     put("cut-phdrs.core", data[:phoff + 56 * 2 + 20])
     put("phnum-xnum.core", patch(patch(data, 40, "<Q", 0), 56, "<H", 0xFFFF))  # PN_XNUM, no section 0
+    # PN_XNUM with a section 0 that counts no segments (it once read as a core with none, not damaged)
+    put("phnum-xnum-zero.core", patch(patch(patch(patch(data + bytes(64), 40, "<Q", len(data)), 58, "<H", 64),
+                                                 60, "<H", 1), 56, "<H", 0xFFFF))
     put("phentsize.core", patch(data, 54, "<H", 32))
     put("phoff.core", patch(data, 32, "<Q", 2**64 - 16))
 
@@ -163,6 +166,11 @@ def damaged_inputs(good, out):
     put("load-offset.core", patch(data, ld0 + 8, "<Q", 2**64 - 4096))
     put("load-vaddr.core", patch(data, ld0 + 16, "<Q", 2**64 - 4096))
     put("load-overlap.core", patch(data, ld1 + 16, "<Q", ph0[3]))
+    no_loads = data
+    for at, ph in phdrs(data):
+        if ph[0] == PT_LOAD:
+            no_loads = patch(no_loads, at, "<I", 0)     # PT_NULL
+    put("no-loads.core", no_loads)
 
     # ---- compressed ----
     gz = gzip.compress(data, 6)

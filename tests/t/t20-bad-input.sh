@@ -151,6 +151,7 @@ fatal 3 "cut inside e_ident" "$BAD/cut-ident.core"
 fatal 3 "cut inside the ELF header" "$BAD/cut-ehdr.core" 'truncated ELF header'
 fatal 3 "cut inside the program headers" "$BAD/cut-phdrs.core" 'program headers'
 fatal 3 "PN_XNUM without section 0" "$BAD/phnum-xnum.core"
+fatal 3 "PN_XNUM, section 0 counts none" "$BAD/phnum-xnum-zero.core" 'segment count'
 fatal 3 "bad e_phentsize" "$BAD/phentsize.core"
 fatal 3 "e_phoff near 2^64" "$BAD/phoff.core"
 
@@ -178,6 +179,7 @@ damaged "PT_NOTE size past the end" "d['pid'] == $good_pid" "$BAD/note-filesz.co
 damaged "PT_LOAD offset near 2^64" "d['pid'] == $good_pid" "$BAD/load-offset.core"
 damaged "PT_LOAD address near 2^64" "d['pid'] == $good_pid" "$BAD/load-vaddr.core"
 damaged "overlapping PT_LOADs" "d['pid'] == $good_pid" "$BAD/load-overlap.core"
+damaged "no PT_LOAD at all" "d['pid'] == $good_pid and d['segments'] == 0 and any('no memory segments' in w for w in d['warnings'])" "$BAD/no-loads.core"
 
 # ---- compressed ----
 damaged ".gz cut in half" "d['compression'] == 'gzip' and $(pid_if "$notes_first")" "$BAD/cut.gz"
