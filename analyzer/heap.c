@@ -659,19 +659,22 @@ static void renumber(struct hg_heap *h, const uint32_t *order, void *scratch)
 			s32[at++] = inv[h->to[e]];
 	}
 	first[n] = (uint32_t)at;
-	memcpy(h->to, s32, h->nedge * sizeof(*h->to));
-	for (k = 0; k < n; k++) {
-		uint32_t o = order[k];
+	if (h->nedge) {		/* the arrays are NULL without edges */
+		memcpy(h->to, s32, h->nedge * sizeof(*h->to));
+		for (k = 0; k < n; k++) {
+			uint32_t o = order[k];
 
-		memcpy(s32 + first[k], h->label + h->first[o], (h->first[o + 1] - h->first[o]) * sizeof(*h->label));
-	}
-	memcpy(h->label, s32, h->nedge * sizeof(*h->label));
-	for (k = 0; k < n; k++) {
-		uint32_t o = order[k];
+			memcpy(s32 + first[k], h->label + h->first[o],
+			       (h->first[o + 1] - h->first[o]) * sizeof(*h->label));
+		}
+		memcpy(h->label, s32, h->nedge * sizeof(*h->label));
+		for (k = 0; k < n; k++) {
+			uint32_t o = order[k];
 
-		memcpy((uint8_t *)scratch + first[k], h->kind + h->first[o], h->first[o + 1] - h->first[o]);
+			memcpy((uint8_t *)scratch + first[k], h->kind + h->first[o], h->first[o + 1] - h->first[o]);
+		}
+		memcpy(h->kind, scratch, h->nedge);
 	}
-	memcpy(h->kind, scratch, h->nedge);
 	memcpy(h->first, first, (n + 1) * sizeof(*first));
 	free(first);
 

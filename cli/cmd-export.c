@@ -41,14 +41,15 @@ int cmd_export(int argc, char **argv)
 	}
 	if (optind < argc - 1)
 		return cli_usage("export", "one dump at a time");
-	if (out && !ends_with(out, ".jsonl") && !ends_with(out, ".jsonl.gz") && !ends_with(out, ".graphml"))
-		return cli_usage("export", "-o takes a .jsonl, .jsonl.gz or .graphml file");
+	if (out && !ends_with(out, ".jsonl") && !ends_with(out, ".jsonl.gz") && !ends_with(out, ".jsonl.zst") &&
+	    !ends_with(out, ".graphml"))
+		return cli_usage("export", "-o takes a .jsonl, .jsonl.gz, .jsonl.zst or .graphml file");
 	if ((ch = cli_load("export", optind < argc ? argv[optind] : NULL, sysroot, &h, NULL)))
 		return ch;
 	if (out && ends_with(out, ".graphml"))
 		rc = hg_graphml_write(&h, out, &err);
 	else
-		rc = hg_snapshot_write(&h, out, out && ends_with(out, ".gz"), &err);
+		rc = hg_snapshot_write(&h, out, &err);
 	hg_heap_release(&h);
 	return rc < 0 ? cli_fail(&err) : 0;
 }

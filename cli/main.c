@@ -15,6 +15,7 @@
 int cmd_info(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 int cmd_growth(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_tracemalloc(int argc, char **argv);
@@ -156,11 +157,22 @@ const struct cmd hg_commands[] = {
 	  "pickle reader that knows only what these files hold: nothing in it is run.  A core\n"
 	  "of a process that was tracing (PYTHONTRACEMALLOC=25, tracemalloc.start()) is read\n"
 	  "as take_snapshot() would have seen it then: its traces, every domain.\n" },
-	{ "export", cmd_export, "[DUMP] [-o FILE.jsonl[.gz]|FILE.graphml] [--sysroot DIR]",
+	{ "export", cmd_export, "[DUMP] [-o FILE.jsonl[.gz|.zst]|FILE.graphml] [--sysroot DIR]",
 	  "the whole graph as heapgraph JSONL or GraphML: objects, labeled references, roots",
-	  "  -o, --output F  write to F: .jsonl, .jsonl.gz (compressed), or .graphml (GraphML for\n"
-	  "                  networkx, Gephi, yEd); default JSONL on standard output\n"
+	  "  -o, --output F  write to F: .jsonl, .jsonl.gz or .jsonl.zst (compressed), or .graphml\n"
+	  "                  (GraphML for networkx, Gephi, yEd); default JSONL on standard output\n"
 	  "  --sysroot DIR   look for the files the process mapped under DIR\n" },
+	{ "dump", cmd_dump, "PID [-o FILE[.gz|.zst]] [--no-fork]",
+	  "a core of a running process, without gdb, for the other commands (stops it briefly)",
+	  "  -o, --output F  write to F (default core.PID); .gz or .zst compress it\n"
+	  "  --no-fork       copy its memory while it is stopped: no call is made in it, but\n"
+	  "                  it stands still longer\n"
+	  "The process's threads are stopped (ptrace) while their registers are read and it\n"
+	  "forks a copy of itself that never runs (a call put in its way); it then runs on\n"
+	  "while the core is written from the copy, which is then ended.  Memory the files\n"
+	  "it mapped hold is left to them (the core names them, as a kernel core does).\n"
+	  "Needs the right to trace the process: its user, or root, as Yama's ptrace_scope\n"
+	  "allows; in a container, CAP_SYS_PTRACE.  gdb reads the core too.\n" },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

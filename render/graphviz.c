@@ -4,7 +4,7 @@
  * only file that includes graphviz headers.
  *
  * Facts: graphviz's libguide (agopen/agnode/agedge/agsafeset, gvLayout,
- * gvRenderData, gvFreeRenderData, gvFreeLayout, gvContext/gvFreeContext).
+ * gvRenderData, gvFreeRenderData, gvFreeLayout, gvContext).
  */
 #include <gvc.h>
 #include <stdlib.h>
@@ -61,9 +61,24 @@ static Agraph_t *to_cgraph(const struct hg_graph *g, const char *format)
 	return ag;
 }
 
+/*
+ * One graphviz context for the whole run, never freed: Debian 12's
+ * graphviz (2.42) has its pango plugin keep a pointer to the last font name
+ * of a context across contexts, which a freed context leaves dangling (the
+ * next layout's text measuring reads freed memory: ASan saw it).
+ */
+static GVC_t *context(void)
+{
+	static GVC_t *gvc;
+
+	if (!gvc)
+		gvc = gvContext();
+	return gvc;
+}
+
 int hg_graphviz_measure(const struct hg_graph *g, double *width, double *height, struct hg_error *err)
 {
-	GVC_t *gvc = gvContext();
+	GVC_t *gvc = context();
 	Agraph_t *ag;
 	int rc = 0;
 
@@ -81,7 +96,6 @@ int hg_graphviz_measure(const struct hg_graph *g, double *width, double *height,
 		gvFreeLayout(gvc, ag);
 	}
 	agclose(ag);
-	gvFreeContext(gvc);
 	return rc;
 }
 
@@ -96,7 +110,7 @@ int hg_graphviz_render_data(const struct hg_graph *g, const char *format, char *
 
 	*out = NULL;
 	*outlen = 0;
-	gvc = gvContext();
+	gvc = context();
 	if (!gvc)
 		return hg_errorf(err, HG_EWRITE, "cannot start graphviz");
 	/* graphviz's messages ("graph is too large ... scaling") are not ours to print:
@@ -122,7 +136,6 @@ int hg_graphviz_render_data(const struct hg_graph *g, const char *format, char *
 	gvFreeLayout(gvc, ag);
 out:
 	agclose(ag);
-	gvFreeContext(gvc);
 	return rc;
 }
 

@@ -1,48 +1,22 @@
 /*
- * snapshot.c - writing heapgraph JSONL with jansson, gzip through zlib.
+ * snapshot.c - writing heapgraph JSONL with jansson, plain, gzip or zstd (common/sink.c).
  */
 #include <jansson.h>
 #include <string.h>
 #include <time.h>
-#include <zlib.h>
 #include "snapshot.h"
 #include "json.h"
 #include "../common/output.h"
+#include "../common/sink.h"
 #include "../common/util.h"
 
-struct sink {
-	FILE *f;
-	z_stream zs;
-	int gz;
-	int failed;
-	unsigned char buf[1 << 16];
-};
-
-static void sink_write(struct sink *s, const void *data, size_t len, int flush)
-{
-	if (!s->gz) {
-		if (len && fwrite(data, 1, len, s->f) != len)
-			s->failed = 1;
-		return;
-	}
-	s->zs.next_in = (unsigned char *)data;
-	s->zs.avail_in = (uInt)len;
-	do {
-		s->zs.next_out = s->buf;
-		s->zs.avail_out = sizeof(s->buf);
-		deflate(&s->zs, flush ? Z_FINISH : Z_NO_FLUSH);
-		if (fwrite(s->buf, 1, sizeof(s->buf) - s->zs.avail_out, s->f) != sizeof(s->buf) - s->zs.avail_out)
-			s->failed = 1;
-	} while (s->zs.avail_out == 0 || (flush && s->zs.avail_in));
-}
-
-static void put(struct sink *s, json_t *o)
+static void put(struct hg_sink *s, json_t *o)
 {
 	char *line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 
 	if (line) {
-		sink_write(s, line, strlen(line), 0);
-		sink_write(s, "\n", 1, 0);
+		hg_sink_write(s, line, strlen(line));
+		hg_sink_write(s, "\n", 1);
 		free(line);
 	}
 	json_decref(o);
@@ -71,10 +45,10 @@ static json_t *traceback(const struct hg_heap *h, uint32_t t)
 	return a;
 }
 
-int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct hg_error *err)
+int hg_snapshot_write(const struct hg_heap *h, const char *path, struct hg_error *err)
 {
 	struct hg_out out;
-	struct sink *s;
+	struct hg_sink *s;
 	json_t *o;
 	char created[32];
 	time_t now = time(NULL);
@@ -82,13 +56,10 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 
 	if (hg_out_open(&out, path, err) < 0)
 		return -1;
-	s = xcalloc(1, sizeof(*s));
-	s->f = out.f;
-	s->gz = gz;
-	if (gz && deflateInit2(&s->zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		free(s);
+	s = hg_sink_new(out.f, hg_sink_comp_of(path));
+	if (!s) {
 		hg_out_abort(&out);
-		return hg_errorf(err, HG_EWRITE, "%s: cannot start gzip", path);
+		return hg_errorf(err, HG_EWRITE, "%s: cannot start the compressor", path);
 	}
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	o = json_object();
@@ -167,15 +138,8 @@ int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct 
 			json_object_set_new(o, "hint", json_true());
 		put(s, o);
 	}
-	if (gz) {
-		sink_write(s, "", 0, 1);
-		deflateEnd(&s->zs);
-	}
-	if (s->failed) {
-		free(s);
+	if (hg_sink_finish(s) < 0)
 		return hg_out_fail(&out, err);
-	}
-	free(s);
 	rc = hg_out_commit(&out, err);
 	return rc;
 }

@@ -10,7 +10,7 @@
 #include "../analyzer/heap.h"
 #include "../common/error.h"
 
-/* Writes h to path (atomically); gzip when gz is set.  HG_EWRITE on failure. */
-int hg_snapshot_write(const struct hg_heap *h, const char *path, int gz, struct hg_error *err);
+/* Writes h to path (atomically; NULL or "-": standard output), through gzip or zstd when its name ends .gz or .zst.  HG_EWRITE on failure. */
+int hg_snapshot_write(const struct hg_heap *h, const char *path, struct hg_error *err);
 
 #endif

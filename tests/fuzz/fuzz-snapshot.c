@@ -37,7 +37,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 		synth_build(&W, 5);
 		W.f.len = (size_t)(W.f.next - SYNTH_BASE);
-		if (synth_walk(&W, &h, &warn) < 0 || hg_snapshot_write(&h, seed, 0, &err) < 0)
+		if (synth_walk(&W, &h, &warn) < 0 || hg_snapshot_write(&h, seed, &err) < 0)
 			abort();
 		hg_heap_release(&h);
 		hg_warnings_release(&warn);
