@@ -39,7 +39,8 @@ static void number_names(const struct hg_heap *a, const struct hg_heap *b, struc
 	nm->name = xmalloc((total ? total : 1) * sizeof(*nm->name));
 	nm->n = 0;
 	for (k = 0; k < total; k++) {
-		if (k && !strcmp(all[k].name, all[k - 1].name)) {
+		/* against the name kept (a third equal name must not meet the second, freed) */
+		if (nm->n && !strcmp(all[k].name, nm->name[nm->n - 1])) {
 			free(all[k].name);
 		} else {
 			nm->name[nm->n++] = all[k].name;

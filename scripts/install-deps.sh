@@ -7,7 +7,7 @@
 set -eu
 
 build_pkgs="gcc make pkg-config libgraphviz-dev libxml2-dev zlib1g-dev libzstd-dev libjansson-dev libxxhash-dev"
-test_pkgs="gdb time python3 python3-objgraph python3-flask python3-django python3-numpy python3-networkx chromium zstd gzip graphviz"
+test_pkgs="gdb time valgrind util-linux python3 python3-objgraph python3-flask python3-django python3-numpy python3-networkx chromium zstd gzip graphviz"
 
 # make fuzz: clang with its libFuzzer runtime (a recommendation of clang, so named).
 fuzz_pkgs="clang libclang-rt-dev"

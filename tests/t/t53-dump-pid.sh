@@ -37,6 +37,8 @@ PY
 }
 
 pys=$(hg_pythons | grep -e '^debian-' -e '^pyenv-3\.12' | head -2)
+# with $HG_PYTHONS (names are the programs'): the first two of the host's
+[ -n "$pys" ] || pys=$(hg_pythons | while read -r n p; do [ -z "$(py_root "$p")" ] && echo "$n $p"; done | grep -v '^sid-' | head -2)
 [ -n "$pys" ] || { skip "no host Python found"; exit 0; }
 echo "$pys" | while read -r name py; do
 	begin_run
