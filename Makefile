@@ -124,7 +124,7 @@ $(FUZZ_B)/libheapgraph.a: $(LIB_SRC:%.c=$(FUZZ_B)/%.o)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(FUZZ_B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h tests/fuzz/exercise.h tests/unit/craft.h tests/unit/synth.h \
+$(FUZZ_B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h tests/fuzz/harness.h tests/fuzz/exercise.h tests/unit/craft.h tests/unit/synth.h \
 		$(FUZZ_B)/libheapgraph.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libheapgraph.a $(LDLIBS)
 

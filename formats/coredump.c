@@ -411,6 +411,8 @@ static void header_pages(struct dumper *d)
 #define NR_WAIT4 61
 #define NR_RESTART_SYSCALL 219
 #define WALL_FLAG 0x40000000	/* __WALL */
+/* the copy shares the process's open files: it holds none of them open on its own (a socket closes when the process closes it) */
+#define CLONE_FILES_FLAG 0x400
 
 /* The address of a syscall instruction (0f 05) the process can run: in the vDSO, else in its code. */
 static uint64_t find_syscall(struct dumper *d)
@@ -543,8 +545,8 @@ static int seccomp(int pid)
 /*
  * A copy of the stopped process made by its own main thread: clone with no
  * exit signal and no shared memory (a fork its other code cannot see:
- * waitpid without __WALL skips it), traced by us from its first
- * instruction and never run.  Its memory is the process's at this moment,
+ * waitpid without __WALL skips it) sharing its table of open files, traced
+ * by us from its first instruction and never run.  Its memory is the process's at this moment,
  * copied only where the process writes later.  The pid, or -1.
  */
 static int snapshot(struct dumper *d)
@@ -556,7 +558,7 @@ static int snapshot(struct dumper *d)
 
 	if (t->tid != d->pid || t->sig || seccomp(d->pid) || !(sys = find_syscall(d)))
 		return -1;
-	ret = inject(t->tid, sys, NR_CLONE, 0, 0, 0, 0, &child, &t->sig);
+	ret = inject(t->tid, sys, NR_CLONE, CLONE_FILES_FLAG, 0, 0, 0, &child, &t->sig);
 	if (ret <= 0 || child <= 0 || ret != child)
 		return -1;
 	/* its first stop (it starts traced, stopped) */

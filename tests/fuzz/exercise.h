@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <graphviz/cgraph.h>
 #include <libxml/parser.h>
+#include "harness.h"
 #include "../../analyzer/chain.h"
 #include "../../analyzer/dom.h"
 #include "../../analyzer/nbhood.h"

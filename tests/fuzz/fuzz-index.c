@@ -25,11 +25,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (!mkdtemp(dir))
-		abort();
+	fuzz_dir(dir);
 	snprintf(path, sizeof(path), "%s/x.hgi", dir);
-	/* the trust records go here, not to the user's cache */
-	setenv("XDG_CACHE_HOME", dir, 1);
 	if (seed) {
 		static struct world W;
 		struct hg_heap h;
@@ -57,10 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hg_error err;
 	char *summary;
 	size_t len;
-	FILE *f = fopen(path, "wb");
 
-	if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f))
-		abort();
+	fuzz_file(path, data, size);
 	if (hg_index_summary(&id, path, &summary, &len, &warn, &err) == 0)
 		free(summary);
 	if (hg_index_load(&h, &warn, &id, path, &err) == 0) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "harness.h"
 #include "../../analyzer/tracemalloc.h"
 
 static char dir[] = "/tmp/hg-fuzz-pickle-XXXXXX";
@@ -23,8 +24,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if (!mkdtemp(dir))
-		abort();
+	fuzz_dir(dir);
 	snprintf(path, sizeof(path), "%s/x.pickle", dir);
 	return 0;
 }
@@ -64,10 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hg_tm_names names;
 	struct hg_tm_snapshot s;
 	struct hg_error err;
-	FILE *f = fopen(path, "wb");
 
-	if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f))
-		abort();
+	fuzz_file(path, data, size);
 	hg_tm_names_init(&names);
 	if (hg_tm_load(path, &names, &s, &err) == 0) {
 		statistics(&s);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include "harness.h"
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
 #include "../../render/report.h"
@@ -43,15 +44,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (!mkdtemp(dir))
-		abort();
+	fuzz_dir(dir);
 	snprintf(path, sizeof(path), "%s/r.html", dir);
-	if (seed) {
-		FILE *f = fopen(seed, "wb");
-
-		if (!f || fwrite(SEED, 1, sizeof(SEED) - 1, f) != sizeof(SEED) - 1 || fclose(f))
-			abort();
-	}
+	if (seed)
+		fuzz_file(seed, SEED, sizeof(SEED) - 1);
 	return 0;
 }
 

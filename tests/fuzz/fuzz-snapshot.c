@@ -25,10 +25,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (!mkdtemp(dir))
-		abort();
+	fuzz_dir(dir);
 	snprintf(path, sizeof(path), "%s/x.jsonl", dir);
-	setenv("XDG_CACHE_HOME", dir, 1);
 	if (seed) {
 		static struct world W;
 		struct hg_heap h;
@@ -51,10 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hg_heap h;
 	struct hg_warnings warn = { NULL, 0, 0 };
 	struct hg_error err;
-	FILE *f = fopen(path, "wb");
 
-	if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f))
-		abort();
+	fuzz_file(path, data, size);
 	memset(&opt, 0, sizeof(opt));
 	if (hg_dump_load(path, &opt, &h, &warn, &err) == 0) {
 		exercise_heap(&h, dir);
