@@ -591,6 +591,27 @@ TEST(reverse_entries_of_one_referrer)
  * text follow them, addresses above 4 GiB keep their high bits, and they
  * are found by address again, before and after an index round trip.
  */
+/* Found by the snapshot and walker fuzzers: renumbering copied the (NULL) reference arrays of a heap without any. */
+TEST(objects_without_references_are_numbered_by_address)
+{
+	struct hg_heap h;
+	uint32_t t;
+
+	hg_heap_init(&h);
+	t = hg_heap_add_type(&h, 0x9000, HG_NONE);
+	hg_heap_add_object(&h, 0x3000, t);
+	hg_heap_add_object(&h, 0x1000, t);
+	hg_heap_add_object(&h, 0x2000, t);
+	for (uint32_t i = 0; i < 3; i++)
+		hg_heap_begin_edges(&h, i);
+	hg_heap_finish(&h);
+	CHECK_EQ_U64(h.nedge, 0);
+	CHECK_EQ_U64(hg_heap_addr(&h, 0), 0x1000);
+	CHECK_EQ_U64(hg_heap_addr(&h, 2), 0x3000);
+	CHECK_EQ_INT(hg_heap_find(&h, 0x2000), 1);
+	hg_heap_release(&h);
+}
+
 TEST(objects_are_numbered_by_address)
 {
 	static const uint64_t at[] = { 0x7f0000002000ull, 0x1000, 0x500000010ull, 0x7f0000001000ull, 0x2000,
@@ -726,6 +747,7 @@ int main(void)
 	RUN(neighbourhood_folds_and_closes_cycles);
 	RUN(index_round_trip);
 	RUN(collect_as_the_collector_does);
+	RUN(objects_without_references_are_numbered_by_address);
 	RUN(objects_are_numbered_by_address);
 	return UNIT_DONE();
 }
