@@ -177,7 +177,7 @@ size_t hg_chain_find(const struct hg_heap *h, uint32_t target, int weak, size_t 
 			cand[ncand].module = h->roots[r].kind == HG_ROOT_MODULE;
 			ncand++;
 		}
-	qsort(cand, ncand, sizeof(*cand), cmp_cand);
+	hg_sort(cand, ncand, sizeof(*cand), cmp_cand);
 	*out = xcalloc(max < ncand ? max : (ncand ? ncand : 1), sizeof(**out));
 	used = xcalloc(h->nobj, 1);
 	for (size_t k = 0; k < ncand && found < max; k++) {

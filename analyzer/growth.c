@@ -35,7 +35,7 @@ static void number_names(const struct hg_heap *a, const struct hg_heap *b, struc
 			all[k++].type = t;
 		}
 	}
-	qsort(all, total, sizeof(*all), cmp_named);
+	hg_sort(all, total, sizeof(*all), cmp_named);
 	nm->name = xmalloc((total ? total : 1) * sizeof(*nm->name));
 	nm->n = 0;
 	for (k = 0; k < total; k++) {
@@ -140,7 +140,7 @@ size_t hg_growth_types(const struct hg_heap *a, const struct hg_heap *b, int gc_
 			free(rows[k].type);
 	}
 	free_names(&nm, 1);
-	qsort(rows, n, sizeof(*rows), by_growth);
+	hg_sort(rows, n, sizeof(*rows), by_growth);
 	*out = rows;
 	return n;
 }

@@ -564,8 +564,8 @@ static int order_from_map(struct hg_heap *h, uint32_t *order)
 	for (size_t j = 0; j < b->odd.size; j++)
 		if (b->odd.key[j])
 			odd[no++] = (struct odd){ b->odd.key[j], b->odd.val[j] };
-	qsort(pages, np, sizeof(*pages), cmp_page_no);
-	qsort(odd, no, sizeof(*odd), cmp_odd);
+	hg_sort(pages, np, sizeof(*pages), cmp_page_no);
+	hg_sort(odd, no, sizeof(*odd), cmp_odd);
 	/* the two in address order, merged; more than nobj is a map that is not the objects */
 	for (size_t p = 0; p < np && !bad; p++)
 		for (unsigned s = 0; s < PAGE_WORDS && !bad; s++) {
@@ -612,8 +612,7 @@ static void renumber_wide(struct hg_wide_list *l, const uint32_t *inv)
 {
 	for (size_t k = 0; k < l->n; k++)
 		l->v[k].obj = inv[l->v[k].obj];
-	if (l->n)
-		qsort(l->v, l->n, sizeof(*l->v), cmp_wide);
+	hg_sort(l->v, l->n, sizeof(*l->v), cmp_wide);
 }
 
 /* a[k] = a[order[k]] for one per-object array, through scratch (fresh pages cost: one buffer serves all) */

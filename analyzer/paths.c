@@ -99,7 +99,7 @@ static uint32_t search(struct hg_paths *p, int tier3, uint32_t base)
 		seeds[nseed].module = R->kind == HG_ROOT_MODULE;
 		nseed++;
 	}
-	qsort(seeds, nseed, sizeof(*seeds), cmp_seed);
+	hg_sort(seeds, nseed, sizeof(*seeds), cmp_seed);
 	for (size_t k = 0; k < nseed; k++) {
 		uint32_t o = h->roots[seeds[k].root].obj;
 
@@ -511,7 +511,7 @@ size_t hg_paths_group(struct hg_paths *p, const uint32_t *objs, size_t n, uint32
 	for (size_t k = 0; k < ng; k++)
 		order[k] = (uint32_t)k;
 	sort_g = g;
-	qsort(order, ng, sizeof(*order), cmp_group);
+	hg_sort(order, ng, sizeof(*order), cmp_group);
 	for (size_t k = 0; k < ng; k++)
 		rank[order[k]] = (uint32_t)k;
 	if (group_of)
@@ -604,7 +604,7 @@ size_t hg_paths_group_marked(struct hg_paths *p, const uint8_t *mark, struct hg_
 		if (G->example == HG_NONE || size_of[heads[k]] > size_of[G->example])
 			G->example = heads[k];
 	}
-	qsort(g, ng, sizeof(*g), cmp_bytes);
+	hg_sort(g, ng, sizeof(*g), cmp_bytes);
 	free(size_of);
 	free(head_group);
 	free(group_of);

@@ -125,16 +125,16 @@ size_t hg_select(const struct hg_heap *h, const char *spec, enum hg_pick how, si
 	case HG_PICK_GROUP:
 		if (limit && n > limit) {
 			n = pick_group(h, all, n, sel);
-			qsort(all, n, sizeof(*all), retains_more);
+			hg_sort(all, n, sizeof(*all), retains_more);
 		} else {
-			qsort(all, n, sizeof(*all), larger);
+			hg_sort(all, n, sizeof(*all), larger);
 		}
 		break;
 	case HG_PICK_LARGEST:
-		qsort(all, n, sizeof(*all), larger);
+		hg_sort(all, n, sizeof(*all), larger);
 		break;
 	case HG_PICK_RETAINED:
-		qsort(all, n, sizeof(*all), retains_more);
+		hg_sort(all, n, sizeof(*all), retains_more);
 		break;
 	case HG_PICK_RANDOM:
 		shuffle(all, n, limit ? limit : n);

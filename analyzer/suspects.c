@@ -44,7 +44,7 @@ static void tally(const struct hg_heap *h, struct hg_suspect *s, uint32_t *tmp)
 	s->type = HG_NONE;
 	s->count = 0;
 	if (n)
-		qsort(tmp, n, sizeof(*tmp), cmp_u32);
+		hg_sort(tmp, n, sizeof(*tmp), cmp_u32);
 	for (size_t a = 0, b; a < n; a = b) {
 		for (b = a; b < n && tmp[b] == tmp[a]; b++)
 			;
@@ -133,7 +133,7 @@ size_t hg_suspects(const struct hg_heap *h, uint64_t total, struct hg_suspect *o
 	free(tmp);
 	sort_heap = h;
 	if (n)
-		qsort(v, n, sizeof(*v), by_retained);
+		hg_sort(v, n, sizeof(*v), by_retained);
 	if (n > max)
 		n = max;
 	if (n)

@@ -316,7 +316,7 @@ long hg_tm_statistics(const struct hg_tm_snapshot *s, enum hg_tm_key key, int cu
 	free(g.table);
 	cmp_names = s->names;
 	if (g.n)
-		qsort(g.st, g.n, sizeof(*g.st), cmp_stat);
+		hg_sort(g.st, g.n, sizeof(*g.st), cmp_stat);
 	*out = g.st;
 	return (long)g.n;
 }
@@ -374,7 +374,7 @@ long hg_tm_compare(const struct hg_tm_snapshot *new_, const struct hg_tm_snapsho
 	free(gn.table);
 	cmp_names = new_->names;
 	if (gn.n)
-		qsort(gn.st, gn.n, sizeof(*gn.st), cmp_diff);
+		hg_sort(gn.st, gn.n, sizeof(*gn.st), cmp_diff);
 	*out = gn.st;
 	return (long)gn.n;
 }

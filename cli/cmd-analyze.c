@@ -41,7 +41,7 @@ static json_t *top_types(const struct hg_heap *h, uint32_t *order, int (*cmp)(co
 	json_t *a = json_array();
 	char q[512];
 
-	qsort(order, h->ntype, sizeof(*order), cmp);
+	hg_sort(order, h->ntype, sizeof(*order), cmp);
 	for (size_t k = 0; k < h->ntype && k < TOP; k++) {
 		json_t *r = json_object();
 

@@ -48,7 +48,7 @@ static json_t *types_json(const struct hg_heap *h)
 	for (uint32_t t = 0; t < h->ntype; t++)
 		order[t] = t;
 	by_bytes_heap = h;
-	qsort(order, h->ntype, sizeof(*order), by_bytes);
+	hg_sort(order, h->ntype, sizeof(*order), by_bytes);
 	for (size_t k = 0; k < h->ntype && k < TYPES && h->types[order[k]].count; k++) {
 		json_t *r = json_object();
 		const struct hg_type *T = &h->types[order[k]];

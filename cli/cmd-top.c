@@ -113,7 +113,7 @@ json_t *cli_sites_json(const struct hg_heap *h, struct hg_site *rows, size_t n, 
 	json_t *a = json_array();
 	char q[512], site[8192];
 
-	qsort(rows, n, sizeof(*rows), by_shallow ? site_by_shallow : site_by_retained);
+	hg_sort(rows, n, sizeof(*rows), by_shallow ? site_by_shallow : site_by_retained);
 	for (size_t k = 0; k < n && k < limit; k++) {
 		json_t *r = json_object();
 

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "../analyzer/heap.h"
 #include "../analyzer/sites.h"
+#include "../common/util.h"
 #include "../render/json.h"
 
 struct row { uint32_t type; uint64_t count, bytes, retained; };
@@ -89,7 +90,7 @@ static int types_by_line(const struct hg_heap *h, int gc_only, int json, long li
 		total += rows[k].count;
 		total_bytes += rows[k].bytes;
 	}
-	qsort(rows, n, sizeof(*rows), strcmp(sort, "count") ? site_by_bytes : site_by_count);
+	hg_sort(rows, n, sizeof(*rows), strcmp(sort, "count") ? site_by_bytes : site_by_count);
 	if (limit && (size_t)limit < n)
 		n = (size_t)limit;
 	if (json) {
@@ -192,7 +193,7 @@ int cmd_types(int argc, char **argv)
 		if (rows[t].count)
 			rows[nrows++] = rows[t];
 	sort_heap = &h;
-	qsort(rows, nrows, sizeof(*rows), strcmp(sort, "count") ? by_bytes : by_count);
+	hg_sort(rows, nrows, sizeof(*rows), strcmp(sort, "count") ? by_bytes : by_count);
 	if (limit && (size_t)limit < nrows)
 		nrows = (size_t)limit;
 

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -34,6 +35,13 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 	} while (0)
 
 #define HG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* qsort, for arrays that may be empty (and NULL then: qsort's pointer must not be, even for none). */
+static inline void hg_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 /* A NUL-terminated string that grows; buf is never NULL after strbuf_init. */
 struct strbuf {

@@ -288,9 +288,9 @@ static void sort_regions(struct hg_core *c, const char *what)
 {
 	size_t n = 0;
 
-	if (!c->nregions)	/* regions is NULL then, and qsort(NULL, 0, ...) is undefined */
+	if (!c->nregions)
 		return;
-	qsort(c->regions, c->nregions, sizeof(*c->regions), cmp_region);
+	hg_sort(c->regions, c->nregions, sizeof(*c->regions), cmp_region);
 	for (size_t i = 0; i < c->nregions; i++) {
 		struct hg_core_region r = c->regions[i];
 
@@ -642,13 +642,13 @@ static void file_regions(struct hg_core *c, size_t *alloc)
 		blk[nblk++].end = hg_add_ok(p->p_vaddr, p->p_memsz, &end) < 0 ? UINT64_MAX : end;
 	}
 	/* Sorted by start; they may overlap, the walk below copes. */
-	qsort(blk, nblk, sizeof(*blk), cmp_span);
+	hg_sort(blk, nblk, sizeof(*blk), cmp_span);
 	/* Mappings by address (span.end holds the index), so the walk only moves forward. */
 	for (size_t m = 0; m < c->nmappings; m++) {
 		order[m].start = c->mappings[m].start;
 		order[m].end = m;
 	}
-	qsort(order, c->nmappings, sizeof(*order), cmp_span);
+	hg_sort(order, c->nmappings, sizeof(*order), cmp_span);
 
 	for (size_t o = 0; o < c->nmappings; o++) {
 		const struct hg_core_mapping *map = &c->mappings[order[o].end];

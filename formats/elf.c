@@ -164,12 +164,12 @@ static void build_syms(struct hg_elf *e)
 			add_symtab(e, &e->sh[i], &alloc, 0);
 	ndyn = e->nsyms;
 	if (ndyn)
-		qsort(e->syms, ndyn, sizeof(*e->syms), cmp_sym);
+		hg_sort(e->syms, ndyn, sizeof(*e->syms), cmp_sym);
 	for (size_t i = 0; i < e->nsh; i++)
 		if (e->sh[i].sh_type == SHT_SYMTAB)
 			add_symtab(e, &e->sh[i], &alloc, ndyn);
 	if (e->nsyms > ndyn)
-		qsort(e->syms, e->nsyms, sizeof(*e->syms), cmp_sym);
+		hg_sort(e->syms, e->nsyms, sizeof(*e->syms), cmp_sym);
 }
 
 int hg_elf_symbol(struct hg_elf *e, const char *name, uint64_t *value, uint64_t *size)

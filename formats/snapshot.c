@@ -397,7 +397,7 @@ int hg_snapshot_load(const char *path, struct hg_heap *h, struct hg_warnings *w,
 
 			for (j = 0; j < np; j++)
 				pa[j] = (uint64_t)json_integer_value(json_array_get(possible, j));
-			qsort(pa, np, sizeof(*pa), cmp_u64);
+			hg_sort(pa, np, sizeof(*pa), cmp_u64);
 			for (size_t r = nref; np && r-- > 0;) {
 				uint64_t a = (uint64_t)json_integer_value(json_array_get(refs, r));
 				size_t lo = 0, hi = np;

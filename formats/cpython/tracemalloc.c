@@ -508,7 +508,7 @@ static struct span *code_spans(struct walker *w, struct hg_tm_names *names, size
 		v[(*n)++] = sp;
 	}
 	if (*n)
-		qsort(v, *n, sizeof(*v), span_cmp);
+		hg_sort(v, *n, sizeof(*v), span_cmp);
 	return v;
 }
 
