@@ -83,6 +83,7 @@ struct dumper {
 	struct elf_prpsinfo ps;
 	unsigned char *auxv;
 	size_t auxv_len;
+	int seccomp;			/* it runs under seccomp: no call is put in its way */
 	uint64_t unreadable;
 };
 
@@ -254,17 +255,14 @@ static void thread_state(struct dumper *d, struct thread *t)
 {
 	unsigned char regs[1024];
 	struct iovec iov = { regs, sizeof(regs) };
-	char state;
-	int ppid, pgrp, sid;
 
 	memset(&t->pr, 0, sizeof(t->pr));
 	if (ptrace(PTRACE_GETREGSET, t->tid, NT_PRSTATUS, &iov) == 0)
 		memcpy(&t->pr.pr_reg, regs, iov.iov_len < sizeof(t->pr.pr_reg) ? iov.iov_len : sizeof(t->pr.pr_reg));
-	proc_stat(d->pid, &ppid, &pgrp, &sid, &state, NULL, 0);
 	t->pr.pr_pid = t->tid;
-	t->pr.pr_ppid = ppid;
-	t->pr.pr_pgrp = pgrp;
-	t->pr.pr_sid = sid;
+	t->pr.pr_ppid = d->ps.pr_ppid;
+	t->pr.pr_pgrp = d->ps.pr_pgrp;
+	t->pr.pr_sid = d->ps.pr_sid;
 	t->pr.pr_cursig = (short)t->sig;
 	t->pr.pr_info.si_signo = t->sig;
 	iov.iov_base = t->fp;
@@ -275,6 +273,20 @@ static void thread_state(struct dumper *d, struct thread *t)
 	}
 }
 
+/* Whether the process runs under seccomp: a filter may kill it for a call it did not expect, so none is made. */
+static int under_seccomp(int pid)
+{
+	char path[64], *status, *p;
+	int mode = 1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if ((status = slurp(path, NULL)) && (p = strstr(status, "\nSeccomp:")))
+		mode = atoi(p + 9);
+	free(status);
+	return mode != 0;
+}
+
+/* What does not change while it runs, read before it is stopped: its ids, command line, auxv, seccomp. */
 static void process_info(struct dumper *d)
 {
 	char path[64], state, *cmd;
@@ -305,6 +317,7 @@ static void process_info(struct dumper *d)
 	}
 	snprintf(path, sizeof(path), "/proc/%d/auxv", d->pid);
 	d->auxv = (unsigned char *)slurp(path, &d->auxv_len);
+	d->seccomp = under_seccomp(d->pid);
 }
 
 /* Shared memory that is anonymous in all but name (the kernel dumps it as anonymous). */
@@ -417,15 +430,15 @@ static void header_pages(struct dumper *d)
 /* The address of a syscall instruction (0f 05) the process can run: in the vDSO, else in its code. */
 static uint64_t find_syscall(struct dumper *d)
 {
-	char path[64], *text, *line, *next;
+	char maps[64], mem_path[64], *text, *line, *next;
 	uint64_t found = 0;
 	int mem;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", d->pid);
-	snprintf(path + 32, 32, "/proc/%d/mem", d->pid);
-	if (!(text = slurp(path, NULL)))
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", d->pid);
+	snprintf(mem_path, sizeof(mem_path), "/proc/%d/mem", d->pid);
+	if (!(text = slurp(maps, NULL)))
 		return 0;
-	if ((mem = open(path + 32, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((mem = open(mem_path, O_RDONLY | O_CLOEXEC)) < 0) {
 		free(text);
 		return 0;
 	}
@@ -529,19 +542,6 @@ static long inject(int tid, uint64_t sys, long nr, long a, long b, long c, long 
 	return traps == 2 ? ret : -1;
 }
 
-/* Whether the process runs under seccomp: a filter may kill it for a call it did not expect, so none is made. */
-static int seccomp(int pid)
-{
-	char path[64], *status, *p;
-	int mode = 1;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if ((status = slurp(path, NULL)) && (p = strstr(status, "\nSeccomp:")))
-		mode = atoi(p + 9);
-	free(status);
-	return mode != 0;
-}
-
 /*
  * A copy of the stopped process made by its own main thread: clone with no
  * exit signal and no shared memory (a fork its other code cannot see:
@@ -556,7 +556,7 @@ static int snapshot(struct dumper *d)
 	uint64_t sys;
 	long ret;
 
-	if (t->tid != d->pid || t->sig || seccomp(d->pid) || !(sys = find_syscall(d)))
+	if (t->tid != d->pid || t->sig || d->seccomp || !(sys = find_syscall(d)))
 		return -1;
 	ret = inject(t->tid, sys, NR_CLONE, CLONE_FILES_FLAG, 0, 0, 0, &child, &t->sig);
 	if (ret <= 0 || child <= 0 || ret != child)
@@ -798,6 +798,7 @@ int hg_coredump(int pid, const char *path, int no_fork, struct hg_coredump_stats
 	if (pid <= 0 || pid == getpid())
 		return hg_errorf(err, HG_EFORMAT, "process %d: heapgraph cannot dump %s", pid,
 				 pid <= 0 ? "that" : "itself");
+	process_info(&d);
 	if (attach_all(&d, err) < 0) {
 		detach_all(&d);
 		release(&d);
@@ -805,7 +806,6 @@ int hg_coredump(int pid, const char *path, int no_fork, struct hg_coredump_stats
 	}
 	for (size_t k = 0; k < d.nt; k++)
 		thread_state(&d, &d.t[k]);
-	process_info(&d);
 	/* a copy to read while the process runs on; else it is read while stopped */
 	child = no_fork ? -1 : snapshot(&d);
 	if (child > 0) {

@@ -28,16 +28,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fuzz_dir(dir);
 	snprintf(path, sizeof(path), "%s/x.hgi", dir);
 	if (seed) {
-		static struct world W;
 		struct hg_heap h;
 		struct hg_warnings warn = { NULL, 0, 0 };
 		struct hg_dump_id id = { 0, 0, 0 };
 		struct hg_error err;
 		static const char summary[] = "{\"objects\": 3}";
 
-		synth_build(&W, 5);
-		W.f.len = (size_t)(W.f.next - SYNTH_BASE);
-		if (synth_walk(&W, &h, &warn) < 0 || hg_dom_compute(&h) < 0 ||
+		if (synth_heap(&h, &warn) < 0 || hg_dom_compute(&h) < 0 ||
 		    hg_index_write(&h, &warn, summary, sizeof(summary) - 1, &id, seed, &err) < 0)
 			abort();
 		hg_heap_release(&h);

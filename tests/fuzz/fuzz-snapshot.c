@@ -28,14 +28,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fuzz_dir(dir);
 	snprintf(path, sizeof(path), "%s/x.jsonl", dir);
 	if (seed) {
-		static struct world W;
 		struct hg_heap h;
 		struct hg_warnings warn = { NULL, 0, 0 };
 		struct hg_error err;
 
-		synth_build(&W, 5);
-		W.f.len = (size_t)(W.f.next - SYNTH_BASE);
-		if (synth_walk(&W, &h, &warn) < 0 || hg_snapshot_write(&h, seed, &err) < 0)
+		if (synth_heap(&h, &warn) < 0 || hg_snapshot_write(&h, seed, &err) < 0)
 			abort();
 		hg_heap_release(&h);
 		hg_warnings_release(&warn);

@@ -121,6 +121,13 @@ hg_pythons() {
 	return 0
 }
 
+# one_python: the path of Debian's 3.11 when it is there, else of the first interpreter found ("" if none).
+one_python() {
+	op=$(hg_pythons | grep '^debian-' | cut -d' ' -f2)
+	[ -n "$op" ] || op=$(hg_pythons | grep -v '^sid-root-missing' | head -1 | cut -d' ' -f2)
+	echo "$op"
+}
+
 # all_pythons FILE: hg_pythons into FILE, a sid root that could not be made recorded as a failure.
 all_pythons() {
 	hg_pythons >"$1"

@@ -90,8 +90,7 @@ echo "$pys" | while read -r name py; do
 done
 
 # ---- the pause, against gcore's ----
-py=$(hg_pythons | grep '^debian-' | cut -d' ' -f2)
-[ -n "$py" ] || py=$(hg_pythons | head -1 | cut -d' ' -f2)
+py=$(one_python)
 cat >"$T_OUT/ticker.py" <<'PY'
 import os, signal, sys, time
 worst = [0.0]

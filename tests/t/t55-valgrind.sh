@@ -12,8 +12,7 @@ command -v valgrind >/dev/null || { skip "no valgrind"; exit 0; }
 if nm -D "$HEAPGRAPH" 2>/dev/null | grep -q __asan_init || nm "$HEAPGRAPH" 2>/dev/null | grep -q __asan_init; then
 	skip "heapgraph is built with ASan (SANITIZE=1): valgrind cannot run it"; exit 0
 fi
-py=$(hg_pythons | grep '^debian-' | cut -d' ' -f2)
-[ -n "$py" ] || py=$(hg_pythons | grep -v '^sid-root-missing' | head -1 | cut -d' ' -f2)
+py=$(one_python)
 [ -n "$py" ] || { skip "no Python found"; exit 0; }
 hg_sysroot "$py"
 msg=$(make_core "$py" basic basic) || { fail "could not make a core: $msg"; exit 0; }

@@ -8,8 +8,7 @@
 # cycle is found and reaches itself again through the references read.
 . "$(dirname "$0")/lib.sh"
 
-py=$(hg_pythons | grep '^debian-' | cut -d' ' -f2)
-[ -n "$py" ] || py=$(hg_pythons | grep -v '^sid-root-missing' | head -1 | cut -d' ' -f2)
+py=$(one_python)
 [ -n "$py" ] || { skip "no Python found"; exit 0; }
 hg_sysroot "$py"
 msg=$(make_core "$py" odd odd) || { fail "could not make a core: $msg"; exit 0; }
